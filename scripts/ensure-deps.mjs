@@ -1,0 +1,38 @@
+// Installs the project's npm dependencies (Bun, Deno, Biome, TypeScript and the libraries) on first
+// use and whenever package-lock.json changed since the last install. Needs only Node.js and npm.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function lockDigest() {
+  const lock = join(root, "package-lock.json");
+  const pkg = join(root, "package.json");
+  const hash = createHash("sha256");
+  for (const file of [pkg, lock]) if (existsSync(file)) hash.update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+export function ensureDeps({ quiet = false } = {}) {
+  const stamp = join(root, "node_modules", ".grantpool-install-stamp");
+  const digest = lockDigest();
+  const bun = join(root, "node_modules", ".bin", "bun");
+  if (existsSync(stamp) && existsSync(bun) && readFileSync(stamp, "utf8") === digest) return;
+  if (!quiet) console.error("grantpool: installing dependencies (first run)…");
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) {
+    console.error("grantpool: `npm ci` failed; see the messages above");
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stamp, digest);
+}
+
+export function bin(name) {
+  return join(root, "node_modules", ".bin", name);
+}

@@ -1,0 +1,51 @@
+// `npm test`: installs what is missing, then runs every check: format + lint (Biome), type-check
+// (tsc), and the test suites under Bun (the Deno smoke test runs inside them). Ends with one
+// line "N passed, N failed" counting each test and each static check.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bin, ensureDeps, root } from "./ensure-deps.mjs";
+
+ensureDeps();
+
+let passed = 0;
+let failed = 0;
+
+function step(name, command, args) {
+  console.log(`\n=== ${name}: ${[command, ...args].join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env });
+  const ok = result.status === 0;
+  console.log(`=== ${name}: ${ok ? "ok" : `FAILED (exit ${result.status ?? result.signal})`}`);
+  return ok;
+}
+
+function check(name, command, args) {
+  if (step(name, command, args)) passed += 1;
+  else failed += 1;
+}
+
+check("lint", bin("biome"), ["check", "."]);
+check("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+
+// bun test prints its own counts; read them from a JUnit report rather than scraping the console.
+const reportDir = join(root, ".cache");
+mkdirSync(reportDir, { recursive: true });
+const report = join(reportDir, "junit.xml");
+writeFileSync(report, "");
+const extra = process.argv.slice(2);
+const testsOk = step("tests", bin("bun"), ["test", "--reporter=junit", `--reporter-outfile=${report}`, ...extra]);
+const xml = readFileSync(report, "utf8");
+const suite = /<testsuites[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"(?:[^>]*\berrors="(\d+)")?/.exec(xml);
+if (suite) {
+  const total = Number(suite[1]);
+  const failures = Number(suite[2]) + Number(suite[3] ?? 0);
+  const skipped = Number(/<testsuites[^>]*\bskipped="(\d+)"/.exec(xml)?.[1] ?? 0);
+  passed += total - failures - skipped;
+  failed += failures;
+  if (!testsOk && failures === 0) failed += 1; // the runner failed outside any test (load error)
+} else {
+  failed += 1;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

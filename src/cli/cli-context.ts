@@ -1,0 +1,20 @@
+/** What every CLI command is given: its output streams and the process's dependencies. */
+import type { Logger } from "../log/logger.ts";
+import type { FetchLike } from "../oauth/google-oauth-client.ts";
+import type { Clock } from "../time/clock.ts";
+
+export interface CliContext {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly clock: Clock;
+  readonly fetch: FetchLike;
+  readonly log: Logger;
+  readonly readStdin: () => Promise<string>;
+  readonly stdinIsTTY: boolean;
+  readonly newId: () => string;
+}
+
+/** Exit codes of the CLI (SPEC §3). */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;

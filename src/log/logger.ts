@@ -1,0 +1,80 @@
+/**
+ * Structured logging: one record per event, written as JSON lines (default when not a TTY) or
+ * as text. Every message and field passes through redact() on its way out.
+ */
+import type { Clock } from "../time/clock.ts";
+import { redact } from "./redact.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "text";
+export type LogValue = string | number | boolean | undefined;
+export type LogFields = Readonly<Record<string, LogValue>>;
+
+export interface LogRecord {
+  readonly time: number;
+  readonly level: LogLevel;
+  readonly msg: string;
+  readonly fields: LogFields;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly clock: Clock;
+  /** Receives each formatted line (without the trailing newline). */
+  readonly write: (line: string, record: LogRecord) => void;
+}
+
+function cleanFields(fields: LogFields): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    out[key] = typeof value === "string" ? redact(value) : value;
+  }
+  return out;
+}
+
+export function formatRecord(record: LogRecord, format: LogFormat): string {
+  const fields = cleanFields(record.fields);
+  const time = new Date(record.time).toISOString();
+  if (format === "json") {
+    return JSON.stringify({ time, level: record.level, msg: redact(record.msg), ...fields });
+  }
+  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  return [time, record.level.toUpperCase().padEnd(5), redact(record.msg), ...pairs].join(" ");
+}
+
+export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level);
+  const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return;
+    const record: LogRecord = { time: options.clock.now(), level, msg, fields: { ...bound, ...fields } };
+    options.write(formatRecord(record, options.format), record);
+  };
+  return {
+    debug: (msg, fields) => emit("debug", msg, fields),
+    info: (msg, fields) => emit("info", msg, fields),
+    warn: (msg, fields) => emit("warn", msg, fields),
+    error: (msg, fields) => emit("error", msg, fields),
+    child: (fields) => createLogger(options, { ...bound, ...fields }),
+  };
+}
+
+/** A logger that drops everything, for code paths that must not log (and for quiet tests). */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+};

@@ -1,0 +1,75 @@
+/**
+ * The few calls that differ between Bun and Deno: serving HTTP, shutdown signals, reading stdin,
+ * and naming the runtime. Everything else uses web APIs or `node:` modules both runtimes provide.
+ */
+
+declare const Deno:
+  | {
+      serve(
+        options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
+        handler: (request: Request) => Response | Promise<Response>,
+      ): { finished: Promise<void>; shutdown(): Promise<void>; addr: { port: number } };
+      addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+      stdin: { readable: ReadableStream<Uint8Array> };
+      version: { deno: string };
+    }
+  | undefined;
+
+export type RuntimeName = "bun" | "deno";
+
+export function runtimeName(): RuntimeName {
+  return typeof Deno !== "undefined" ? "deno" : "bun";
+}
+
+export function runtimeVersion(): string {
+  if (typeof Deno !== "undefined") return `deno ${Deno.version.deno}`;
+  return `bun ${Bun.version}`;
+}
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly hostname: string;
+}
+
+export interface RunningServer {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+export function serve(handler: FetchHandler, options: ServeOptions): RunningServer {
+  const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+  if (typeof Deno !== "undefined") {
+    const server = Deno.serve({ port: options.port, hostname: options.hostname, onListen: () => {} }, handler);
+    const port = server.addr.port;
+    return { port, url: `http://${host}:${port}`, stop: () => server.shutdown() };
+  }
+  const server = Bun.serve({ port: options.port, hostname: options.hostname, fetch: handler, idleTimeout: 0 });
+  const port = server.port ?? options.port;
+  return { port, url: `http://${host}:${port}`, stop: () => server.stop(true) };
+}
+
+/** Calls `handler` once on the first SIGINT or SIGTERM. */
+export function onShutdownSignal(handler: (signal: string) => void): void {
+  let fired = false;
+  const once = (signal: string) => () => {
+    if (fired) return;
+    fired = true;
+    handler(signal);
+  };
+  if (typeof Deno !== "undefined") {
+    Deno.addSignalListener("SIGINT", once("SIGINT"));
+    Deno.addSignalListener("SIGTERM", once("SIGTERM"));
+    return;
+  }
+  process.on("SIGINT", once("SIGINT"));
+  process.on("SIGTERM", once("SIGTERM"));
+}
+
+export async function readAllStdin(): Promise<string> {
+  if (typeof Deno !== "undefined") return new Response(Deno.stdin.readable).text();
+  return Bun.stdin.text();
+}

@@ -1,0 +1,227 @@
+/**
+ * The account pool (SPEC §5): holds every stored account with its temporary health, follows the
+ * store's change events, picks an account per request with the configured strategy, and hands out
+ * leases with a fresh access token. It knows nothing of HTTP, files or Kubernetes.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { TokenFailure } from "../accounts/token-failure.ts";
+import type { Logger } from "../log/logger.ts";
+import { createThrottle } from "../log/throttle.ts";
+import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
+import type { Clock } from "../time/clock.ts";
+import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
+import type { AccountHealth } from "./account-health.ts";
+import { applyUpstreamVerdict } from "./apply-upstream-verdict.ts";
+import { createEntry, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
+import { notify, type PoolObserver } from "./pool-observer.ts";
+import { type PoolSummary, summarize } from "./pool-summary.ts";
+import type { SelectionRequest, SelectionStrategy } from "./strategies/selection-strategy.ts";
+import { createTokenRefresher, type TokenRefresher } from "./token-refresher.ts";
+
+export interface AccountPoolOptions {
+  readonly store: AccountStore;
+  readonly oauth: GoogleOAuthClient;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly strategy: SelectionStrategy;
+  readonly refreshSkewSeconds: number;
+  readonly observer?: PoolObserver;
+}
+
+export interface AcquireRequest extends SelectionRequest {
+  /** Accounts this request already tried. */
+  readonly exclude?: ReadonlySet<string>;
+  readonly model?: string;
+}
+
+/** An account handed to one request attempt, with an access token valid right now. */
+export interface Lease {
+  readonly accountId: string;
+  readonly email: string;
+  readonly accessToken: string;
+  readonly projectId?: string;
+}
+
+export type AcquireFailure =
+  /** This account failed to refresh (it is now disabled or cooling down): try the next one. */
+  | { readonly kind: "refresh_failed"; readonly accountId: string; readonly failure: TokenFailure }
+  /** The OAuth client is misconfigured: no account can work, stop trying. */
+  | { readonly kind: "config"; readonly failure: TokenFailure }
+  | { readonly kind: "no_available_account"; readonly summary: PoolSummary };
+
+export interface PoolAccountView {
+  readonly account: Account;
+  readonly state: ReturnType<typeof stateOf>;
+  readonly health: AccountHealth;
+}
+
+const CONFIG_LOG_INTERVAL_MS = 60_000;
+
+export class AccountPool {
+  readonly #options: AccountPoolOptions;
+  readonly #entries = new Map<string, PoolEntry>();
+  readonly #refresher: TokenRefresher;
+  readonly #observer: PoolObserver;
+  #sortedIds: string[] | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(options: AccountPoolOptions) {
+    this.#options = options;
+    this.#observer = options.observer ?? {};
+    this.#refresher = createTokenRefresher({
+      store: options.store,
+      oauth: options.oauth,
+      clock: options.clock,
+      log: options.log,
+      observer: this.#observer,
+      configErrorThrottle: createThrottle(options.clock, CONFIG_LOG_INTERVAL_MS),
+      refreshSkewSeconds: options.refreshSkewSeconds,
+      onDisabled: (entry) => options.strategy.release(entry.account.id),
+    });
+  }
+
+  /** Loads the store and follows its changes from then on. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.#options.store.watch((event) => this.#apply(event, false));
+    const accounts = await this.#options.store.list();
+    for (const account of accounts) this.#apply({ type: "upsert", account }, true);
+    const summary = this.summary();
+    this.#options.log.info(`Loaded ${summary.total} accounts (${summary.active} active)`, {
+      store: this.#options.store.kind,
+    });
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  /** Picks a healthy account for one attempt and makes sure its access token is fresh. */
+  async acquire(request: AcquireRequest = {}): Promise<Result<Lease, AcquireFailure>> {
+    const now = this.#options.clock.now();
+    const candidates = this.#ids().filter((id) => {
+      const entry = this.#entries.get(id);
+      return entry !== undefined && !request.exclude?.has(id) && stateOf(entry, now, request.model) === "active";
+    });
+    const chosen = this.#options.strategy.choose(candidates, request);
+    const entry = chosen === undefined ? undefined : this.#entries.get(chosen);
+    if (entry === undefined) return err({ kind: "no_available_account", summary: this.summary(request.model) });
+    const fresh = await this.#refresher.ensureFresh(entry);
+    return this.#toLease(entry, fresh);
+  }
+
+  /** Upstream rejected `accessToken` (401): refresh once, unless someone already did. */
+  async refreshAfterRejection(accountId: string, accessToken: string): Promise<Result<Lease, AcquireFailure>> {
+    const entry = this.#entries.get(accountId);
+    if (entry === undefined) return err({ kind: "no_available_account", summary: this.summary() });
+    return this.#toLease(entry, await this.#refresher.refreshAfterRejection(entry, accessToken));
+  }
+
+  /** Applies what an upstream reply says about the account that sent it (SPEC §5.4). */
+  async report(accountId: string, verdict: UpstreamVerdict): Promise<void> {
+    const entry = this.#entries.get(accountId);
+    if (entry === undefined) return;
+    await applyUpstreamVerdict(
+      {
+        store: this.#options.store,
+        clock: this.#options.clock,
+        log: this.#options.log,
+        onProxyDisabled: (e) => this.#options.strategy.release(e.account.id),
+      },
+      entry,
+      verdict,
+    );
+  }
+
+  summary(model?: string): PoolSummary {
+    return summarize(this.#entries.values(), this.#options.clock.now(), model);
+  }
+
+  /** Every account the pool knows, with why it is in or out. */
+  view(): PoolAccountView[] {
+    const now = this.#options.clock.now();
+    return this.#ids().flatMap((id) => {
+      const entry = this.#entries.get(id);
+      return entry === undefined ? [] : [{ account: entry.account, state: stateOf(entry, now), health: entry.health }];
+    });
+  }
+
+  /** The temporary health of one account, for the upstream error rules; undefined when unknown. */
+  health(accountId: string): AccountHealth | undefined {
+    return this.#entries.get(accountId)?.health;
+  }
+
+  /** Resolves an account id or email to its id (for `fixed` and the CLI). */
+  resolve(idOrEmail: string): string | undefined {
+    if (this.#entries.has(idOrEmail)) return idOrEmail;
+    const wanted = idOrEmail.toLowerCase();
+    for (const entry of this.#entries.values()) {
+      if (entry.account.email.toLowerCase() === wanted) return entry.account.id;
+    }
+    return undefined;
+  }
+
+  #toLease(entry: PoolEntry, fresh: Result<Account, TokenFailure>): Result<Lease, AcquireFailure> {
+    if (!fresh.ok) {
+      const failure = fresh.error;
+      return err(
+        failure.kind === "config"
+          ? { kind: "config", failure }
+          : { kind: "refresh_failed", accountId: entry.account.id, failure },
+      );
+    }
+    const { id, email, token } = fresh.value;
+    const lease: Lease = { accountId: id, email, accessToken: token.accessToken };
+    return ok(token.projectId === undefined ? lease : { ...lease, projectId: token.projectId });
+  }
+
+  #ids(): string[] {
+    this.#sortedIds ??= [...this.#entries.keys()].sort();
+    return this.#sortedIds;
+  }
+
+  #apply(event: StoreEvent, initialLoad: boolean): void {
+    if (event.type === "remove") {
+      if (this.#entries.delete(event.id)) this.#sortedIds = undefined;
+      this.#options.strategy.release(event.id);
+      return;
+    }
+    const stored = event.account;
+    const entry = this.#entries.get(stored.id);
+    if (entry === undefined) {
+      this.#entries.set(stored.id, createEntry(stored));
+      this.#sortedIds = undefined;
+      if (stored.disabled) {
+        this.#options.log.info(`Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`, {
+          account: stored.id,
+        });
+      }
+      return;
+    }
+    this.#update(entry, stored, initialLoad);
+  }
+
+  #update(entry: PoolEntry, stored: Account, initialLoad: boolean): void {
+    const before = entry.account;
+    if (before.token.refreshToken !== stored.token.refreshToken) entry.health.reset();
+    entry.account = mergeStored(before, stored);
+    if (before.disabled && !stored.disabled) {
+      this.#options.log.info(`Account recovered (${stored.email}): back in the pool`, { account: stored.id });
+      notify(this.#observer, "accountRecovered", {
+        accountId: stored.id,
+        email: stored.email,
+        store: this.#options.store.kind,
+      });
+    } else if (!before.disabled && stored.disabled) {
+      this.#options.strategy.release(stored.id);
+      if (!initialLoad) {
+        this.#options.log.info(`Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`, {
+          account: stored.id,
+        });
+      }
+    }
+    if (!before.proxyDisabled && stored.proxyDisabled) this.#options.strategy.release(stored.id);
+  }
+}

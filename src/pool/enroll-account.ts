@@ -1,0 +1,77 @@
+/**
+ * Adding or replacing an account's credentials (SPEC §5.6): the refresh token is verified with one
+ * refresh, the identity comes from userinfo, and the account is upserted by email
+ * (case-insensitive). A disabled account whose token changed is re-enabled; a token Google rejects
+ * is refused and nothing is written.
+ */
+import type { Account, AccountToken } from "../accounts/account.ts";
+import { replaceToken } from "../accounts/account-transitions.ts";
+import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
+import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { AccountStore } from "../stores/account-store.ts";
+import { type Clock, unixSeconds } from "../time/clock.ts";
+
+export type EnrollOutcome = "created" | "updated" | "recovered";
+
+export interface Enrolled {
+  readonly outcome: EnrollOutcome;
+  readonly account: Account;
+}
+
+export interface EnrollDeps {
+  readonly oauth: GoogleOAuthClient;
+  readonly store: AccountStore;
+  readonly clock: Clock;
+  readonly newId: () => string;
+}
+
+export class EnrollError extends Error {
+  readonly code = "token_rejected";
+  constructor(
+    readonly failure: TokenFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(`Google rejected the token: ${describeTokenFailure(failure)}`, options);
+    this.name = "EnrollError";
+  }
+}
+
+/** Verifies a refresh token with one refresh and upserts the account it belongs to. */
+export async function enrollRefreshToken(
+  deps: EnrollDeps,
+  refreshToken: string,
+): Promise<Result<Enrolled, EnrollError>> {
+  const grant = await deps.oauth.refresh(refreshToken);
+  if (!grant.ok) return err(new EnrollError(grant.error));
+  return enrollGrant(deps, { ...grant.value, refreshToken: grant.value.refreshToken ?? refreshToken });
+}
+
+/** Upserts the account behind an already-obtained grant (the login flow's code exchange). */
+export async function enrollGrant(
+  deps: EnrollDeps,
+  grant: TokenGrant & { readonly refreshToken: string },
+): Promise<Result<Enrolled, EnrollError>> {
+  const identity = await deps.oauth.userinfo(grant.accessToken);
+  if (!identity.ok) return err(new EnrollError(identity.error));
+  const { email, name } = identity.value;
+  const token: AccountToken = {
+    accessToken: grant.accessToken,
+    refreshToken: grant.refreshToken,
+    expiresIn: grant.expiresIn,
+    expiryTimestamp: grant.expiryTimestamp,
+    tokenType: grant.tokenType,
+    email,
+  };
+  const now = unixSeconds(deps.clock);
+  const result = await deps.store.upsertByEmail(email, (existing) => {
+    if (existing !== undefined) return replaceToken(existing, token, name);
+    const fresh: Account = { id: deps.newId(), email, token, disabled: false, proxyDisabled: false, createdAt: now };
+    return name === undefined ? fresh : { ...fresh, name };
+  });
+  const outcome: EnrollOutcome =
+    result.status === "created" ? "created" : result.previous?.disabled === true && !result.account.disabled
+      ? "recovered"
+      : "updated";
+  return ok({ outcome, account: result.account });
+}

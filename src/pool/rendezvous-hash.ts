@@ -1,0 +1,33 @@
+/**
+ * Rendezvous (highest-random-weight) hashing: every replica that sees the same session key and the
+ * same healthy set picks the same account, with no shared state, and a failed account's sessions
+ * spread over the others instead of piling onto one neighbour.
+ */
+
+/** cyrb53: a fast 53-bit string hash with good dispersion (public-domain algorithm). */
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The candidate with the highest weight for `key`; ties (practically impossible) go to the smaller id. */
+export function rendezvousChoose(key: string, candidateIds: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestWeight = -1;
+  for (const id of candidateIds) {
+    const weight = hash53(`${key}\u0000${id}`);
+    if (weight > bestWeight || (weight === bestWeight && best !== undefined && id < best)) {
+      best = id;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, test } from "bun:test";
+import { rendezvousChoose } from "../../../src/pool/rendezvous-hash.ts";
+import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
+import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-robin.ts";
+import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+
+const ids = ["a", "b", "c", "d"];
+
+describe("round-robin", () => {
+  test("rotates through every healthy account in turn", () => {
+    const rr = createRoundRobinStrategy();
+    const picks = Array.from({ length: 8 }, () => rr.choose(ids, {}));
+    expect(picks).toEqual(["a", "b", "c", "d", "a", "b", "c", "d"]);
+  });
+
+  test("keeps rotating when the healthy set changes", () => {
+    const rr = createRoundRobinStrategy();
+    expect(rr.choose(ids, {})).toBe("a");
+    expect(rr.choose(["a", "c", "d"], {})).toBe("c");
+    expect(rr.choose(["a", "b", "c", "d"], {})).toBe("d");
+    expect(rr.choose(["a", "b"], {})).toBe("a");
+  });
+
+  test("spreads 400 requests evenly over four accounts", () => {
+    const rr = createRoundRobinStrategy();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 400; i++) {
+      const id = rr.choose(ids, {}) ?? "";
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect([...counts.values()]).toEqual([100, 100, 100, 100]);
+  });
+});
+
+describe("sticky", () => {
+  test("sends the same session to the same account while it is healthy", () => {
+    const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+    const first = sticky.choose(ids, { sessionKey: "s1" });
+    for (let i = 0; i < 5; i++) expect(sticky.choose(ids, { sessionKey: "s1" })).toBe(first);
+  });
+
+  test("two replicas choose the same account for a session without sharing state", () => {
+    const one = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+    const two = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+    for (const key of ["s1", "s2", "s3", "s4", "s5"]) {
+      expect(one.choose(ids, { sessionKey: key })).toBe(two.choose(ids, { sessionKey: key }));
+    }
+  });
+
+  test("moves a session on when its account fails, and forgets it on release", () => {
+    const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+    const first = sticky.choose(ids, { sessionKey: "s1" }) ?? "";
+    const others = ids.filter((id) => id !== first);
+    const moved = sticky.choose(others, { sessionKey: "s1" });
+    expect(moved).not.toBe(first);
+    sticky.release(moved ?? "");
+    expect(sticky.boundSessions()).toBe(0);
+  });
+
+  test("a new account does not steal bound sessions", () => {
+    const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+    const bound = new Map(["k1", "k2", "k3", "k4", "k5", "k6"].map((k) => [k, sticky.choose(["a", "b"], { sessionKey: k })]));
+    for (const [key, id] of bound) expect(sticky.choose(["a", "b", "c"], { sessionKey: key })).toBe(id ?? "");
+  });
+
+  test("bindings expire after the idle period", () => {
+    const clock = new FakeClock();
+    const sticky = createStickyStrategy({ clock, idleMs: 3_600_000 });
+    sticky.choose(ids, { sessionKey: "s1" });
+    expect(sticky.boundSessions()).toBe(1);
+    clock.advance(3_600_000);
+    sticky.choose(ids, { sessionKey: "s2" });
+    expect(sticky.boundSessions()).toBe(1);
+  });
+
+  test("rendezvous hashing spreads sessions over all accounts", () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const id = rendezvousChoose(`session-${i}`, ids) ?? "";
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const id of ids) expect(counts.get(id) ?? 0).toBeGreaterThan(180);
+  });
+});
+
+describe("fixed", () => {
+  test("uses the preferred account and falls back to rotation while it is unhealthy", () => {
+    const fixed = createFixedStrategy(() => "c");
+    expect(fixed.choose(ids, {})).toBe("c");
+    expect(fixed.choose(ids, {})).toBe("c");
+    const fallback = [fixed.choose(["a", "b"], {}), fixed.choose(["a", "b"], {})];
+    expect(fallback.sort()).toEqual(["a", "b"]);
+  });
+});
