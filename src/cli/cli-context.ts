@@ -3,6 +3,19 @@ import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { Clock } from "../time/clock.ts";
 
+/** What the process gives the CLI before the configuration is known. */
+export interface ProcessDeps {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Where log lines go (standard error, so stdout stays clean for command output). */
+  readonly writeLog: (line: string) => void;
+  readonly clock: Clock;
+  readonly fetch: FetchLike;
+  readonly readStdin: () => Promise<string>;
+  readonly stdinIsTTY: boolean;
+  readonly newId: () => string;
+}
+
 export interface CliContext {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;

@@ -1,0 +1,91 @@
+/** Dispatches a parsed command line to its command. Returns the exit code. */
+import { homedir } from "node:os";
+import { readFileSync } from "node:fs";
+import type { LoadedConfig } from "../config/load-config.ts";
+import { loadConfig } from "../config/load-config.ts";
+import { helpTopic } from "../config/commands.ts";
+import { usageText } from "../config/usage-text.ts";
+import { runtimeVersion } from "../platform/runtime.ts";
+import { runProxy } from "../proxy/run-proxy.ts";
+import { VERSION } from "../version.ts";
+import { accountsAdd } from "./accounts-add.ts";
+import { accountsImport } from "./accounts-import.ts";
+import { accountsList } from "./accounts-list.ts";
+import { accountsLogin } from "./accounts-login.ts";
+import { accountsSetState } from "./accounts-state.ts";
+import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ProcessDeps } from "./cli-context.ts";
+import { createOAuth, createPool, createProcessLogger, createStore } from "./wiring.ts";
+
+export interface ProcessIO {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+}
+
+const LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
+
+async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<number> {
+  const { command, positionals, settings } = config;
+  const store = createStore(settings, ctx.log, ctx.clock);
+  try {
+    const oauth = createOAuth(settings, ctx.fetch, ctx.clock);
+    const enroll = { oauth, store, clock: ctx.clock, newId: ctx.newId };
+    const target = positionals[0] ?? "";
+    switch (command) {
+      case "proxy": {
+        const pool = createPool(settings, { store, oauth, clock: ctx.clock, log: ctx.log });
+        return await runProxy({ settings, store, pool, log: ctx.log });
+      }
+      case "accounts list":
+        return await accountsList(ctx, store, { json: settings.json });
+      case "accounts add":
+        return await accountsAdd(ctx, enroll, {
+          ...(settings.refreshToken === undefined ? {} : { refreshToken: settings.refreshToken }),
+          ...(settings.refreshTokenFile === undefined ? {} : { refreshTokenFile: settings.refreshTokenFile }),
+        });
+      case "accounts login":
+        return await accountsLogin(ctx, oauth, enroll, { timeoutMs: LOGIN_TIMEOUT_MS });
+      case "accounts enable":
+      case "accounts disable":
+      case "accounts remove":
+        return await accountsSetState(ctx, store, command.slice("accounts ".length) as "enable", target);
+      case "accounts import":
+        return await accountsImport(ctx, store, target);
+      default:
+        ctx.err(`grantpool ${command}: not available in this version yet`);
+        return EXIT_USAGE;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runCli(io: ProcessIO, deps: ProcessDeps): Promise<number> {
+  const loaded = loadConfig({
+    argv: io.argv,
+    env: io.env,
+    readFile: (path) => readFileSync(path, "utf8"),
+    homeDir: homedir(),
+    stdoutIsTTY: io.stdoutIsTTY,
+  });
+  if (!loaded.ok) {
+    deps.err(loaded.error.message);
+    return EXIT_USAGE;
+  }
+  const { command, positionals, settings } = loaded.value;
+  if (command === "help") {
+    deps.out(usageText(helpTopic(positionals) ?? ""));
+    return EXIT_OK;
+  }
+  if (command === "version") {
+    deps.out(`grantpool ${VERSION} (${runtimeVersion()})`);
+    return EXIT_OK;
+  }
+  const ctx: CliContext = { ...deps, log: createProcessLogger(settings, deps.clock, deps.writeLog) };
+  try {
+    return await runConfigured(ctx, loaded.value);
+  } catch (cause) {
+    ctx.err(`grantpool ${command}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,59 @@
+/** Builds the shared pieces from validated settings: logger, OAuth client, store, pool. */
+import type { Settings } from "../config/setting-table.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
+import { createGoogleOAuthClient, type FetchLike, type GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import { AccountPool } from "../pool/account-pool.ts";
+import { createFixedStrategy } from "../pool/strategies/fixed.ts";
+import { createRoundRobinStrategy } from "../pool/strategies/round-robin.ts";
+import type { SelectionStrategy } from "../pool/strategies/selection-strategy.ts";
+import { createStickyStrategy } from "../pool/strategies/sticky.ts";
+import type { AccountStore } from "../stores/account-store.ts";
+import { createFileAccountStore } from "../stores/file/file-account-store.ts";
+import type { Clock } from "../time/clock.ts";
+
+export function createProcessLogger(settings: Settings, clock: Clock, write: (line: string) => void): Logger {
+  return createLogger({ level: settings.logLevel, format: settings.logFormat, clock, write });
+}
+
+export function createOAuth(settings: Settings, fetch: FetchLike, clock: Clock): GoogleOAuthClient {
+  return createGoogleOAuthClient({
+    fetch,
+    clock,
+    tokenUrl: settings.oauthTokenUrl,
+    userinfoUrl: settings.oauthUserinfoUrl,
+    authUrl: settings.oauthAuthUrl,
+    timeoutMs: settings.refreshTimeoutSeconds * 1000,
+    ...(settings.oauthClientId === undefined ? {} : { clientId: settings.oauthClientId }),
+    ...(settings.oauthClientSecret === undefined ? {} : { clientSecret: settings.oauthClientSecret }),
+  });
+}
+
+export function createStore(settings: Settings, log: Logger, clock: Clock): AccountStore {
+  return createFileAccountStore({ dataDir: settings.dataDir, log, clock });
+}
+
+function createStrategy(settings: Settings, clock: Clock, pool: () => AccountPool | undefined): SelectionStrategy {
+  switch (settings.strategy) {
+    case "sticky":
+      return createStickyStrategy({ clock, idleMs: settings.stickyIdleSeconds * 1000 });
+    case "fixed": {
+      const preferred = settings.fixedAccount ?? "";
+      return createFixedStrategy(() => pool()?.resolve(preferred));
+    }
+    case "round-robin":
+      return createRoundRobinStrategy();
+  }
+}
+
+export function createPool(
+  settings: Settings,
+  deps: { store: AccountStore; oauth: GoogleOAuthClient; clock: Clock; log: Logger },
+): AccountPool {
+  let pool: AccountPool | undefined;
+  pool = new AccountPool({
+    ...deps,
+    strategy: createStrategy(settings, deps.clock, () => pool),
+    refreshSkewSeconds: settings.refreshSkewSeconds,
+  });
+  return pool;
+}
