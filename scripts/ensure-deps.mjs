@@ -1,8 +1,8 @@
 // Installs the project's npm dependencies (Bun, Deno, Biome, TypeScript and the libraries) on first
 // use and whenever package-lock.json changed since the last install. Needs only Node.js and npm.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,12 +22,15 @@ export function ensureDeps({ quiet = false } = {}) {
   const bun = join(root, "node_modules", ".bin", "bun");
   if (existsSync(stamp) && existsSync(bun) && readFileSync(stamp, "utf8") === digest) return;
   if (!quiet) console.error("grantpool: installing dependencies (first run)…");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+  // `npm install` rather than `npm ci`: npm 11 writes lock files without the other platforms'
+  // optional binaries (Bun, Deno, Biome), which `npm ci` then rejects as out of sync. With a lock
+  // file in sync, `npm install` installs exactly the locked versions and leaves the lock alone.
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) {
-    console.error("grantpool: `npm ci` failed; see the messages above");
+    console.error("grantpool: `npm install` failed; see the messages above");
     process.exit(result.status ?? 1);
   }
   writeFileSync(stamp, digest);

@@ -33,7 +33,12 @@ mkdirSync(reportDir, { recursive: true });
 const report = join(reportDir, "junit.xml");
 writeFileSync(report, "");
 const extra = process.argv.slice(2);
-const testsOk = step("tests", bin("bun"), ["test", "--reporter=junit", `--reporter-outfile=${report}`, ...extra]);
+const testsOk = step("tests", bin("bun"), [
+  "test",
+  "--reporter=junit",
+  `--reporter-outfile=${report}`,
+  ...extra,
+]);
 const xml = readFileSync(report, "utf8");
 const suite = /<testsuites[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"(?:[^>]*\berrors="(\d+)")?/.exec(xml);
 if (suite) {

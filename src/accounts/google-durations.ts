@@ -4,7 +4,15 @@
  * (delta seconds or an HTTP date). All return milliseconds, or undefined when unreadable.
  */
 
-const GO_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, "µs": 0.001, ns: 0.000001 };
+const GO_UNITS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 0.000001,
+};
 
 export function parseGoogleDuration(text: string): number | undefined {
   const trimmed = text.trim();

@@ -48,7 +48,8 @@ export function classifyTokenEndpointReply(status: number, body: string): TokenF
   const parsed = parseErrorBody(body);
   if (parsed !== undefined) {
     const description = parsed.error_description ?? parsed.error;
-    if (parsed.error === "invalid_grant") return { kind: "invalid_grant", code: parsed.error, description, status };
+    if (parsed.error === "invalid_grant")
+      return { kind: "invalid_grant", code: parsed.error, description, status };
     if (CONFIG_ERRORS.has(parsed.error)) return { kind: "config", code: parsed.error, description, status };
     if (status >= 500) return { kind: "transient", code: parsed.error, description, status };
     // Other 4xx codes (invalid_request, unsupported_grant_type, …) mean our request is wrong.
@@ -58,7 +59,12 @@ export function classifyTokenEndpointReply(status: number, body: string): TokenF
     return { kind: "invalid_grant", code: "invalid_grant", description: snippet(body), status };
   }
   if (status >= 500 || status === 429 || status === 408) {
-    return { kind: "transient", code: `http_${status}`, description: snippet(body) || `HTTP ${status}`, status };
+    return {
+      kind: "transient",
+      code: `http_${status}`,
+      description: snippet(body) || `HTTP ${status}`,
+      status,
+    };
   }
   return { kind: "config", code: `http_${status}`, description: snippet(body) || `HTTP ${status}`, status };
 }

@@ -11,7 +11,12 @@ export type UpstreamVerdict =
   /** 401: the access token is stale; refresh once and retry on the same account. */
   | { readonly kind: "stale_token" }
   /** 429 / RESOURCE_EXHAUSTED: cool down; `model` set when the quota is per model. */
-  | { readonly kind: "rate_limited"; readonly retryAfterMs?: number; readonly model?: string; readonly message: string }
+  | {
+      readonly kind: "rate_limited";
+      readonly retryAfterMs?: number;
+      readonly model?: string;
+      readonly message: string;
+    }
   /** 403 VALIDATION_REQUIRED: a person must verify the account. */
   | { readonly kind: "validation_required"; readonly url?: string; readonly message: string }
   | { readonly kind: "forbidden"; readonly message: string }
@@ -26,7 +31,12 @@ const Detail = v.looseObject({
   reason: v.optional(v.string()),
   metadata: v.optional(v.record(v.string(), v.unknown())),
   violations: v.optional(
-    v.array(v.looseObject({ quotaId: v.optional(v.string()), quotaDimensions: v.optional(v.record(v.string(), v.unknown())) })),
+    v.array(
+      v.looseObject({
+        quotaId: v.optional(v.string()),
+        quotaDimensions: v.optional(v.record(v.string(), v.unknown())),
+      }),
+    ),
   ),
 });
 
@@ -119,27 +129,43 @@ export interface UpstreamReply {
   readonly body: string;
 }
 
-export function classifyUpstreamReply(reply: UpstreamReply, now: number, requestModel?: string): UpstreamVerdict {
+function rateLimited(
+  reply: UpstreamReply,
+  error: GoogleError | undefined,
+  message: string,
+  now: number,
+  requestModel: string | undefined,
+): UpstreamVerdict {
+  const retryAfterMs =
+    parseRetryAfter(reply.headers.get("retry-after"), now) ?? (error && retryDelayMs(error));
+  const perModel = error === undefined ? undefined : quotaModel(error);
+  const model = perModel === undefined ? undefined : (requestModel ?? perModel);
+  return {
+    kind: "rate_limited",
+    message,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(model === undefined ? {} : { model }),
+  };
+}
+
+export function classifyUpstreamReply(
+  reply: UpstreamReply,
+  now: number,
+  requestModel?: string,
+): UpstreamVerdict {
   const { status, body } = reply;
   if (status < 400) return { kind: "success" };
   const error = parseGoogleError(body);
   const message = error?.message || `HTTP ${status}`;
   if (status === 401) return { kind: "stale_token" };
-  if (status === 429 || error?.status === "RESOURCE_EXHAUSTED") {
-    const retryAfterMs = parseRetryAfter(reply.headers.get("retry-after"), now) ?? (error && retryDelayMs(error));
-    const perModel = error === undefined ? undefined : quotaModel(error);
-    const model = perModel === undefined ? undefined : (requestModel ?? perModel);
-    return {
-      kind: "rate_limited",
-      message,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      ...(model === undefined ? {} : { model }),
-    };
-  }
+  if (status === 429 || error?.status === "RESOURCE_EXHAUSTED")
+    return rateLimited(reply, error, message, now, requestModel);
   if (status === 403) {
     if (requiresValidation(error, body)) {
       const url = error === undefined ? undefined : validationUrl(error);
-      return url === undefined ? { kind: "validation_required", message } : { kind: "validation_required", url, message };
+      return url === undefined
+        ? { kind: "validation_required", message }
+        : { kind: "validation_required", url, message };
     }
     return { kind: "forbidden", message };
   }

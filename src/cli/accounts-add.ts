@@ -43,11 +43,16 @@ async function tokensFrom(ctx: CliContext, options: AccountsAddOptions): Promise
       return `cannot read --refresh-token-file ${options.refreshTokenFile}: ${(cause as Error).message}`;
     }
   }
-  if (ctx.stdinIsTTY) return "give a refresh token: --refresh-token T, --refresh-token-file F, or one per line on standard input";
+  if (ctx.stdinIsTTY)
+    return "give a refresh token: --refresh-token T, --refresh-token-file F, or one per line on standard input";
   return parseTokenLines(await ctx.readStdin());
 }
 
-export async function accountsAdd(ctx: CliContext, deps: EnrollDeps, options: AccountsAddOptions): Promise<number> {
+export async function accountsAdd(
+  ctx: CliContext,
+  deps: EnrollDeps,
+  options: AccountsAddOptions,
+): Promise<number> {
   const tokens = await tokensFrom(ctx, options);
   if (typeof tokens === "string") {
     ctx.err(`grantpool accounts add: ${tokens}`);
@@ -69,7 +74,8 @@ export async function accountsAdd(ctx: CliContext, deps: EnrollDeps, options: Ac
       ctx.out(`${prefix}${describeEnrolled(result.value)}`);
     } else {
       failures += 1;
-      const reason = "failure" in result.error ? describeRejection(result.error.failure) : result.error.message;
+      const reason =
+        "failure" in result.error ? describeRejection(result.error.failure) : result.error.message;
       ctx.err(`${prefix}${reason}`);
     }
   }

@@ -37,17 +37,30 @@ export function publicAccount(account: Account): Record<string, string | number 
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
-export async function accountsList(ctx: CliContext, store: AccountStore, options: { json: boolean }): Promise<number> {
+export async function accountsList(
+  ctx: CliContext,
+  store: AccountStore,
+  options: { json: boolean },
+): Promise<number> {
   const accounts = (await store.list()).sort((a, b) => a.email.localeCompare(b.email));
   if (options.json) {
     ctx.out(JSON.stringify(accounts.map(publicAccount), null, 2));
     return EXIT_OK;
   }
   if (accounts.length === 0) {
-    ctx.out("No accounts. Add one with `grantpool accounts add --refresh-token-file FILE` or `grantpool accounts login`.");
+    ctx.out(
+      "No accounts. Add one with `grantpool accounts add --refresh-token-file FILE` or `grantpool accounts login`.",
+    );
     return EXIT_OK;
   }
   const rows = accounts.map((a) => [

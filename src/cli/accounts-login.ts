@@ -3,10 +3,11 @@
  * The callback must carry the `state` we generated (the reference never checked it); anything else
  * is answered 400 and ignored, and the flow keeps waiting for the real callback.
  */
-import { enrollGrant, type EnrollDeps } from "../pool/enroll-account.ts";
-import { createPkcePair, createState, sameSecret } from "../oauth/pkce.ts";
+
 import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
+import { createPkcePair, createState, sameSecret } from "../oauth/pkce.ts";
 import { type RunningServer, serve } from "../platform/runtime.ts";
+import { type EnrollDeps, enrollGrant } from "../pool/enroll-account.ts";
 import { describeEnrolled, describeRejection } from "./accounts-add.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
 
@@ -27,7 +28,10 @@ function page(status: number, text: string): Response {
   });
 }
 
-function waitForCallback(state: string, timeoutMs: number): { server: RunningServer; callback: Promise<Callback> } {
+function waitForCallback(
+  state: string,
+  timeoutMs: number,
+): { server: RunningServer; callback: Promise<Callback> } {
   let settle: (callback: Callback) => void = () => {};
   const callback = new Promise<Callback>((resolve) => {
     settle = resolve;
@@ -69,7 +73,9 @@ export async function accountsLogin(
   try {
     const redirectUri = `${server.url}${CALLBACK_PATH}`;
     const request = { redirectUri, state, codeChallenge: pkce.challenge };
-    const url = oauth.authorizationUrl(options.loginHint === undefined ? request : { ...request, loginHint: options.loginHint });
+    const url = oauth.authorizationUrl(
+      options.loginHint === undefined ? request : { ...request, loginHint: options.loginHint },
+    );
     ctx.out(`Open this URL in a browser to sign in:\n${url}`);
     const answer = await callback;
     if (answer.kind === "denied") {
@@ -82,7 +88,9 @@ export async function accountsLogin(
       return EXIT_FAILED;
     }
     if (grant.value.refreshToken === undefined) {
-      ctx.err("Google returned no refresh token; remove grantpool's access in your Google account settings and sign in again");
+      ctx.err(
+        "Google returned no refresh token; remove grantpool's access in your Google account settings and sign in again",
+      );
       return EXIT_FAILED;
     }
     const enrolled = await enrollGrant(deps, grant.value as TokenGrant & { refreshToken: string });

@@ -1,9 +1,10 @@
 /** Dispatches a parsed command line to its command. Returns the exit code. */
-import { homedir } from "node:os";
+
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { helpTopic } from "../config/commands.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { loadConfig } from "../config/load-config.ts";
-import { helpTopic } from "../config/commands.ts";
 import { usageText } from "../config/usage-text.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { runProxy } from "../proxy/run-proxy.ts";

@@ -1,7 +1,11 @@
 /** Builds the shared pieces from validated settings: logger, OAuth client, store, pool. */
 import type { Settings } from "../config/setting-table.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
-import { createGoogleOAuthClient, type FetchLike, type GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import {
+  createGoogleOAuthClient,
+  type FetchLike,
+  type GoogleOAuthClient,
+} from "../oauth/google-oauth-client.ts";
 import { AccountPool } from "../pool/account-pool.ts";
 import { createFixedStrategy } from "../pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../pool/strategies/round-robin.ts";
@@ -32,7 +36,11 @@ export function createStore(settings: Settings, log: Logger, clock: Clock): Acco
   return createFileAccountStore({ dataDir: settings.dataDir, log, clock });
 }
 
-function createStrategy(settings: Settings, clock: Clock, pool: () => AccountPool | undefined): SelectionStrategy {
+function createStrategy(
+  settings: Settings,
+  clock: Clock,
+  pool: () => AccountPool | undefined,
+): SelectionStrategy {
   switch (settings.strategy) {
     case "sticky":
       return createStickyStrategy({ clock, idleMs: settings.stickyIdleSeconds * 1000 });

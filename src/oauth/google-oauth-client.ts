@@ -4,11 +4,7 @@
  * never include a token.
  */
 import * as v from "valibot";
-import {
-  classifyTokenEndpointReply,
-  networkFailure,
-  type TokenFailure,
-} from "../accounts/token-failure.ts";
+import { classifyTokenEndpointReply, networkFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
 import { describeIssues, TokenReply, UserinfoReply } from "./oauth-replies.ts";
@@ -59,7 +55,11 @@ export const OAUTH_SCOPES = [
 export interface GoogleOAuthClient {
   refresh(refreshToken: string): Promise<Result<TokenGrant, TokenFailure>>;
   userinfo(accessToken: string): Promise<Result<UserInfo, TokenFailure>>;
-  exchangeCode(code: string, codeVerifier: string, redirectUri: string): Promise<Result<TokenGrant, TokenFailure>>;
+  exchangeCode(
+    code: string,
+    codeVerifier: string,
+    redirectUri: string,
+  ): Promise<Result<TokenGrant, TokenFailure>>;
   authorizationUrl(request: AuthorizationRequest): string;
 }
 
@@ -74,7 +74,9 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
       return ok({ status: response.status, body: await response.text() });
     } catch (cause) {
       if (controller.signal.aborted) {
-        return err(networkFailure("timeout", `no reply from ${new URL(url).host} within ${options.timeoutMs} ms`));
+        return err(
+          networkFailure("timeout", `no reply from ${new URL(url).host} within ${options.timeoutMs} ms`),
+        );
       }
       const reason = cause instanceof Error ? cause.message : String(cause);
       return err(networkFailure("network", `cannot reach ${new URL(url).host}: ${reason}`));
@@ -85,7 +87,11 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
 
   const clientCredentials = (): Result<{ id: string; secret: string }, TokenFailure> => {
     if (options.clientId === undefined || options.clientId === "") {
-      return err({ kind: "config", code: "missing_client_id", description: "GRANTPOOL_OAUTH_CLIENT_ID is not set" });
+      return err({
+        kind: "config",
+        code: "missing_client_id",
+        description: "GRANTPOOL_OAUTH_CLIENT_ID is not set",
+      });
     }
     return ok({ id: options.clientId, secret: options.clientSecret ?? "" });
   };
@@ -93,7 +99,11 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
   const tokenCall = async (grant: Record<string, string>): Promise<Result<TokenGrant, TokenFailure>> => {
     const client = clientCredentials();
     if (!client.ok) return client;
-    const form = new URLSearchParams({ ...grant, client_id: client.value.id, client_secret: client.value.secret });
+    const form = new URLSearchParams({
+      ...grant,
+      client_id: client.value.id,
+      client_secret: client.value.secret,
+    });
     const reply = await call(options.tokenUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
@@ -108,7 +118,12 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
   return {
     refresh: (refreshToken) => tokenCall({ grant_type: "refresh_token", refresh_token: refreshToken }),
     exchangeCode: (code, codeVerifier, redirectUri) =>
-      tokenCall({ grant_type: "authorization_code", code, code_verifier: codeVerifier, redirect_uri: redirectUri }),
+      tokenCall({
+        grant_type: "authorization_code",
+        code,
+        code_verifier: codeVerifier,
+        redirect_uri: redirectUri,
+      }),
     async userinfo(accessToken) {
       const reply = await call(options.userinfoUrl, {
         headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
@@ -117,7 +132,12 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
       const { status, body } = reply.value;
       if (status !== 200) {
         const kind = status >= 500 ? "transient" : "config";
-        return err({ kind, code: `userinfo_${status}`, description: `userinfo endpoint answered HTTP ${status}`, status });
+        return err({
+          kind,
+          code: `userinfo_${status}`,
+          description: `userinfo endpoint answered HTTP ${status}`,
+          status,
+        });
       }
       return parseUserinfo(body);
     },

@@ -43,13 +43,22 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 export function serve(handler: FetchHandler, options: ServeOptions): RunningServer {
   const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
   if (typeof Deno !== "undefined") {
-    const server = Deno.serve({ port: options.port, hostname: options.hostname, onListen: () => {} }, handler);
+    const server = Deno.serve(
+      { port: options.port, hostname: options.hostname, onListen: () => {} },
+      handler,
+    );
     const port = server.addr.port;
     return { port, url: `http://${host}:${port}`, stop: () => server.shutdown() };
   }
-  const server = Bun.serve({ port: options.port, hostname: options.hostname, fetch: handler, idleTimeout: 0 });
+  const server = Bun.serve({
+    port: options.port,
+    hostname: options.hostname,
+    fetch: handler,
+    idleTimeout: 0,
+  });
   const port = server.port ?? options.port;
-  return { port, url: `http://${host}:${port}`, stop: () => server.stop(true) };
+  // Graceful: replies being written (a login callback page, a streamed answer) are finished first.
+  return { port, url: `http://${host}:${port}`, stop: () => server.stop() };
 }
 
 /** Calls `handler` once on the first SIGINT or SIGTERM. */

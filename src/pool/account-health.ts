@@ -10,7 +10,12 @@ import {
   VALIDATION_BLOCK_MS,
 } from "./cooldown-policy.ts";
 
-export type BlockReason = "transient" | "rate_limited" | "validation_required" | "forbidden" | "upstream_error";
+export type BlockReason =
+  | "transient"
+  | "rate_limited"
+  | "validation_required"
+  | "forbidden"
+  | "upstream_error";
 
 export interface Block {
   readonly until: number;
@@ -29,7 +34,11 @@ export class AccountHealth {
     const blocks = [this.#accountBlock, model === undefined ? undefined : this.#modelBlocks.get(model)];
     let longest: Block | undefined;
     for (const block of blocks) {
-      if (block !== undefined && block.until > now && (longest === undefined || block.until > longest.until)) {
+      if (
+        block !== undefined &&
+        block.until > now &&
+        (longest === undefined || block.until > longest.until)
+      ) {
         longest = block;
       }
     }
@@ -62,7 +71,11 @@ export class AccountHealth {
   /** A transient failure: back off 10 s, doubling up to 5 min. Returns the block set. */
   recordTransientFailure(now: number, detail: string): Block {
     this.#transientStreak += 1;
-    const block: Block = { until: now + transientBackoffMs(this.#transientStreak), reason: "transient", detail };
+    const block: Block = {
+      until: now + transientBackoffMs(this.#transientStreak),
+      reason: "transient",
+      detail,
+    };
     this.block(block);
     return block;
   }

@@ -5,13 +5,13 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
+import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import { createThrottle } from "../log/throttle.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
 import type { Clock } from "../time/clock.ts";
-import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { AccountHealth } from "./account-health.ts";
 import { applyUpstreamVerdict } from "./apply-upstream-verdict.ts";
 import { createEntry, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
@@ -103,17 +103,23 @@ export class AccountPool {
     const now = this.#options.clock.now();
     const candidates = this.#ids().filter((id) => {
       const entry = this.#entries.get(id);
-      return entry !== undefined && !request.exclude?.has(id) && stateOf(entry, now, request.model) === "active";
+      return (
+        entry !== undefined && !request.exclude?.has(id) && stateOf(entry, now, request.model) === "active"
+      );
     });
     const chosen = this.#options.strategy.choose(candidates, request);
     const entry = chosen === undefined ? undefined : this.#entries.get(chosen);
-    if (entry === undefined) return err({ kind: "no_available_account", summary: this.summary(request.model) });
+    if (entry === undefined)
+      return err({ kind: "no_available_account", summary: this.summary(request.model) });
     const fresh = await this.#refresher.ensureFresh(entry);
     return this.#toLease(entry, fresh);
   }
 
   /** Upstream rejected `accessToken` (401): refresh once, unless someone already did. */
-  async refreshAfterRejection(accountId: string, accessToken: string): Promise<Result<Lease, AcquireFailure>> {
+  async refreshAfterRejection(
+    accountId: string,
+    accessToken: string,
+  ): Promise<Result<Lease, AcquireFailure>> {
     const entry = this.#entries.get(accountId);
     if (entry === undefined) return err({ kind: "no_available_account", summary: this.summary() });
     return this.#toLease(entry, await this.#refresher.refreshAfterRejection(entry, accessToken));
@@ -144,7 +150,9 @@ export class AccountPool {
     const now = this.#options.clock.now();
     return this.#ids().flatMap((id) => {
       const entry = this.#entries.get(id);
-      return entry === undefined ? [] : [{ account: entry.account, state: stateOf(entry, now), health: entry.health }];
+      return entry === undefined
+        ? []
+        : [{ account: entry.account, state: stateOf(entry, now), health: entry.health }];
     });
   }
 
@@ -194,9 +202,12 @@ export class AccountPool {
       this.#entries.set(stored.id, createEntry(stored));
       this.#sortedIds = undefined;
       if (stored.disabled) {
-        this.#options.log.info(`Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`, {
-          account: stored.id,
-        });
+        this.#options.log.info(
+          `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
+          {
+            account: stored.id,
+          },
+        );
       }
       return;
     }
@@ -217,9 +228,12 @@ export class AccountPool {
     } else if (!before.disabled && stored.disabled) {
       this.#options.strategy.release(stored.id);
       if (!initialLoad) {
-        this.#options.log.info(`Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`, {
-          account: stored.id,
-        });
+        this.#options.log.info(
+          `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
+          {
+            account: stored.id,
+          },
+        );
       }
     }
     if (!before.proxyDisabled && stored.proxyDisabled) this.#options.strategy.release(stored.id);

@@ -8,7 +8,11 @@ import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
-import { RATE_LIMIT_DEFAULT_MS, RATE_LIMIT_MAX_MS, UPSTREAM_TRANSIENT_COOLDOWN_MS } from "./cooldown-policy.ts";
+import {
+  RATE_LIMIT_DEFAULT_MS,
+  RATE_LIMIT_MAX_MS,
+  UPSTREAM_TRANSIENT_COOLDOWN_MS,
+} from "./cooldown-policy.ts";
 import type { PoolEntry } from "./pool-entry.ts";
 
 export interface VerdictDeps {
@@ -40,12 +44,16 @@ async function proxyDisableForbidden(deps: VerdictDeps, entry: PoolEntry, messag
       deps.log.error(`Cannot save the proxy-disabled state of ${entry.account.email}: ${String(cause)}`);
       return undefined;
     });
-  entry.account = result !== undefined && result.status !== "missing"
-    ? result.account
-    : markProxyDisabled(entry.account, reason, unixSeconds(deps.clock));
-  deps.log.warn(`Proxy-disabling account after three 403 replies in a row (${entry.account.email}): ${message}`, {
-    account: entry.account.id,
-  });
+  entry.account =
+    result !== undefined && result.status !== "missing"
+      ? result.account
+      : markProxyDisabled(entry.account, reason, unixSeconds(deps.clock));
+  deps.log.warn(
+    `Proxy-disabling account after three 403 replies in a row (${entry.account.email}): ${message}`,
+    {
+      account: entry.account.id,
+    },
+  );
   deps.onProxyDisabled(entry);
 }
 
@@ -61,7 +69,11 @@ export async function applyUpstreamVerdict(
       return;
     case "rate_limited":
       entry.health.block(
-        { until: now + rateLimitMs(deps, entry, verdict.retryAfterMs), reason: "rate_limited", detail: verdict.message },
+        {
+          until: now + rateLimitMs(deps, entry, verdict.retryAfterMs),
+          reason: "rate_limited",
+          detail: verdict.message,
+        },
         verdict.model,
       );
       return;
@@ -74,10 +86,15 @@ export async function applyUpstreamVerdict(
       return;
     }
     case "forbidden":
-      if (entry.health.recordForbidden(now, verdict.message)) await proxyDisableForbidden(deps, entry, verdict.message);
+      if (entry.health.recordForbidden(now, verdict.message))
+        await proxyDisableForbidden(deps, entry, verdict.message);
       return;
     case "transient":
-      entry.health.block({ until: now + UPSTREAM_TRANSIENT_COOLDOWN_MS, reason: "upstream_error", detail: verdict.message });
+      entry.health.block({
+        until: now + UPSTREAM_TRANSIENT_COOLDOWN_MS,
+        reason: "upstream_error",
+        detail: verdict.message,
+      });
       return;
     case "stale_token":
     case "client_error":

@@ -66,12 +66,21 @@ export async function enrollGrant(
   const now = unixSeconds(deps.clock);
   const result = await deps.store.upsertByEmail(email, (existing) => {
     if (existing !== undefined) return replaceToken(existing, token, name);
-    const fresh: Account = { id: deps.newId(), email, token, disabled: false, proxyDisabled: false, createdAt: now };
+    const fresh: Account = {
+      id: deps.newId(),
+      email,
+      token,
+      disabled: false,
+      proxyDisabled: false,
+      createdAt: now,
+    };
     return name === undefined ? fresh : { ...fresh, name };
   });
   const outcome: EnrollOutcome =
-    result.status === "created" ? "created" : result.previous?.disabled === true && !result.account.disabled
-      ? "recovered"
-      : "updated";
+    result.status === "created"
+      ? "created"
+      : result.previous?.disabled === true && !result.account.disabled
+        ? "recovered"
+        : "updated";
   return ok({ outcome, account: result.account });
 }

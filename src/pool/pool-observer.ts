@@ -15,7 +15,11 @@ export type RefreshOutcome = "success" | TokenFailureKind;
 export interface PoolObserver {
   accountDisabled?(event: AccountEvent & { readonly reason: string; readonly detail: string }): void;
   accountRecovered?(event: AccountEvent): void;
-  tokenRefreshed?(event: { readonly accountId: string; readonly outcome: RefreshOutcome; readonly seconds: number }): void;
+  tokenRefreshed?(event: {
+    readonly accountId: string;
+    readonly outcome: RefreshOutcome;
+    readonly seconds: number;
+  }): void;
 }
 
 /** Calls one observer hook, swallowing its failures: telemetry must never break serving. */

@@ -22,7 +22,8 @@ export function summarize(entries: Iterable<PoolEntry>, now: number, model?: str
     counts[state] += 1;
     if (state === "cooldown") {
       const until = entry.health.blockAt(now, model)?.until;
-      if (until !== undefined && (earliestRetryAt === undefined || until < earliestRetryAt)) earliestRetryAt = until;
+      if (until !== undefined && (earliestRetryAt === undefined || until < earliestRetryAt))
+        earliestRetryAt = until;
     }
   }
   const summary = {

@@ -73,7 +73,11 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     if (result?.status === "updated") entry.account = result.account;
   };
 
-  const disable = async (entry: PoolEntry, used: string, failure: TokenFailure): Promise<Account | undefined> => {
+  const disable = async (
+    entry: PoolEntry,
+    used: string,
+    failure: TokenFailure,
+  ): Promise<Account | undefined> => {
     const email = entry.account.email;
     const reason = describeTokenFailure(failure);
     const result = await store
@@ -83,8 +87,13 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
           : undefined,
       )
       .catch((cause: unknown) => {
-        log.error(`Cannot save the disabled state of ${email}: ${String(cause)}`, { account: entry.account.id });
-        return { status: "updated" as const, account: markDisabled(entry.account, reason, unixSeconds(clock)) };
+        log.error(`Cannot save the disabled state of ${email}: ${String(cause)}`, {
+          account: entry.account.id,
+        });
+        return {
+          status: "updated" as const,
+          account: markDisabled(entry.account, reason, unixSeconds(clock)),
+        };
       });
     if (result.status === "unchanged" && result.account.token.refreshToken !== used) {
       // Re-added or rotated while our refresh was in flight: the new token gets its chance.
@@ -94,7 +103,9 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       entry.account = result.account;
       return result.account;
     }
-    log.error(`Token refresh failed (${email}): ${reason}, trying next account`, { account: entry.account.id });
+    log.error(`Token refresh failed (${email}): ${reason}, trying next account`, {
+      account: entry.account.id,
+    });
     if (result.status === "missing") {
       entry.account = markDisabled(entry.account, reason, unixSeconds(clock));
     } else {
@@ -116,7 +127,11 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     return undefined;
   };
 
-  const onFailure = async (entry: PoolEntry, used: string, failure: TokenFailure): Promise<Account | undefined> => {
+  const onFailure = async (
+    entry: PoolEntry,
+    used: string,
+    failure: TokenFailure,
+  ): Promise<Account | undefined> => {
     const email = entry.account.email;
     if (failure.kind === "invalid_grant") return disable(entry, used, failure);
     if (failure.kind === "transient") {

@@ -1,8 +1,8 @@
 /** `grantpool proxy`: loads the pool from the store, serves the app, and shuts down cleanly on a signal. */
 import type { Settings } from "../config/setting-table.ts";
 import type { Logger } from "../log/logger.ts";
-import type { AccountPool } from "../pool/account-pool.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
+import type { AccountPool } from "../pool/account-pool.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { VERSION } from "../version.ts";
 import { createApp } from "./create-app.ts";

@@ -3,8 +3,8 @@
  * pool tests share. Accounts start with no access token, so their first use refreshes.
  */
 import type { Account } from "../../src/accounts/account.ts";
-import { AccountPool } from "../../src/pool/account-pool.ts";
 import { createGoogleOAuthClient, type FetchLike } from "../../src/oauth/google-oauth-client.ts";
+import { AccountPool } from "../../src/pool/account-pool.ts";
 import type { PoolObserver } from "../../src/pool/pool-observer.ts";
 import { createRoundRobinStrategy } from "../../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../../src/pool/strategies/selection-strategy.ts";

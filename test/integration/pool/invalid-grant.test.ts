@@ -1,13 +1,13 @@
 /** The heart of grantpool (SPEC §5.5, §5.6): invalid_grant disables persistently, once; a new token recovers. */
 import { describe, expect, test } from "bun:test";
-import { acquireWithFailover } from "../../../src/pool/acquire-with-failover.ts";
-import { AccountPool } from "../../../src/pool/account-pool.ts";
+import { replaceToken } from "../../../src/accounts/account-transitions.ts";
 import { createGoogleOAuthClient } from "../../../src/oauth/google-oauth-client.ts";
+import { AccountPool } from "../../../src/pool/account-pool.ts";
+import { acquireWithFailover } from "../../../src/pool/acquire-with-failover.ts";
 import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-robin.ts";
 import type { AccountChange, AccountStore } from "../../../src/stores/account-store.ts";
 import { createMemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
-import { replaceToken } from "../../../src/accounts/account-transitions.ts";
 import { findSecretsIn, startPoolFixture } from "../../support/pool-fixture.ts";
 
 const A = "alice@example.com";
@@ -61,7 +61,10 @@ describe("disabling on invalid_grant", () => {
   });
 
   test("logs the two lines of SPEC §5.5, once", async () => {
-    await using f = await startPoolFixture({ emails: [A, B], strategy: createFixedStrategy(() => "id-alice") });
+    await using f = await startPoolFixture({
+      emails: [A, B],
+      strategy: createFixedStrategy(() => "id-alice"),
+    });
     f.google.revoke(f.account(A).token.refreshToken);
     await Promise.all([1, 2, 3].map(() => acquireWithFailover(f.pool, { maxAttempts: 3, tried: new Set() })));
     expect(f.log.messages("error")).toEqual([
@@ -110,7 +113,9 @@ describe("disabling on invalid_grant", () => {
     const google = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const url = input instanceof Request ? input.url : String(input);
       if (url.endsWith("/token")) {
-        return Promise.resolve(Response.json({ error: "invalid_grant", error_description: description }, { status: 400 }));
+        return Promise.resolve(
+          Response.json({ error: "invalid_grant", error_description: description }, { status: 400 }),
+        );
       }
       return fetch(input, init);
     };
@@ -173,7 +178,11 @@ describe("disabling on invalid_grant", () => {
     await acquireWithFailover(f.pool, { maxAttempts: 3, tried: new Set() });
     await acquireWithFailover(f.pool, { maxAttempts: 3, tried: new Set() });
     const stored = await f.store.list();
-    const secrets = [...f.secrets, ...accessTokens, ...stored.flatMap((a) => [a.token.refreshToken, a.token.accessToken])];
+    const secrets = [
+      ...f.secrets,
+      ...accessTokens,
+      ...stored.flatMap((a) => [a.token.refreshToken, a.token.accessToken]),
+    ];
     expect(f.log.lines.length).toBeGreaterThan(2);
     expect(findSecretsIn(f.log.lines, secrets)).toEqual([]);
   });

@@ -16,7 +16,12 @@ describe("upstream verdicts", () => {
 
   test("a per-model quota blocks that model only, for as long as Google says, uncapped below a day", async () => {
     await using f = await startPoolFixture({ emails: [A] });
-    await f.pool.report("id-alice", { kind: "rate_limited", message: "quota", model: "pro", retryAfterMs: 3_600_000 });
+    await f.pool.report("id-alice", {
+      kind: "rate_limited",
+      message: "quota",
+      model: "pro",
+      retryAfterMs: 3_600_000,
+    });
     expect((await f.pool.acquire({ model: "pro" })).ok).toBe(false);
     expect((await f.pool.acquire({ model: "flash" })).ok).toBe(true);
     f.clock.advanceSeconds(3599);
@@ -27,10 +32,17 @@ describe("upstream verdicts", () => {
 
   test("VALIDATION_REQUIRED blocks for 10 minutes and records the URL", async () => {
     await using f = await startPoolFixture({ emails: [A] });
-    await f.pool.report("id-alice", { kind: "validation_required", url: "https://accounts.google.com/v", message: "m" });
+    await f.pool.report("id-alice", {
+      kind: "validation_required",
+      url: "https://accounts.google.com/v",
+      message: "m",
+    });
     const view = f.pool.view()[0];
     expect(view?.state).toBe("cooldown");
-    expect(view?.health.blockAt(f.clock.now())).toMatchObject({ reason: "validation_required", detail: "https://accounts.google.com/v" });
+    expect(view?.health.blockAt(f.clock.now())).toMatchObject({
+      reason: "validation_required",
+      detail: "https://accounts.google.com/v",
+    });
     f.clock.advanceSeconds(600);
     expect(f.pool.view()[0]?.state).toBe("active");
   });
@@ -42,7 +54,11 @@ describe("upstream verdicts", () => {
       f.clock.advanceSeconds(600);
     }
     const stored = await f.store.get("id-alice");
-    expect(stored).toMatchObject({ proxyDisabled: true, disabled: false, proxyDisabledReason: "forbidden: The caller does not have permission" });
+    expect(stored).toMatchObject({
+      proxyDisabled: true,
+      disabled: false,
+      proxyDisabledReason: "forbidden: The caller does not have permission",
+    });
     expect(f.pool.summary()).toMatchObject({ proxyDisabled: 1 });
   });
 

@@ -16,8 +16,16 @@ describe("token endpoint error classification (SPEC §5.4)", () => {
   });
 
   test("invalid_client and unauthorized_client are configuration errors", () => {
-    expect(classifyTokenEndpointReply(401, '{"error":"invalid_client","error_description":"The OAuth client was not found."}').kind).toBe("config");
-    expect(classifyTokenEndpointReply(400, '{"error":"unauthorized_client","error_description":"Unauthorized"}').kind).toBe("config");
+    expect(
+      classifyTokenEndpointReply(
+        401,
+        '{"error":"invalid_client","error_description":"The OAuth client was not found."}',
+      ).kind,
+    ).toBe("config");
+    expect(
+      classifyTokenEndpointReply(400, '{"error":"unauthorized_client","error_description":"Unauthorized"}')
+        .kind,
+    ).toBe("config");
   });
 
   test("5xx replies, JSON or not, are transient", () => {

@@ -19,7 +19,12 @@ const quotaBody = (retryDelay: string, model?: string) => ({
         : [
             {
               "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-              violations: [{ quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", quotaDimensions: { model } }],
+              violations: [
+                {
+                  quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                  quotaDimensions: { model },
+                },
+              ],
             },
           ]),
       { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay },
@@ -39,7 +44,9 @@ describe("upstream error classification (SPEC §5.4)", () => {
   });
 
   test("401 is a stale access token", () => {
-    expect(classifyUpstreamReply(reply(401, { error: { code: 401, status: "UNAUTHENTICATED" } }), 0).kind).toBe("stale_token");
+    expect(
+      classifyUpstreamReply(reply(401, { error: { code: 401, status: "UNAUTHENTICATED" } }), 0).kind,
+    ).toBe("stale_token");
   });
 
   test("429 takes Retry-After first", () => {
@@ -48,7 +55,11 @@ describe("upstream error classification (SPEC §5.4)", () => {
   });
 
   test("429 takes RetryInfo.retryDelay and scopes a per-model quota to the model", () => {
-    const verdict = classifyUpstreamReply(reply(429, quotaBody("43s", "gemini-2.5-pro")), 0, "gemini-2.5-pro");
+    const verdict = classifyUpstreamReply(
+      reply(429, quotaBody("43s", "gemini-2.5-pro")),
+      0,
+      "gemini-2.5-pro",
+    );
     expect(verdict).toMatchObject({ kind: "rate_limited", retryAfterMs: 43_000, model: "gemini-2.5-pro" });
   });
 
@@ -58,7 +69,13 @@ describe("upstream error classification (SPEC §5.4)", () => {
         code: 429,
         status: "RESOURCE_EXHAUSTED",
         message: "quota",
-        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "QUOTA_EXHAUSTED", metadata: { quotaResetDelay: "1h0m0s" } }],
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "QUOTA_EXHAUSTED",
+            metadata: { quotaResetDelay: "1h0m0s" },
+          },
+        ],
       },
     };
     expect(classifyUpstreamReply(reply(429, body), 0)).toMatchObject({ retryAfterMs: 3_600_000 });
@@ -76,7 +93,13 @@ describe("upstream error classification (SPEC §5.4)", () => {
         code: 403,
         status: "PERMISSION_DENIED",
         message: "Verify your account",
-        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "VALIDATION_REQUIRED", metadata: { validation_url: "https://accounts.google.com/verify" } }],
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "VALIDATION_REQUIRED",
+            metadata: { validation_url: "https://accounts.google.com/verify" },
+          },
+        ],
       },
     };
     expect(classifyUpstreamReply(reply(403, body), 0)).toMatchObject({
@@ -86,10 +109,21 @@ describe("upstream error classification (SPEC §5.4)", () => {
   });
 
   test("other 403s are forbidden, 5xx transient, 400 the client's own", () => {
-    const denied = { error: { code: 403, status: "PERMISSION_DENIED", message: "The caller does not have permission" } };
-    expect(classifyUpstreamReply(reply(403, denied), 0)).toMatchObject({ kind: "forbidden", message: "The caller does not have permission" });
-    expect(classifyUpstreamReply(reply(503, { error: { code: 503, status: "UNAVAILABLE", message: "x" } }), 0).kind).toBe("transient");
-    expect(classifyUpstreamReply(reply(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: "x" } }), 0).kind).toBe("client_error");
+    const denied = {
+      error: { code: 403, status: "PERMISSION_DENIED", message: "The caller does not have permission" },
+    };
+    expect(classifyUpstreamReply(reply(403, denied), 0)).toMatchObject({
+      kind: "forbidden",
+      message: "The caller does not have permission",
+    });
+    expect(
+      classifyUpstreamReply(reply(503, { error: { code: 503, status: "UNAVAILABLE", message: "x" } }), 0)
+        .kind,
+    ).toBe("transient");
+    expect(
+      classifyUpstreamReply(reply(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: "x" } }), 0)
+        .kind,
+    ).toBe("client_error");
     expect(classifyUpstreamReply(reply(200, "{}"), 0).kind).toBe("success");
   });
 });

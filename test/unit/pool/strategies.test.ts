@@ -60,7 +60,9 @@ describe("sticky", () => {
 
   test("a new account does not steal bound sessions", () => {
     const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
-    const bound = new Map(["k1", "k2", "k3", "k4", "k5", "k6"].map((k) => [k, sticky.choose(["a", "b"], { sessionKey: k })]));
+    const bound = new Map(
+      ["k1", "k2", "k3", "k4", "k5", "k6"].map((k) => [k, sticky.choose(["a", "b"], { sessionKey: k })]),
+    );
     for (const [key, id] of bound) expect(sticky.choose(["a", "b", "c"], { sessionKey: key })).toBe(id ?? "");
   });
 

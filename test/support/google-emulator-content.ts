@@ -1,0 +1,130 @@
+/**
+ * What the Google emulator's model "says": GenerateContentResponse objects naming the identity
+ * that served the call, the streamed forms (SSE events, or the JSON array Google sends without
+ * `alt=sse`) released through the stream hold, token counts, and the model list.
+ */
+import type { HeldStream } from "./google-emulator-gates.ts";
+import { randomId } from "./google-emulator-state.ts";
+
+export const MODELS = [
+  { id: "gemini-2.5-flash", displayName: "Gemini 2.5 Flash", input: 1048576, output: 65536 },
+  { id: "gemini-2.5-pro", displayName: "Gemini 2.5 Pro", input: 1048576, output: 65536 },
+  { id: "gemini-2.0-flash", displayName: "Gemini 2.0 Flash", input: 1048576, output: 8192 },
+];
+
+export function modelResource(model: (typeof MODELS)[number]): Record<string, unknown> {
+  return {
+    name: `models/${model.id}`,
+    version: "001",
+    displayName: model.displayName,
+    description: `${model.displayName} (served by the Google emulator)`,
+    inputTokenLimit: model.input,
+    outputTokenLimit: model.output,
+    supportedGenerationMethods: [
+      "generateContent",
+      "countTokens",
+      "createCachedContent",
+      "batchGenerateContent",
+    ],
+    temperature: 1,
+    topP: 0.95,
+    topK: 64,
+    maxTemperature: 2,
+    thinking: true,
+  };
+}
+
+/** Every `text` part in a request's contents (and system instruction), in order. */
+function texts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(texts);
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === "text" && typeof inner === "string" ? [inner] : texts(inner),
+  );
+}
+
+/** About four characters per token, like Google's own rule of thumb; at least one. */
+export function countTokens(request: unknown): number {
+  const chars = texts(request).reduce((sum, text) => sum + text.length, 0);
+  return Math.max(1, Math.ceil(chars / 4));
+}
+
+export interface ReplySpec {
+  model: string;
+  promptTokens: number;
+  responseId: string;
+}
+
+export function newReplySpec(model: string, request: unknown): ReplySpec {
+  return { model, promptTokens: countTokens(request), responseId: randomId(16) };
+}
+
+/** One GenerateContentResponse; `last` carries finishReason and the full usage. */
+export function generateContentResponse(
+  text: string,
+  spec: ReplySpec,
+  last: boolean,
+): Record<string, unknown> {
+  const candidate: Record<string, unknown> = { content: { role: "model", parts: [{ text }] } };
+  if (last) candidate.finishReason = "STOP";
+  candidate.index = 0;
+  const candidatesTokens = Math.max(1, Math.ceil(text.length / 4));
+  const usageMetadata: Record<string, unknown> = last
+    ? {
+        promptTokenCount: spec.promptTokens,
+        candidatesTokenCount: candidatesTokens,
+        totalTokenCount: spec.promptTokens + candidatesTokens,
+        promptTokensDetails: [{ modality: "TEXT", tokenCount: spec.promptTokens }],
+      }
+    : { promptTokenCount: spec.promptTokens, totalTokenCount: spec.promptTokens };
+  return { candidates: [candidate], usageMetadata, modelVersion: spec.model, responseId: spec.responseId };
+}
+
+export type StreamFormat = "sse" | "json-array";
+
+/**
+ * A body that sends one event per payload, each waiting for the stream hold (when one is set)
+ * so a test can see events arrive one by one. Google ends SSE events with CRLF CRLF.
+ */
+export function eventStream(
+  payloads: unknown[],
+  format: StreamFormat,
+  hold: () => HeldStream | undefined,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const gone = new AbortController();
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (payloads.length === 0) {
+        if (format === "json-array") controller.enqueue(encoder.encode("[]"));
+        controller.close();
+        return;
+      }
+      await hold()?.next(gone.signal);
+      if (gone.signal.aborted) return;
+      const payload = JSON.stringify(payloads[sent]);
+      const last = sent === payloads.length - 1;
+      const piece =
+        format === "sse"
+          ? `data: ${payload}\r\n\r\n`
+          : `${sent === 0 ? "[" : ",\r\n"}${payload}${last ? "]" : ""}`;
+      controller.enqueue(encoder.encode(piece));
+      sent += 1;
+      if (last) controller.close();
+    },
+    cancel() {
+      gone.abort();
+    },
+  });
+}
+
+export function streamHeaders(format: StreamFormat): Record<string, string> {
+  return {
+    "content-type": format === "sse" ? "text/event-stream" : "application/json; charset=UTF-8",
+    "content-disposition": "attachment",
+    vary: "Origin, X-Origin, Referer",
+    server: "ESF",
+    "x-content-type-options": "nosniff",
+  };
+}

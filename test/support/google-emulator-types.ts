@@ -1,0 +1,123 @@
+/**
+ * The public surface of the Google emulator (test support). Kept apart from the server so the
+ * route modules can share these types without importing each other in a circle.
+ */
+
+export interface EmulatedIdentity {
+  email: string;
+  name?: string;
+  /** Cloud Code Assist project; when set, `v1internal` calls naming another project get 403. */
+  projectId?: string;
+}
+
+/**
+ * Faults of the token endpoint. `server_error` is Google's JSON 500, `unavailable_html` the
+ * front end's 503 HTML page, `hang` accepts the call and never answers until close().
+ */
+export type TokenFault =
+  | "server_error"
+  | "unavailable_html"
+  | "invalid_client"
+  | "unauthorized_client"
+  | "non_json_invalid_grant"
+  | "hang";
+
+export type UpstreamFault =
+  | {
+      kind: "resource_exhausted";
+      /** RetryInfo.retryDelay in seconds; no RetryInfo detail when absent. */
+      retryDelaySeconds?: number;
+      /** Value of a `Retry-After` header; no header when absent. */
+      retryAfterHeader?: number;
+      /** ErrorInfo.metadata.quotaResetDelay (Cloud Code's "1h2m3.5s" form); no ErrorInfo when absent. */
+      quotaResetDelay?: string;
+      /** ErrorInfo.reason; RATE_LIMIT_EXCEEDED when absent. */
+      reason?: "RATE_LIMIT_EXCEEDED" | "QUOTA_EXHAUSTED";
+      /** Model named in the quota details; the request's model when absent. */
+      model?: string;
+    }
+  | { kind: "unauthenticated" }
+  | { kind: "permission_denied" }
+  | { kind: "validation_required"; validationUrl?: string }
+  | { kind: "server_error"; status?: 500 | 502 | 503 }
+  /** Close the connection without a reply. */
+  | { kind: "reset" };
+
+export interface UpstreamFaultOptions {
+  /** How many matching calls fail; until clearUpstreamFaults() when absent. */
+  times?: number;
+  /** Only calls carrying an access token of this identity fail. */
+  forAccessTokenOf?: string;
+}
+
+export interface RefreshGate {
+  /** Lets every held refresh go on, and every later one pass without waiting. */
+  release(): void;
+  /** How many refresh_token grants are waiting now. */
+  waiting(): number;
+  /** Resolves when at least n refreshes are waiting; rejects after timeoutMs (default 5000). */
+  waitFor(n: number, timeoutMs?: number): Promise<void>;
+}
+
+export interface StreamHold {
+  /** Lets one more stream event (of any stream) go out. */
+  releaseNext(): void;
+  /** Lets every event go out from now on. */
+  releaseAll(): void;
+  /** How many stream events are waiting for a release now. */
+  waiting(): number;
+}
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
+  body: unknown;
+  /** The identity whose access token the call carried (even an expired one). */
+  email?: string;
+}
+
+export interface EmulatorCalls {
+  refresh: number;
+  authorizationCode: number;
+  userinfo: number;
+  upstream: number;
+}
+
+export interface GoogleEmulator extends AsyncDisposable {
+  readonly url: string;
+  readonly tokenUrl: string;
+  readonly userinfoUrl: string;
+  readonly authUrl: string;
+  readonly upstreamUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  addIdentity(identity: EmulatedIdentity): string;
+  mintRefreshToken(email: string): string;
+  revoke(refreshToken: string): void;
+  expireAccessTokens(): void;
+  rotateRefreshTokensOnRefresh(on: boolean): void;
+  /** The emulated user declines consent: the auth endpoint redirects with error=access_denied. */
+  denyConsent(on: boolean): void;
+  failTokenEndpoint(fault: TokenFault, times?: number): void;
+  clearTokenFaults(): void;
+  holdRefreshes(): RefreshGate;
+  failUpstream(fault: UpstreamFault, options?: UpstreamFaultOptions): void;
+  clearUpstreamFaults(): void;
+  /** Texts of the stream events; `{email}` in a text is replaced by the serving identity's email. */
+  setStreamChunks(chunks: string[]): void;
+  holdStream(): StreamHold;
+  readonly calls: Readonly<EmulatorCalls>;
+  refreshCallsFor(refreshToken: string): number;
+  readonly upstreamRequests: ReadonlyArray<UpstreamRequest>;
+  close(): Promise<void>;
+}
+
+export interface GoogleEmulatorOptions {
+  clientId?: string;
+  clientSecret?: string;
+}

@@ -1,0 +1,263 @@
+/**
+ * The Google emulator's upstream side: stand-ins for the Gemini API (`/v1beta/models…`) and
+ * Cloud Code Assist (`/v1internal:…`). Every call is recorded first (so tests can check what
+ * reached "Google", e.g. that no client key leaked), then authenticated by access token, then
+ * failed by an injected fault or answered.
+ */
+import {
+  countTokens,
+  eventStream,
+  generateContentResponse,
+  MODELS,
+  modelResource,
+  newReplySpec,
+  type StreamFormat,
+  streamHeaders,
+} from "./google-emulator-content.ts";
+import { SERVICE, type UpstreamProfile, upstreamFaultReply } from "./google-emulator-faults.ts";
+import type { FaultQueue, HeldStream } from "./google-emulator-gates.ts";
+import {
+  apiJson,
+  apiKeyInvalid,
+  frontEndPage,
+  invalidArgument,
+  rpcError,
+  unauthenticated,
+} from "./google-emulator-replies.ts";
+import { type EmulatorState, type IdentityRecord, randomId } from "./google-emulator-state.ts";
+import type { EmulatorCalls, UpstreamFault, UpstreamRequest } from "./google-emulator-types.ts";
+
+export interface UpstreamContext {
+  state: EmulatorState;
+  calls: EmulatorCalls;
+  requests: UpstreamRequest[];
+  faults: FaultQueue<UpstreamFault>;
+  streamChunks: () => readonly string[];
+  streamHold: () => HeldStream | undefined;
+}
+
+type Action = "list" | "get" | "generate" | "stream" | "count" | "load" | "onboard";
+
+interface Route {
+  profile: UpstreamProfile;
+  action: Action;
+  model?: string;
+}
+
+const GEMINI_ACTIONS: Record<string, Action> = {
+  generateContent: "generate",
+  streamGenerateContent: "stream",
+  countTokens: "count",
+};
+const CODE_ASSIST_ACTIONS: Record<string, Action> = {
+  ...GEMINI_ACTIONS,
+  loadCodeAssist: "load",
+  onboardUser: "onboard",
+};
+
+function matchRoute(method: string, path: string): Route | undefined {
+  if (method === "GET" && /^\/v1(beta)?\/models\/?$/.test(path)) return { profile: "gemini", action: "list" };
+  const model = /^\/v1(?:beta)?\/models\/([^/:]+)(?::(\w+))?$/.exec(path);
+  if (model?.[1] !== undefined) {
+    if (method === "GET" && model[2] === undefined) {
+      return { profile: "gemini", action: "get", model: model[1] };
+    }
+    const action = GEMINI_ACTIONS[model[2] ?? ""];
+    if (method === "POST" && action !== undefined) return { profile: "gemini", action, model: model[1] };
+  }
+  const internal = /^\/v1internal:(\w+)$/.exec(path);
+  const action = CODE_ASSIST_ACTIONS[internal?.[1] ?? ""];
+  if (method === "POST" && action !== undefined) return { profile: "code-assist", action };
+  return undefined;
+}
+
+function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  return token === "" ? undefined : token;
+}
+
+function parseBody(text: string): { value: unknown; json: boolean } {
+  if (text === "") return { value: undefined, json: true };
+  try {
+    return { value: JSON.parse(text), json: true };
+  } catch {
+    return { value: text, json: false };
+  }
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function missingContents(request: unknown): Response | undefined {
+  const contents = field(request, "contents");
+  if (Array.isArray(contents) && contents.length > 0) return undefined;
+  return invalidArgument("* GenerateContentRequest.contents: contents is not specified\n");
+}
+
+interface Call {
+  route: Route;
+  body: unknown;
+  identity: IdentityRecord;
+  format: StreamFormat;
+}
+
+function streamed(
+  call: Call,
+  model: string,
+  request: unknown,
+  context: UpstreamContext,
+  wrap: boolean,
+): Response {
+  const spec = newReplySpec(model, request);
+  const texts = context.streamChunks().map((text) => text.replaceAll("{email}", call.identity.email));
+  const traceId = randomId(8);
+  const payloads = texts.map((text, i) => {
+    const reply = generateContentResponse(text, spec, i === texts.length - 1);
+    return wrap ? { response: reply, traceId } : reply;
+  });
+  const body = eventStream(payloads, call.format, context.streamHold);
+  return new Response(body, { status: 200, headers: streamHeaders(call.format) });
+}
+
+function gemini(call: Call, context: UpstreamContext): Response {
+  const model = call.route.model ?? "";
+  switch (call.route.action) {
+    case "list":
+      return apiJson(200, { models: MODELS.map(modelResource) });
+    case "get": {
+      const known = MODELS.find((m) => m.id === model.replace(/^models\//, ""));
+      if (known !== undefined) return apiJson(200, modelResource(known));
+      return rpcError(404, "NOT_FOUND", `models/${model} is not found for API version v1beta.`);
+    }
+    case "count": {
+      const request = field(call.body, "generateContentRequest") ?? call.body;
+      const total = countTokens(request);
+      return apiJson(200, {
+        totalTokens: total,
+        promptTokensDetails: [{ modality: "TEXT", tokenCount: total }],
+      });
+    }
+    default: {
+      const invalid = missingContents(call.body);
+      if (invalid !== undefined) return invalid;
+      if (call.route.action === "stream") return streamed(call, model, call.body, context, false);
+      const spec = newReplySpec(model, call.body);
+      return apiJson(200, generateContentResponse(`answered by ${call.identity.email}`, spec, true));
+    }
+  }
+}
+
+function loadCodeAssist(identity: IdentityRecord): Response {
+  const tier = {
+    id: "free-tier",
+    name: "Gemini Code Assist for individuals",
+    description: "Gemini Code Assist for individuals (served by the Google emulator)",
+    userDefinedCloudaicompanionProject: false,
+  };
+  return apiJson(200, {
+    currentTier: tier,
+    allowedTiers: [{ ...tier, isDefault: true }],
+    cloudaicompanionProject: identity.projectId,
+    gcpManaged: false,
+  });
+}
+
+/** Cloud Code refuses a project the caller has no access to (only checked for explicit projects). */
+function foreignProject(identity: IdentityRecord, project: unknown): Response | undefined {
+  if (!identity.explicitProject || project === undefined || project === identity.projectId) return undefined;
+  const resource = `//cloudaicompanion.googleapis.com/projects/${String(project)}/locations/global`;
+  return rpcError(
+    403,
+    "PERMISSION_DENIED",
+    `Permission 'cloudaicompanion.companions.generateChat' denied on resource '${resource}' (or it may not exist).`,
+    [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "IAM_PERMISSION_DENIED",
+        domain: "cloudaicompanion.googleapis.com",
+        metadata: { permission: "cloudaicompanion.companions.generateChat", resource },
+      },
+    ],
+  );
+}
+
+function codeAssist(call: Call, context: UpstreamContext): Response {
+  const { identity } = call;
+  if (call.route.action === "load") return loadCodeAssist(identity);
+  if (call.route.action === "onboard") {
+    return apiJson(200, {
+      name: `operations/emu-${randomId(8)}`,
+      done: true,
+      response: {
+        "@type": "type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse",
+        cloudaicompanionProject: { id: identity.projectId, name: identity.projectId },
+      },
+    });
+  }
+  const request = field(call.body, "request");
+  if (call.route.action === "count") return apiJson(200, { totalTokens: countTokens(request) });
+  const model = field(call.body, "model");
+  if (typeof model !== "string" || model === "") {
+    return invalidArgument("Request contains an invalid argument.");
+  }
+  const refused = foreignProject(identity, field(call.body, "project")) ?? missingContents(request);
+  if (refused !== undefined) return refused;
+  if (call.route.action === "stream") return streamed(call, model, request, context, true);
+  const reply = generateContentResponse(`answered by ${identity.email}`, newReplySpec(model, request), true);
+  return apiJson(200, { response: reply, traceId: randomId(8) });
+}
+
+function record(request: Request, url: URL, body: unknown, email: string | undefined): UpstreamRequest {
+  const entry: UpstreamRequest = {
+    method: request.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: Object.fromEntries(request.headers),
+    body,
+  };
+  if (email !== undefined) entry.email = email;
+  return entry;
+}
+
+export async function handleUpstream(
+  request: Request,
+  url: URL,
+  context: UpstreamContext,
+): Promise<Response> {
+  context.calls.upstream += 1;
+  const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+  const body = parseBody(text);
+  const token = bearerToken(request);
+  const holder = token === undefined ? undefined : context.state.accessToken(token);
+  context.requests.push(record(request, url, body.value, holder?.email));
+  const route = matchRoute(request.method, url.pathname);
+  if (route === undefined) {
+    return frontEndPage(404, `The requested URL <code>${url.pathname}</code> was not found on this server.`);
+  }
+  const service = SERVICE[route.profile];
+  // Any key a client could hand us is not a Google key: a leaked client key fails loudly.
+  if (url.searchParams.has("key") || request.headers.has("x-goog-api-key")) return apiKeyInvalid(service);
+  if (token === undefined) return unauthenticated(false, service);
+  const identity = holder?.valid === true ? context.state.identity(holder.email) : undefined;
+  if (identity === undefined) return unauthenticated(true, service);
+  const model = route.model ?? field(body.value, "model");
+  const fault = context.faults.take(identity.email);
+  if (fault !== undefined) {
+    return upstreamFaultReply(fault, {
+      profile: route.profile,
+      model: typeof model === "string" ? model : undefined,
+    });
+  }
+  if (!body.json) {
+    return invalidArgument(`Invalid JSON payload received. Unexpected token.\n${text.slice(0, 40)}\n^`);
+  }
+  const call: Call = {
+    route,
+    body: body.value,
+    identity,
+    format: url.searchParams.get("alt") === "sse" ? "sse" : "json-array",
+  };
+  return route.profile === "gemini" ? gemini(call, context) : codeAssist(call, context);
+}
