@@ -4,7 +4,7 @@
  * is answered 400 and ignored, and the flow keeps waiting for the real callback.
  */
 
-import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
+import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { createPkcePair, createState, sameSecret } from "../oauth/pkce.ts";
 import { type RunningServer, serve } from "../platform/runtime.ts";
 import { type EnrollDeps, enrollGrant } from "../pool/enroll-account.ts";
@@ -15,6 +15,8 @@ export interface LoginOptions {
   /** How long to wait for the browser to come back. */
   readonly timeoutMs: number;
   readonly loginHint?: string;
+  /** Opens the consent page; absent with --no-browser. */
+  readonly openBrowser?: (url: string) => void;
 }
 
 type Callback = { kind: "code"; code: string } | { kind: "denied"; reason: string };
@@ -77,6 +79,7 @@ export async function accountsLogin(
       options.loginHint === undefined ? request : { ...request, loginHint: options.loginHint },
     );
     ctx.out(`Open this URL in a browser to sign in:\n${url}`);
+    options.openBrowser?.(url);
     const answer = await callback;
     if (answer.kind === "denied") {
       ctx.err(`Sign-in failed: ${answer.reason}`);
@@ -93,7 +96,7 @@ export async function accountsLogin(
       );
       return EXIT_FAILED;
     }
-    const enrolled = await enrollGrant(deps, grant.value as TokenGrant & { refreshToken: string });
+    const enrolled = await enrollGrant(deps, { ...grant.value, refreshToken: grant.value.refreshToken });
     if (!enrolled.ok) {
       ctx.err(describeRejection(enrolled.error.failure));
       return EXIT_FAILED;

@@ -6,6 +6,7 @@ import { helpTopic } from "../config/commands.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { usageText } from "../config/usage-text.ts";
+import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { runProxy } from "../proxy/run-proxy.ts";
 import { VERSION } from "../version.ts";
@@ -45,7 +46,10 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           ...(settings.refreshTokenFile === undefined ? {} : { refreshTokenFile: settings.refreshTokenFile }),
         });
       case "accounts login":
-        return await accountsLogin(ctx, oauth, enroll, { timeoutMs: LOGIN_TIMEOUT_MS });
+        return await accountsLogin(ctx, oauth, enroll, {
+          timeoutMs: LOGIN_TIMEOUT_MS,
+          ...(settings.noBrowser ? {} : { openBrowser }),
+        });
       case "accounts enable":
       case "accounts disable":
       case "accounts remove":
