@@ -1,0 +1,71 @@
+/**
+ * How much choosing an account costs per request, as a ratio against a baseline measured in the
+ * same process (an awaited Map lookup — the least any pool could do). No absolute thresholds:
+ * machines differ, ratios travel.
+ */
+import type { Account } from "../src/accounts/account.ts";
+import { silentLogger } from "../src/log/logger.ts";
+import type { GoogleOAuthClient } from "../src/oauth/google-oauth-client.ts";
+import { AccountPool } from "../src/pool/account-pool.ts";
+import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
+import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
+import { createStickyStrategy } from "../src/pool/strategies/sticky.ts";
+import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
+import { systemClock } from "../src/time/clock.ts";
+
+const ACCOUNTS = 50;
+const ITERATIONS = 200_000;
+const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
+
+const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
+  id: `id-${String(i).padStart(3, "0")}`,
+  email: `user${i}@example.com`,
+  token: { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiryTimestamp: farFuture },
+  disabled: false,
+  proxyDisabled: false,
+  createdAt: 0,
+}));
+
+/** Tokens never expire in this benchmark, so the OAuth client must never be called. */
+const unusedOAuth: GoogleOAuthClient = {
+  refresh: () => Promise.reject(new Error("no refresh expected")),
+  userinfo: () => Promise.reject(new Error("no userinfo expected")),
+  exchangeCode: () => Promise.reject(new Error("no exchange expected")),
+  authorizationUrl: () => "",
+};
+
+async function timeLoop(body: (i: number) => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 10_000; i++) await body(i); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < ITERATIONS; i++) await body(i);
+  return ((performance.now() - start) * 1e6) / ITERATIONS;
+}
+
+async function poolWith(strategy: SelectionStrategy): Promise<AccountPool> {
+  const pool = new AccountPool({
+    store: createMemoryAccountStore({ accounts }),
+    oauth: unusedOAuth,
+    clock: systemClock,
+    log: silentLogger,
+    strategy,
+    refreshSkewSeconds: 300,
+  });
+  await pool.start();
+  return pool;
+}
+
+const byId = new Map(accounts.map((a) => [a.id, a]));
+const baseline = await timeLoop(async (i) => byId.get(accounts[i % ACCOUNTS]?.id ?? ""));
+const roundRobin = await poolWith(createRoundRobinStrategy());
+const rr = await timeLoop(() => roundRobin.acquire());
+const stickyPool = await poolWith(createStickyStrategy({ clock: systemClock, idleMs: 3_600_000 }));
+const sticky = await timeLoop((i) => stickyPool.acquire({ sessionKey: `session-${i % 1000}` }));
+
+const row = (name: string, ns: number) =>
+  console.log(
+    `${name.padEnd(34)} ${ns.toFixed(0).padStart(8)} ns/op   ${(ns / baseline).toFixed(1).padStart(6)}× baseline`,
+  );
+console.log(`pool.acquire with ${ACCOUNTS} accounts, ${ITERATIONS} iterations`);
+row("baseline (awaited Map lookup)", baseline);
+row("acquire, round-robin", rr);
+row("acquire, sticky (1000 sessions)", sticky);
