@@ -73,6 +73,8 @@ export async function enrollGrant(
       disabled: false,
       proxyDisabled: false,
       createdAt: now,
+      // Antigravity-Manager requires last_used to read the file.
+      lastUsed: now,
     };
     return name === undefined ? fresh : { ...fresh, name };
   });

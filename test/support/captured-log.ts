@@ -1,5 +1,5 @@
 /** A logger whose lines are kept, so tests can assert on them and scan them for secrets. */
-import { createLogger, type LogLevel, type Logger, type LogRecord } from "../../src/log/logger.ts";
+import { createLogger, type Logger, type LogLevel, type LogRecord } from "../../src/log/logger.ts";
 import type { Clock } from "../../src/time/clock.ts";
 import { systemClock } from "../../src/time/clock.ts";
 

@@ -9,7 +9,7 @@ const readme = readFileSync(join(import.meta.dir, "..", "..", "README.md"), "utf
 describe("README", () => {
   test("documents every setting with its variable and default", () => {
     for (const row of describeSettings()) {
-      const line = readme.split("\n").find((l) => l.startsWith(`| \`${row.flag}\` |`));
+      const line = readme.split("\n").find((l) => new RegExp(`^\\|\\s*\`${row.flag}\`\\s*\\|`).test(l));
       expect(line, `README row for ${row.flag}`).toBeDefined();
       expect(line).toContain(`\`${row.envVar}\``);
       expect(line).toContain(row.default);

@@ -1,0 +1,168 @@
+/**
+ * The layout of `<data-dir>/accounts/` and the reading of one file in it. A read yields the
+ * account or the reason it is not one, plus a stamp (inode, size, times) for cheap change checks
+ * and a content hash for exact ones.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, promises as fs, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { Account } from "../../accounts/account.ts";
+import { decodeAccountFile } from "./account-file-decoder.ts";
+import { errorCode } from "./file-store-errors.ts";
+
+export const ACCOUNTS_DIRECTORY = "accounts";
+const SUFFIX = ".json";
+// Ids become file names: no separators, no leading dot, nothing a shell or editor would mangle.
+const ACCOUNT_ID = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,199}$/;
+
+export function isValidAccountId(id: string): boolean {
+  return ACCOUNT_ID.test(id);
+}
+
+export function accountFileName(id: string): string {
+  return `${id}${SUFFIX}`;
+}
+
+/** Names worth looking at: `*.json`, except dotfiles (our temporary and lock files among them). */
+export function isAccountFileName(name: string): boolean {
+  return name.endsWith(SUFFIX) && !name.startsWith(".");
+}
+
+export function idFromFileName(name: string): string {
+  return name.slice(0, -SUFFIX.length);
+}
+
+export type LoadedAccountFile =
+  | {
+      readonly kind: "account";
+      readonly stamp: string;
+      readonly hash: string;
+      readonly text: string;
+      readonly account: Account;
+    }
+  | { readonly kind: "broken"; readonly stamp: string; readonly hash: string; readonly reason: string };
+
+interface StatLike {
+  readonly ino: number | bigint;
+  readonly size: number | bigint;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+/** Changes whenever the file is replaced (inode) or written (size, times). */
+export function stampOf(stat: StatLike): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+export function hashOf(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The stamp of `file`, or undefined when it does not exist. */
+export async function readStamp(file: string): Promise<string | undefined> {
+  try {
+    return stampOf(await fs.stat(file));
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** The candidate file names in `dir`; none when the directory does not exist yet. */
+export async function listAccountFileNames(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter(isAccountFileName).sort();
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return [];
+    throw error;
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+type DecodedFile =
+  | { readonly kind: "account"; readonly hash: string; readonly text: string; readonly account: Account }
+  | { readonly kind: "broken"; readonly hash: string; readonly reason: string };
+
+function decodeBytes(name: string, bytes: Uint8Array, mtimeMs: number): DecodedFile {
+  const hash = hashOf(bytes);
+  const id = idFromFileName(name);
+  if (!isValidAccountId(id))
+    return { kind: "broken", hash, reason: "the file name is not a valid account id" };
+  let text: string;
+  try {
+    // Strict decoding: a file we rewrite must round-trip every byte of the values we keep.
+    text = UTF8.decode(bytes);
+  } catch {
+    return { kind: "broken", hash, reason: "not valid UTF-8" };
+  }
+  const decoded = decodeAccountFile(text, { fileId: id, fallbackCreatedAt: Math.floor(mtimeMs / 1000) });
+  if (!decoded.ok) return { kind: "broken", hash, reason: decoded.error };
+  return { kind: "account", hash, text, account: decoded.value };
+}
+
+/**
+ * Reads `dir/name` through one open descriptor, so the stamp and the content belong together.
+ * Undefined when the file does not exist; a file that cannot be read is reported as broken.
+ */
+export async function loadAccountFile(dir: string, name: string): Promise<LoadedAccountFile | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path.join(dir, name), "r");
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT") return undefined;
+    return {
+      kind: "broken",
+      stamp: "",
+      hash: `error:${code}`,
+      reason: `cannot be opened (${code ?? "error"})`,
+    };
+  }
+  try {
+    const stat = await handle.stat();
+    const stamp = stampOf(stat);
+    if (!stat.isFile()) return { kind: "broken", stamp, hash: "not-a-file", reason: "not a regular file" };
+    const bytes = await handle.readFile();
+    return { ...decodeBytes(name, bytes, stat.mtimeMs), stamp };
+  } catch (error) {
+    const code = errorCode(error) ?? "error";
+    return { kind: "broken", stamp: "", hash: `error:${code}`, reason: `cannot be read (${code})` };
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+export interface Fingerprint {
+  readonly stamp: string;
+  readonly hash: string;
+  readonly kind: LoadedAccountFile["kind"];
+}
+
+/**
+ * Stamp, content hash and readability of every candidate file, read synchronously so that a
+ * watch starts from a known state: every change after it began is reported, and nothing else.
+ */
+export function readFingerprintsSync(dir: string): Map<string, Fingerprint> {
+  const fingerprints = new Map<string, Fingerprint>();
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter(isAccountFileName);
+  } catch {
+    return fingerprints; // no directory yet: every file that appears later is new
+  }
+  for (const name of names) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path.join(dir, name), "r");
+      const stat = fstatSync(fd);
+      const decoded = decodeBytes(name, readFileSync(fd), stat.mtimeMs);
+      fingerprints.set(name, { stamp: stampOf(stat), hash: decoded.hash, kind: decoded.kind });
+    } catch {
+      // Gone or unreadable: the first scan sees it as it is then.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return fingerprints;
+}

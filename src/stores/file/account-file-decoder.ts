@@ -1,0 +1,140 @@
+/**
+ * Reads one account file (Antigravity-Manager's snake_case format) into the Account model.
+ * Lenient where the reference is (missing flags are false, nulls are absent), strict where a
+ * wrong value would hurt (id, email and refresh token must be non-empty strings, and the id must
+ * be the file's name). Reasons name the field and what was expected, never the value.
+ */
+import * as v from "valibot";
+import type { Account, AccountToken } from "../../accounts/account.ts";
+import { err, ok, type Result } from "../../result.ts";
+import { checkJsonSyntax } from "./json-scanner.ts";
+import { stripBom } from "./raw-json-object.ts";
+
+const requiredText = v.pipe(
+  v.string("expected a non-empty string"),
+  v.check((text) => text.trim() !== "", "expected a non-empty string"),
+);
+const optionalText = v.nullish(v.string("expected a string or null"));
+const optionalNumber = v.nullish(
+  v.pipe(v.number("expected a number or null"), v.finite("expected a finite number")),
+);
+const optionalFlag = v.nullish(v.boolean("expected true, false or null"));
+
+const TokenFields = v.looseObject(
+  {
+    access_token: optionalText,
+    refresh_token: requiredText,
+    expires_in: optionalNumber,
+    expiry_timestamp: optionalNumber,
+    token_type: optionalText,
+    email: optionalText,
+    project_id: optionalText,
+  },
+  "expected an object",
+);
+
+export const AccountFile = v.looseObject(
+  {
+    id: requiredText,
+    email: requiredText,
+    name: optionalText,
+    token: TokenFields,
+    disabled: optionalFlag,
+    disabled_at: optionalNumber,
+    disabled_reason: optionalText,
+    proxy_disabled: optionalFlag,
+    proxy_disabled_reason: optionalText,
+    proxy_disabled_at: optionalNumber,
+    created_at: optionalNumber,
+    last_used: optionalNumber,
+  },
+  "expected a JSON object",
+);
+export type AccountFile = v.InferOutput<typeof AccountFile>;
+
+/** Copies the members whose value is neither null nor undefined (exactOptionalPropertyTypes). */
+function present<T extends Record<string, unknown>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out as { [K in keyof T]?: Exclude<T[K], null | undefined> };
+}
+
+function toToken(token: AccountFile["token"]): AccountToken {
+  return {
+    accessToken: token.access_token ?? "",
+    refreshToken: token.refresh_token,
+    expiryTimestamp: token.expiry_timestamp ?? 0,
+    ...present({
+      expiresIn: token.expires_in,
+      tokenType: token.token_type,
+      email: token.email,
+      projectId: token.project_id,
+    }),
+  };
+}
+
+function toAccount(file: AccountFile, fallbackCreatedAt: number): Account {
+  return {
+    id: file.id,
+    email: file.email,
+    token: toToken(file.token),
+    disabled: file.disabled ?? false,
+    proxyDisabled: file.proxy_disabled ?? false,
+    createdAt: file.created_at ?? fallbackCreatedAt,
+    ...present({
+      name: file.name,
+      disabledAt: file.disabled_at,
+      disabledReason: file.disabled_reason,
+      proxyDisabledReason: file.proxy_disabled_reason,
+      proxyDisabledAt: file.proxy_disabled_at,
+      lastUsed: file.last_used,
+    }),
+  };
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .map((issue) => {
+      const where = v.getDotPath(issue);
+      // JSON has no undefined: an issue about one is a member the file lacks.
+      const what = where !== null && issue.input === undefined ? "missing" : issue.message;
+      return `${where ?? "file"}: ${what}`;
+    })
+    .join("; ");
+}
+
+export interface DecodeContext {
+  /** The id the file name says (`<id>.json`); the file's `id` must equal it. */
+  readonly fileId: string;
+  /** `created_at` when the file has none (the reference's old files); the file's mtime. */
+  readonly fallbackCreatedAt: number;
+}
+
+/** Why a file is not an account, in one line that is safe to log. */
+export function decodeAccountFile(fileText: string, context: DecodeContext): Result<Account, string> {
+  const text = stripBom(fileText);
+  try {
+    checkJsonSyntax(text);
+  } catch (error) {
+    return err((error as Error).message);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return err("not valid JSON");
+  }
+  // valibot's object schemas accept arrays; an account file is never one.
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return err("file: expected a JSON object");
+  const parsed = v.safeParse(AccountFile, json);
+  if (!parsed.success) return err(describeIssues(parsed.issues));
+  if (parsed.output.id !== context.fileId) {
+    return err(`id: does not match the file name (expected "${context.fileId}")`);
+  }
+  return ok(toAccount(parsed.output, context.fallbackCreatedAt));
+}
