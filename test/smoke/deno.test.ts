@@ -3,27 +3,26 @@
  * driven by the Deno that npm installed, against the same Google emulator.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type GoogleEmulator, startGoogleEmulator } from "../support/google-emulator.ts";
-import { emulatorEnv, runCli } from "../support/run-cli.ts";
+import { type CliFixture, startCliFixture } from "../support/cli-fixture.ts";
+import type { GoogleEmulator } from "../support/google-emulator.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const DENO = [join(import.meta.dir, "..", "..", "node_modules", ".bin", "deno"), "run", "-A", "--quiet"];
 
+let fixture: CliFixture;
 let google: GoogleEmulator;
 let dataDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  google = await startGoogleEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), "grantpool-deno-"));
-  env = { ...emulatorEnv(google, dataDir), DENO_NO_UPDATE_CHECK: "1" };
+  fixture = await startCliFixture({ DENO_NO_UPDATE_CHECK: "1" });
+  ({ google, dataDir, env } = fixture);
 });
 
 afterAll(async () => {
-  await google.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture[Symbol.asyncDispose]();
 });
 
 describe("under Deno", () => {

@@ -1,24 +1,23 @@
 /** `grantpool accounts add` against the Google emulator, as a user runs it (SPEC §3, §5.6). */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type GoogleEmulator, startGoogleEmulator } from "../../support/google-emulator.ts";
-import { emulatorEnv, runCli } from "../../support/run-cli.ts";
+import { type CliFixture, startCliFixture } from "../../support/cli-fixture.ts";
+import type { GoogleEmulator } from "../../support/google-emulator.ts";
+import { runCli } from "../../support/run-cli.ts";
 
+let fixture: CliFixture;
 let google: GoogleEmulator;
 let dataDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  google = await startGoogleEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), "grantpool-cli-"));
-  env = emulatorEnv(google, dataDir);
+  fixture = await startCliFixture();
+  ({ google, dataDir, env } = fixture);
 });
 
 afterEach(async () => {
-  await google.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture[Symbol.asyncDispose]();
 });
 
 function accountFiles(): string[] {

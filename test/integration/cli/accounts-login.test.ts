@@ -1,25 +1,24 @@
 /** `grantpool accounts login`: authorization code with PKCE and a checked `state`, over a loopback redirect. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type GoogleEmulator, startGoogleEmulator } from "../../support/google-emulator.ts";
-import { cliEnv, emulatorEnv, MAIN } from "../../support/run-cli.ts";
+import { type CliFixture, startCliFixture } from "../../support/cli-fixture.ts";
+import type { GoogleEmulator } from "../../support/google-emulator.ts";
+import { cliEnv, MAIN } from "../../support/run-cli.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
+let fixture: CliFixture;
 let google: GoogleEmulator;
 let dataDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  google = await startGoogleEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), "grantpool-login-"));
-  env = emulatorEnv(google, dataDir);
+  fixture = await startCliFixture();
+  ({ google, dataDir, env } = fixture);
 });
 
 afterEach(async () => {
-  await google.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture[Symbol.asyncDispose]();
 });
 
 function startLogin() {

@@ -3,23 +3,23 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type GoogleEmulator, startGoogleEmulator } from "../../support/google-emulator.ts";
-import { emulatorEnv, runCli } from "../../support/run-cli.ts";
+import { type CliFixture, startCliFixture } from "../../support/cli-fixture.ts";
+import type { GoogleEmulator } from "../../support/google-emulator.ts";
+import { runCli } from "../../support/run-cli.ts";
 
+let fixture: CliFixture;
 let google: GoogleEmulator;
 let dataDir: string;
 let env: Record<string, string>;
 const cleanup: string[] = [];
 
 beforeEach(async () => {
-  google = await startGoogleEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), "grantpool-manage-"));
-  cleanup.push(dataDir);
-  env = emulatorEnv(google, dataDir);
+  fixture = await startCliFixture();
+  ({ google, dataDir, env } = fixture);
 });
 
 afterEach(async () => {
-  await google.close();
+  await fixture[Symbol.asyncDispose]();
   for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

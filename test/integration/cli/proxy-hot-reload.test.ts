@@ -1,26 +1,25 @@
 /** A running proxy follows the file store: `accounts add` brings an account (back) within a second. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type GoogleEmulator, startGoogleEmulator } from "../../support/google-emulator.ts";
+import { type CliFixture, startCliFixture } from "../../support/cli-fixture.ts";
+import type { GoogleEmulator } from "../../support/google-emulator.ts";
 import { startProxyProcess } from "../../support/proxy-process.ts";
-import { emulatorEnv, runCli } from "../../support/run-cli.ts";
+import { runCli } from "../../support/run-cli.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
+let fixture: CliFixture;
 let google: GoogleEmulator;
 let dataDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  google = await startGoogleEmulator();
-  dataDir = mkdtempSync(join(tmpdir(), "grantpool-proxy-"));
-  env = emulatorEnv(google, dataDir);
+  fixture = await startCliFixture();
+  ({ google, dataDir, env } = fixture);
 });
 
 afterEach(async () => {
-  await google.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture[Symbol.asyncDispose]();
 });
 
 interface Summary {
