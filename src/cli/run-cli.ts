@@ -36,7 +36,15 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
     switch (command) {
       case "proxy": {
         const pool = createPool(settings, { store, oauth, clock: ctx.clock, log: ctx.log });
-        return await runProxy({ settings, store, pool, log: ctx.log });
+        return await runProxy({
+          settings,
+          store,
+          pool,
+          log: ctx.log,
+          fetch: ctx.fetch,
+          clock: ctx.clock,
+          err: ctx.err,
+        });
       }
       case "accounts list":
         return await accountsList(ctx, store, { json: settings.json });

@@ -93,6 +93,24 @@ export class AccountPool {
     });
   }
 
+  /**
+   * Applies a change this process just made to the store, without waiting for the store's own
+   * event (which arrives later and is then a no-op). Admin writes reach the pool at once this way.
+   */
+  apply(event: StoreEvent): void {
+    this.#apply(event, false);
+  }
+
+  /** Re-reads the whole store: accounts gone from it leave the pool, the rest are refreshed. */
+  async reload(): Promise<void> {
+    const accounts = await this.#options.store.list();
+    const present = new Set(accounts.map((account) => account.id));
+    for (const id of [...this.#entries.keys()]) {
+      if (!present.has(id)) this.#apply({ type: "remove", id }, false);
+    }
+    for (const account of accounts) this.#apply({ type: "upsert", account }, false);
+  }
+
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;

@@ -1,29 +1,69 @@
 /** `grantpool proxy`: loads the pool from the store, serves the app, and shuts down cleanly on a signal. */
+import type { AnyElysia } from "elysia";
 import type { Settings } from "../config/setting-table.ts";
 import type { Logger } from "../log/logger.ts";
+import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AccountStore } from "../stores/account-store.ts";
+import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
+import { createClientAuth } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
+import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 
 export interface ProxyDeps {
   readonly settings: Settings;
   readonly store: AccountStore;
   readonly pool: AccountPool;
   readonly log: Logger;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  readonly err: (text: string) => void;
+  readonly extraRoutes?: readonly AnyElysia[];
 }
+
+export const EXIT_CONFIG = 2;
 
 export async function runProxy(deps: ProxyDeps): Promise<number> {
   const { settings, store, pool, log } = deps;
+  const auth = createClientAuth(settings.authMode, settings.host, settings.apiKeys);
+  if (auth.mode !== "off" && settings.apiKeys.length === 0) {
+    deps.err(
+      `Invalid setting "auth-mode": ${settings.authMode} on ${settings.host} requires client keys, but "api-keys" (GRANTPOOL_API_KEYS) is empty; set keys, or --auth-mode off to serve without them`,
+    );
+    return EXIT_CONFIG;
+  }
   let ready = false;
-  const app = createApp({ pool, isReady: () => ready, version: VERSION });
+  const forward = {
+    pool,
+    profile: createUpstreamProfile(settings, deps.fetch, store),
+    fetch: deps.fetch,
+    clock: deps.clock,
+    log,
+    maxAttempts: settings.maxAttempts,
+  };
+  const app = createApp({
+    pool,
+    isReady: () => ready,
+    version: VERSION,
+    auth,
+    forward,
+    upstreamUrl: settings.upstreamUrl,
+    maxBodyBytes: settings.maxBodyBytes,
+    log,
+    ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
+  });
   const server = serve((request) => app.handle(request), { port: settings.port, hostname: settings.host });
-  log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, { store: store.kind, port: server.port });
+  log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, {
+    store: store.kind,
+    port: server.port,
+    auth: auth.mode,
+    profile: settings.upstreamProfile,
+  });
   await pool.start();
   ready = true;
-  const stopped = new Promise<string>((resolve) => onShutdownSignal(resolve));
-  const signal = await stopped;
+  const signal = await new Promise<string>((resolve) => onShutdownSignal(resolve));
   log.info(`Received ${signal}, shutting down`);
   pool.stop();
   await server.stop();

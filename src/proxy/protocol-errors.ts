@@ -1,0 +1,84 @@
+/**
+ * The one place that turns proxy-side failures into HTTP replies, in the format of the client's
+ * protocol: Gemini (`{error: {code, message, status}}`), OpenAI (`{error: {message, type, code}}`)
+ * or Anthropic (`{type: "error", error: {type, message}}`).
+ */
+
+export type Protocol = "gemini" | "openai" | "anthropic";
+
+export type ProxyErrorKind =
+  | "unauthenticated"
+  | "bad_request"
+  | "not_found"
+  | "payload_too_large"
+  | "no_available_account"
+  | "upstream_unreachable"
+  | "oauth_client_error";
+
+const STATUS: Record<ProxyErrorKind, number> = {
+  unauthenticated: 401,
+  bad_request: 400,
+  not_found: 404,
+  payload_too_large: 413,
+  no_available_account: 503,
+  upstream_unreachable: 502,
+  oauth_client_error: 502,
+};
+
+const GOOGLE_STATUS: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  404: "NOT_FOUND",
+  413: "INVALID_ARGUMENT",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
+};
+
+const OPENAI_TYPE: Record<ProxyErrorKind, string> = {
+  unauthenticated: "invalid_request_error",
+  bad_request: "invalid_request_error",
+  not_found: "invalid_request_error",
+  payload_too_large: "invalid_request_error",
+  no_available_account: "no_available_account",
+  upstream_unreachable: "api_error",
+  oauth_client_error: "api_error",
+};
+
+const ANTHROPIC_TYPE: Record<ProxyErrorKind, string> = {
+  unauthenticated: "authentication_error",
+  bad_request: "invalid_request_error",
+  not_found: "not_found_error",
+  payload_too_large: "request_too_large",
+  no_available_account: "overloaded_error",
+  upstream_unreachable: "api_error",
+  oauth_client_error: "api_error",
+};
+
+export interface ProxyError {
+  readonly kind: ProxyErrorKind;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+}
+
+function body(protocol: Protocol, error: ProxyError, status: number): unknown {
+  switch (protocol) {
+    case "gemini":
+      return { error: { code: status, message: error.message, status: GOOGLE_STATUS[status] ?? "UNKNOWN" } };
+    case "openai":
+      return { error: { message: error.message, type: OPENAI_TYPE[error.kind], code: error.kind } };
+    case "anthropic":
+      return { type: "error", error: { type: ANTHROPIC_TYPE[error.kind], message: error.message } };
+  }
+}
+
+export function errorReply(protocol: Protocol, error: ProxyError): Response {
+  const status = STATUS[error.kind];
+  return Response.json(body(protocol, error, status), { status, headers: error.headers ?? {} });
+}
+
+/** The protocol a path speaks, for errors raised before a route runs (auth, body limit). */
+export function protocolOfPath(path: string): Protocol {
+  if (path.startsWith("/v1/messages")) return "anthropic";
+  if (path.startsWith("/v1/")) return "openai";
+  return "gemini";
+}

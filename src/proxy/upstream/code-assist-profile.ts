@@ -1,0 +1,70 @@
+/**
+ * The `code-assist` profile: Google's Cloud Code Assist API (`/v1internal:generateContent`,
+ * `:streamGenerateContent?alt=sse`, `:countTokens`). Requests are wrapped as
+ * `{model, project, request}`; replies come wrapped as `{response}` — in every SSE event too — and
+ * are unwrapped, so clients speak plain Gemini.
+ */
+import type { FetchLike } from "../../oauth/google-oauth-client.ts";
+import { err, ok } from "../../result.ts";
+import { createProjectResolver } from "./code-assist-project.ts";
+import { rewriteSseData } from "./sse-transform.ts";
+import { replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+
+export interface CodeAssistOptions {
+  readonly baseUrl: string;
+  readonly fetch: FetchLike;
+  readonly rememberProject: (accountId: string, projectId: string) => Promise<void>;
+}
+
+/** `{"response": X, …}` → `X`; anything else is passed on untouched. */
+export function unwrapResponse(json: string): string {
+  try {
+    const value = JSON.parse(json) as unknown;
+    if (value !== null && typeof value === "object" && "response" in value) {
+      return JSON.stringify((value as { response: unknown }).response);
+    }
+  } catch {
+    // Not JSON (a keep-alive comment, a partial line): leave it as the upstream sent it.
+  }
+  return json;
+}
+
+export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamProfile {
+  const projects = createProjectResolver({
+    fetch: options.fetch,
+    baseUrl: options.baseUrl,
+    remember: options.rememberProject,
+  });
+  return {
+    name: "code-assist",
+    async prepare(call, lease, signal) {
+      const query = call.query.toString();
+      const url = `${options.baseUrl}/v1internal:${call.action}${query === "" ? "" : `?${query}`}`;
+      const headers = upstreamHeaders(lease);
+      if (call.action === "countTokens") {
+        const body = JSON.stringify({ request: { ...call.body, model: `models/${call.model}` } });
+        return ok({ url, init: { method: "POST", headers, body, signal } });
+      }
+      const project = await projects.projectFor(lease, signal);
+      if (!project.ok) return err({ reply: project.error });
+      const body = JSON.stringify({ model: call.model, project: project.value, request: call.body });
+      return ok({ url, init: { method: "POST", headers, body, signal } });
+    },
+    adaptSuccess(reply, call) {
+      const headers = replyHeaders(reply);
+      if (call.action === "streamGenerateContent" && reply.body !== null) {
+        return new Response(reply.body.pipeThrough(rewriteSseData(unwrapResponse)), {
+          status: reply.status,
+          headers,
+        });
+      }
+      if (call.action === "countTokens" || reply.body === null) {
+        return new Response(reply.body, { status: reply.status, headers });
+      }
+      // A non-streamed reply is one JSON document: unwrap it once it has arrived.
+      return reply
+        .text()
+        .then((text) => new Response(unwrapResponse(text), { status: reply.status, headers }));
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Finds the Cloud Code Assist project of an account that has none on file, with one
+ * `loadCodeAssist` call per account (concurrent callers share it), and remembers it.
+ */
+import * as v from "valibot";
+import type { FetchLike } from "../../oauth/google-oauth-client.ts";
+import type { Lease } from "../../pool/account-pool.ts";
+import { err, ok, type Result } from "../../result.ts";
+import { upstreamHeaders } from "./upstream-profile.ts";
+
+const LoadCodeAssistReply = v.looseObject({
+  cloudaicompanionProject: v.optional(v.union([v.string(), v.looseObject({ id: v.string() })])),
+});
+
+export interface ProjectResolverDeps {
+  readonly fetch: FetchLike;
+  readonly baseUrl: string;
+  /** Persists the project found, so the next start needs no lookup. */
+  readonly remember: (accountId: string, projectId: string) => Promise<void>;
+}
+
+export type ProjectLookup = Result<string, Response>;
+
+const LOAD_BODY = JSON.stringify({
+  metadata: { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" },
+});
+
+export function createProjectResolver(deps: ProjectResolverDeps) {
+  const known = new Map<string, Promise<ProjectLookup>>();
+
+  const lookup = async (lease: Lease, signal: AbortSignal): Promise<ProjectLookup> => {
+    const reply = await deps.fetch(`${deps.baseUrl}/v1internal:loadCodeAssist`, {
+      method: "POST",
+      headers: upstreamHeaders(lease),
+      body: LOAD_BODY,
+      signal,
+    });
+    if (!reply.ok) return err(reply);
+    const parsed = v.safeParse(LoadCodeAssistReply, await reply.json().catch(() => undefined));
+    const project = parsed.success ? parsed.output.cloudaicompanionProject : undefined;
+    const id = typeof project === "string" ? project : project?.id;
+    if (id === undefined || id === "") {
+      const message =
+        "Cloud Code Assist has no project for this account; sign in once with Gemini Code Assist";
+      return err(
+        Response.json({ error: { code: 403, message, status: "PERMISSION_DENIED" } }, { status: 403 }),
+      );
+    }
+    await deps.remember(lease.accountId, id).catch(() => {});
+    return ok(id);
+  };
+
+  return {
+    projectFor(lease: Lease, signal: AbortSignal): Promise<ProjectLookup> {
+      if (lease.projectId !== undefined) return Promise.resolve(ok(lease.projectId));
+      const cached = known.get(lease.accountId);
+      if (cached !== undefined) return cached;
+      const pending = lookup(lease, signal).then((result) => {
+        if (!result.ok) known.delete(lease.accountId); // failures are retried next time
+        return result;
+      });
+      known.set(lease.accountId, pending);
+      return pending;
+    },
+  };
+}

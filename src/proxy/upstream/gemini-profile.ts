@@ -1,0 +1,23 @@
+/** The `gemini` profile: the Gemini API itself; paths go through as they are. */
+import { ok } from "../../result.ts";
+import { replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+
+export function createGeminiProfile(baseUrl: string): UpstreamProfile {
+  return {
+    name: "gemini",
+    prepare(call, lease, signal) {
+      const query = call.query.toString();
+      const url = `${baseUrl}/v1beta/models/${encodeURIComponent(call.model)}:${call.action}${query === "" ? "" : `?${query}`}`;
+      const headers = upstreamHeaders(
+        lease,
+        lease.projectId === undefined ? {} : { "x-goog-user-project": lease.projectId },
+      );
+      return Promise.resolve(
+        ok({ url, init: { method: "POST", headers, body: JSON.stringify(call.body), signal } }),
+      );
+    },
+    adaptSuccess(reply) {
+      return new Response(reply.body, { status: reply.status, headers: replyHeaders(reply) });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * An upstream profile (SPEC §6.3) turns a client's Gemini call into the upstream's request and the
+ * upstream's successful reply back into plain Gemini. Errors pass through unchanged: both
+ * profiles answer errors in Google's format.
+ */
+import type { Lease } from "../../pool/account-pool.ts";
+import type { Result } from "../../result.ts";
+
+export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens";
+
+export interface GeminiCall {
+  readonly model: string;
+  readonly action: GeminiAction;
+  readonly body: Record<string, unknown>;
+  /** The client's query string minus its API key (`alt=sse` and the like). */
+  readonly query: URLSearchParams;
+}
+
+export interface PreparedRequest {
+  readonly url: string;
+  readonly init: RequestInit;
+}
+
+export interface ProfileFailure {
+  /** Counts against the account like an upstream reply would (e.g. loadCodeAssist failed). */
+  readonly reply: Response;
+}
+
+export interface UpstreamProfile {
+  readonly name: "gemini" | "code-assist";
+  prepare(
+    call: GeminiCall,
+    lease: Lease,
+    signal: AbortSignal,
+  ): Promise<Result<PreparedRequest, ProfileFailure>>;
+  /** Adapts a 2xx reply for the client; may stream. */
+  adaptSuccess(reply: Response, call: GeminiCall): Response | Promise<Response>;
+}
+
+/** Headers every upstream call carries: the account's token, never the client's key. */
+export function upstreamHeaders(lease: Lease, extra: Record<string, string> = {}): Headers {
+  return new Headers({
+    authorization: `Bearer ${lease.accessToken}`,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    ...extra,
+  });
+}
+
+const PASSED_REPLY_HEADERS = ["content-type", "retry-after", "x-goog-request-id", "server-timing"];
+
+/** The upstream reply's headers worth passing on (not its length or encoding, which change). */
+export function replyHeaders(reply: Response): Headers {
+  const headers = new Headers();
+  for (const name of PASSED_REPLY_HEADERS) {
+    const value = reply.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}

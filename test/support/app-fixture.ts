@@ -1,0 +1,73 @@
+/**
+ * The proxy app in-process (`app.handle`) over a pool fixture: the Google emulator as upstream, a
+ * memory store, a fake clock and a captured log. Client calls go through the real routes.
+ */
+import { type AuthMode, createClientAuth } from "../../src/proxy/client-auth.ts";
+import { createApp } from "../../src/proxy/create-app.ts";
+import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
+import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
+import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
+import { type PoolFixture, type PoolFixtureOptions, startPoolFixture } from "./pool-fixture.ts";
+
+export interface AppFixture extends PoolFixture {
+  readonly app: ReturnType<typeof createApp>;
+  /** POST a Gemini call; `path` like "gemini-2.5-flash:generateContent?alt=sse". */
+  gemini(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+export interface AppFixtureOptions extends PoolFixtureOptions {
+  readonly profile?: "gemini" | "code-assist";
+  readonly authMode?: AuthMode;
+  readonly host?: string;
+  readonly apiKeys?: string[];
+  readonly maxAttempts?: number;
+  readonly maxBodyBytes?: number;
+}
+
+export const HELLO = { contents: [{ role: "user", parts: [{ text: "hello" }] }] };
+
+export async function startAppFixture(options: AppFixtureOptions): Promise<AppFixture> {
+  const pool = await startPoolFixture(options);
+  const upstreamUrl = pool.google.upstreamUrl;
+  const fetcher = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
+  const forward: ForwardDeps = {
+    pool: pool.pool,
+    profile:
+      options.profile === "code-assist"
+        ? createCodeAssistProfile({
+            baseUrl: upstreamUrl,
+            fetch: fetcher,
+            rememberProject: async (id, projectId) => {
+              await pool.store.update(id, (a) => ({ ...a, token: { ...a.token, projectId } }));
+            },
+          })
+        : createGeminiProfile(upstreamUrl),
+    fetch: fetcher,
+    clock: pool.clock,
+    log: pool.log.logger,
+    maxAttempts: options.maxAttempts ?? 3,
+  };
+  const app = createApp({
+    pool: pool.pool,
+    isReady: () => true,
+    version: "test",
+    auth: createClientAuth(options.authMode ?? "off", options.host ?? "127.0.0.1", options.apiKeys ?? []),
+    forward,
+    upstreamUrl,
+    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+    log: pool.log.logger,
+  });
+  return {
+    ...pool,
+    [Symbol.asyncDispose]: pool[Symbol.asyncDispose],
+    app,
+    gemini: (path, body = HELLO, headers = {}) =>
+      app.handle(
+        new Request(`http://localhost/v1beta/models/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        }),
+      ),
+  };
+}
