@@ -67,7 +67,7 @@ describe("Gemini routes", () => {
     expect(json.candidates).toBeDefined();
     const sent = f.google.upstreamRequests.find((r) => r.path === "/v1internal:generateContent");
     expect(sent?.body).toMatchObject({ model: "gemini-2.5-pro", request: HELLO });
-    expect(typeof (sent?.body as { project?: unknown }).project).toBe("string");
+    expect(typeof (sent?.body as { project?: unknown } | undefined)?.project).toBe("string");
     expect((await f.store.get("id-alice"))?.token.projectId).toBeDefined();
 
     const stream = await f.gemini("gemini-2.5-pro:streamGenerateContent?alt=sse");
