@@ -7,6 +7,7 @@
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import { err, ok } from "../../result.ts";
 import { createProjectResolver } from "./code-assist-project.ts";
+import { sseToJsonArray } from "./sse-to-json-array.ts";
 import { rewriteSseData } from "./sse-transform.ts";
 import { replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
@@ -38,8 +39,11 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
   return {
     name: "code-assist",
     async prepare(call, lease, signal) {
-      const query = call.query.toString();
-      const url = `${options.baseUrl}/v1internal:${call.action}${query === "" ? "" : `?${query}`}`;
+      const query = new URLSearchParams(call.query);
+      // Cloud Code streams only as SSE; adaptSuccess turns it into the JSON-array form when asked.
+      if (call.action === "streamGenerateContent") query.set("alt", "sse");
+      const text = query.toString();
+      const url = `${options.baseUrl}/v1internal:${call.action}${text === "" ? "" : `?${text}`}`;
       const headers = upstreamHeaders(lease);
       if (call.action === "countTokens") {
         const body = JSON.stringify({ request: { ...call.body, model: `models/${call.model}` } });
@@ -53,10 +57,10 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
     adaptSuccess(reply, call) {
       const headers = replyHeaders(reply);
       if (call.action === "streamGenerateContent" && reply.body !== null) {
-        return new Response(reply.body.pipeThrough(rewriteSseData(unwrapResponse)), {
-          status: reply.status,
-          headers,
-        });
+        const events = reply.body.pipeThrough(rewriteSseData(unwrapResponse));
+        if (call.query.get("alt") === "sse") return new Response(events, { status: reply.status, headers });
+        headers.set("content-type", "application/json; charset=UTF-8");
+        return new Response(events.pipeThrough(sseToJsonArray()), { status: reply.status, headers });
       }
       if (call.action === "countTokens" || reply.body === null) {
         return new Response(reply.body, { status: reply.status, headers });

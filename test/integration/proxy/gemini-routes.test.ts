@@ -115,3 +115,15 @@ describe("Gemini routes", () => {
     expect(sent).toBeLessThan(100);
   });
 });
+
+describe("code-assist streaming without alt=sse", () => {
+  test("answers Gemini's JSON-array stream form, each element unwrapped", async () => {
+    await using f = await startAppFixture({ emails: [A], profile: "code-assist" });
+    const reply = await f.gemini("gemini-2.5-pro:streamGenerateContent");
+    expect(reply.status).toBe(200);
+    const elements = JSON.parse(await reply.text()) as Record<string, unknown>[];
+    expect(elements.length).toBeGreaterThan(1);
+    for (const element of elements) expect(element.candidates).toBeDefined();
+    expect(f.google.upstreamRequests.at(-1)?.query.alt).toBe("sse");
+  });
+});
