@@ -26,6 +26,9 @@ function check(name, command, args) {
 
 check("lint", bin("biome"), ["check", "."]);
 check("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+// The end-to-end suite spawns dist/grantpool: compile it from the current sources first (a no-op
+// when it is up to date). A failed build counts as a failed check.
+check("build", process.execPath, [join(root, "scripts", "build.mjs")]);
 
 // bun test prints its own counts; read them from a JUnit report rather than scraping the console.
 const reportDir = join(root, ".cache");
