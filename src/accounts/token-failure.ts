@@ -77,3 +77,11 @@ export function networkFailure(code: "timeout" | "network", description: string)
 export function describeTokenFailure(failure: TokenFailure): string {
   return `${failure.code}: ${failure.description}`;
 }
+
+/** One line saying why a token was not accepted; never the token itself. */
+export function describeRejection(failure: TokenFailure): string {
+  const detail = describeTokenFailure(failure);
+  if (failure.kind === "invalid_grant") return `Google rejected the refresh token (${detail})`;
+  if (failure.kind === "config") return `Google rejected the OAuth client or request (${detail})`;
+  return `Cannot verify the token with Google (${detail}); try again later`;
+}

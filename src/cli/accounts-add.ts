@@ -4,7 +4,7 @@
  * exit 1 if any failed. Tokens are never printed.
  */
 import { readFile } from "node:fs/promises";
-import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
+import { describeRejection } from "../accounts/token-failure.ts";
 import { type EnrollDeps, type Enrolled, enrollRefreshToken } from "../pool/enroll-account.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli-context.ts";
 import { parseTokenLines, type TokenLine } from "./token-lines.ts";
@@ -19,14 +19,6 @@ const VERB: Record<Enrolled["outcome"], string> = {
   updated: "Updated",
   recovered: "Recovered",
 };
-
-/** One line saying why a token was not accepted; never the token itself. */
-export function describeRejection(failure: TokenFailure): string {
-  const detail = describeTokenFailure(failure);
-  if (failure.kind === "invalid_grant") return `Google rejected the refresh token (${detail})`;
-  if (failure.kind === "config") return `Google rejected the OAuth client or request (${detail})`;
-  return `Cannot verify the token with Google (${detail}); try again later`;
-}
 
 export function describeEnrolled(enrolled: Enrolled): string {
   const { account } = enrolled;

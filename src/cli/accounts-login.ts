@@ -4,11 +4,12 @@
  * is answered 400 and ignored, and the flow keeps waiting for the real callback.
  */
 
+import { describeRejection } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { createPkcePair, createState, sameSecret } from "../oauth/pkce.ts";
 import { type RunningServer, serve } from "../platform/runtime.ts";
 import { type EnrollDeps, enrollGrant } from "../pool/enroll-account.ts";
-import { describeEnrolled, describeRejection } from "./accounts-add.ts";
+import { describeEnrolled } from "./accounts-add.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
 
 export interface LoginOptions {

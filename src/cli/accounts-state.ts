@@ -4,17 +4,11 @@
  * which only a new token clears.
  */
 import type { Account } from "../accounts/account.ts";
-import { sameEmail } from "../accounts/account.ts";
 import { clearProxyDisabled, markProxyDisabled } from "../accounts/account-transitions.ts";
 import type { AccountStore } from "../stores/account-store.ts";
+import { findAccount } from "../stores/find-account.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
-
-export async function findAccount(store: AccountStore, idOrEmail: string): Promise<Account | undefined> {
-  const byId = await store.get(idOrEmail);
-  if (byId !== undefined) return byId;
-  return (await store.list()).find((account) => sameEmail(account.email, idOrEmail));
-}
 
 export type StateAction = "enable" | "disable" | "remove";
 

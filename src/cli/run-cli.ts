@@ -8,6 +8,7 @@ import { loadConfig } from "../config/load-config.ts";
 import { usageText } from "../config/usage-text.ts";
 import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
+import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
 import { runProxy } from "../proxy/run-proxy.ts";
 import { VERSION } from "../version.ts";
 import { accountsAdd } from "./accounts-add.ts";
@@ -36,6 +37,14 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
     switch (command) {
       case "proxy": {
         const pool = createPool(settings, { store, oauth, clock: ctx.clock, log: ctx.log });
+        const admin = createAdminRoutes({
+          pool,
+          store,
+          enroll,
+          adminKey: settings.adminKey,
+          clock: ctx.clock,
+          log: ctx.log,
+        });
         return await runProxy({
           settings,
           store,
@@ -44,6 +53,7 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           fetch: ctx.fetch,
           clock: ctx.clock,
           err: ctx.err,
+          extraRoutes: [admin],
         });
       }
       case "accounts list":

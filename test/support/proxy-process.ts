@@ -24,7 +24,11 @@ async function collectLines(stream: ReadableStream<Uint8Array>, into: string[]):
 
 export async function startProxyProcess(
   env: Record<string, string>,
-  options: { command?: readonly string[]; args?: readonly string[] } = {},
+  options: {
+    command?: readonly string[];
+    args?: readonly string[];
+    readyHeaders?: Record<string, string>;
+  } = {},
 ): Promise<ProxyProcess> {
   const logLines: string[] = [];
   const command = options.command ?? [process.execPath, MAIN];
@@ -43,7 +47,8 @@ export async function startProxyProcess(
     { timeoutMs: 15_000, message: () => `the proxy to listen; its output:\n${logLines.join("\n")}` },
   );
   const url = listening;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
+  const headers = options.readyHeaders ?? {};
+  await waitFor(async () => (await fetch(`${url}/readyz`, { headers })).status === 200, {
     message: "the proxy to be ready",
   });
   const stop = async (): Promise<number> => {

@@ -1,0 +1,183 @@
+/**
+ * What the admin API shows of an account and of the pool: the stored state joined with the pool's
+ * temporary health, times as ISO 8601. Views are built field by field from the model, so a
+ * credential cannot slip into a reply when the Account type grows.
+ */
+import type { Account } from "../../accounts/account.ts";
+import type { AccountHealth, Block, BlockReason } from "../../pool/account-health.ts";
+import type { PoolAccountView } from "../../pool/account-pool.ts";
+import type { AccountState } from "../../pool/pool-entry.ts";
+import { explainSummary, type PoolSummary } from "../../pool/pool-summary.ts";
+
+export interface AdminCooldown {
+  readonly until: string;
+  readonly reason: BlockReason;
+  /** Google's message, or the URL where a person must verify the account. */
+  readonly detail?: string;
+}
+
+export interface AdminModelCooldown extends AdminCooldown {
+  readonly model: string;
+}
+
+export interface AdminAccount {
+  readonly id: string;
+  readonly email: string;
+  readonly name?: string;
+  readonly state: AccountState;
+  readonly disabled: boolean;
+  readonly disabledAt?: string;
+  readonly disabledReason?: string;
+  readonly proxyDisabled: boolean;
+  readonly proxyDisabledAt?: string;
+  readonly proxyDisabledReason?: string;
+  /** The account-wide cooldown or validation block in force. */
+  readonly cooldown?: AdminCooldown;
+  /** Per-model quota cooldowns in force; they keep the account out for that model only. */
+  readonly modelCooldowns: readonly AdminModelCooldown[];
+  readonly accessTokenExpiresAt?: string;
+  readonly projectId?: string;
+  readonly createdAt?: string;
+  readonly lastUsed?: string;
+  /** False for a stored account the pool has not loaded yet (its change event is on its way). */
+  readonly inPool: boolean;
+}
+
+/** One pool member and, when it cannot serve, why and until when. */
+export interface PoolMemberStatus {
+  readonly id: string;
+  readonly email: string;
+  readonly state: AccountState;
+  readonly reason?: string;
+  /** When it was disabled or proxy-disabled. */
+  readonly since?: string;
+  /** When its cooldown ends. */
+  readonly until?: string;
+  readonly detail?: string;
+  readonly modelCooldowns: readonly AdminModelCooldown[];
+}
+
+export interface AdminPoolSummary {
+  readonly total: number;
+  readonly active: number;
+  readonly disabled: number;
+  readonly proxyDisabled: number;
+  readonly coolingDown: number;
+  readonly earliestRetryAt?: string;
+  /** "1 of 3 accounts available: 1 disabled, 1 cooling down, 0 proxy-disabled" */
+  readonly explanation: string;
+}
+
+/** An ISO time from epoch milliseconds, or undefined when the value cannot be a date (a corrupt file). */
+function isoFromMs(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function isoFromSeconds(seconds: number | undefined): string | undefined {
+  return seconds === undefined || seconds <= 0 ? undefined : isoFromMs(seconds * 1000);
+}
+
+/** Drops the members whose value is undefined, as exactOptionalPropertyTypes wants. */
+function definedOnly<T extends object>(view: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined)) as T;
+}
+
+function cooldownView(block: Block): AdminCooldown {
+  return definedOnly<AdminCooldown>({
+    until: isoFromMs(block.until) ?? "",
+    reason: block.reason,
+    detail: block.detail,
+  });
+}
+
+function modelCooldowns(health: AccountHealth | undefined, now: number): AdminModelCooldown[] {
+  if (health === undefined) return [];
+  return [...health.modelBlocksAt(now)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([model, block]) => ({ model, ...cooldownView(block) }));
+}
+
+function stateOfStored(account: Account, block: Block | undefined): AccountState {
+  if (account.disabled) return "disabled";
+  if (account.proxyDisabled) return "proxy_disabled";
+  return block === undefined ? "active" : "cooldown";
+}
+
+/**
+ * The account as stored, with the pool's health (undefined when the pool does not hold it).
+ * `accessTokenExpiry` may come from the pool, which can hold a fresher token than the store.
+ */
+export function adminAccountView(
+  account: Account,
+  health: AccountHealth | undefined,
+  now: number,
+  accessTokenExpiry = account.token.expiryTimestamp,
+): AdminAccount {
+  const block = health?.accountBlockAt(now);
+  return definedOnly<AdminAccount>({
+    id: account.id,
+    email: account.email,
+    name: account.name,
+    state: stateOfStored(account, block),
+    disabled: account.disabled,
+    disabledAt: isoFromSeconds(account.disabledAt),
+    disabledReason: account.disabledReason,
+    proxyDisabled: account.proxyDisabled,
+    proxyDisabledAt: isoFromSeconds(account.proxyDisabledAt),
+    proxyDisabledReason: account.proxyDisabledReason,
+    cooldown: block === undefined ? undefined : cooldownView(block),
+    modelCooldowns: modelCooldowns(health, now),
+    accessTokenExpiresAt: isoFromSeconds(accessTokenExpiry),
+    projectId: account.token.projectId,
+    createdAt: isoFromSeconds(account.createdAt),
+    lastUsed: isoFromSeconds(account.lastUsed),
+    inPool: health !== undefined,
+  });
+}
+
+/** Why a pool member is out, in the order the pool checks it (SPEC §5.1). */
+export function poolMemberStatus(member: PoolAccountView, now: number): PoolMemberStatus {
+  const { account, state, health } = member;
+  const base = { id: account.id, email: account.email, state, modelCooldowns: modelCooldowns(health, now) };
+  switch (state) {
+    case "disabled":
+      return definedOnly<PoolMemberStatus>({
+        ...base,
+        reason: account.disabledReason ?? "disabled",
+        since: isoFromSeconds(account.disabledAt),
+      });
+    case "proxy_disabled":
+      return definedOnly<PoolMemberStatus>({
+        ...base,
+        reason: account.proxyDisabledReason ?? "proxy_disabled",
+        since: isoFromSeconds(account.proxyDisabledAt),
+      });
+    case "cooldown": {
+      const block = health.accountBlockAt(now);
+      return block === undefined
+        ? base
+        : definedOnly<PoolMemberStatus>({
+            ...base,
+            reason: block.reason,
+            until: isoFromMs(block.until),
+            detail: block.detail,
+          });
+    }
+    case "active":
+      return base;
+  }
+}
+
+export function adminPoolSummary(summary: PoolSummary): AdminPoolSummary {
+  return definedOnly<AdminPoolSummary>({
+    total: summary.total,
+    active: summary.active,
+    disabled: summary.disabled,
+    proxyDisabled: summary.proxyDisabled,
+    coolingDown: summary.coolingDown,
+    earliestRetryAt: isoFromMs(summary.earliestRetryAt),
+    explanation: explainSummary(summary),
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The admin API's request bodies, as valibot schemas, and the one reader that turns a request
+ * body into a checked value or a message naming every bad field. Messages never quote a value:
+ * a malformed body may well be a refresh token pasted in the wrong place.
+ */
+import * as v from "valibot";
+import { MAX_REASON_LENGTH } from "../../accounts/account-transitions.ts";
+import { err, ok, type Result } from "../../result.ts";
+
+/** Far above any Google refresh token; stops junk from reaching Google's token endpoint. */
+const MAX_REFRESH_TOKEN_LENGTH = 4096;
+
+export const AddAccountBody = v.strictObject(
+  {
+    refresh_token: v.pipe(
+      v.string("must be a string (the refresh token)"),
+      v.trim(),
+      v.nonEmpty("must not be empty"),
+      v.maxLength(MAX_REFRESH_TOKEN_LENGTH, `must be at most ${MAX_REFRESH_TOKEN_LENGTH} characters`),
+    ),
+  },
+  'must be a JSON object like {"refresh_token": "…"}',
+);
+export type AddAccountBody = v.InferOutput<typeof AddAccountBody>;
+
+export const DisableAccountBody = v.strictObject(
+  {
+    reason: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.trim(),
+        v.nonEmpty("must not be empty"),
+        v.maxLength(MAX_REASON_LENGTH, `must be at most ${MAX_REASON_LENGTH} characters`),
+      ),
+    ),
+  },
+  'must be a JSON object like {"reason": "…"}, or empty',
+);
+export type DisableAccountBody = v.InferOutput<typeof DisableAccountBody>;
+
+export const EnableAccountBody = v.strictObject({}, "must be empty or {}");
+export type EnableAccountBody = v.InferOutput<typeof EnableAccountBody>;
+
+type BodySchema<T> = v.GenericSchema<unknown, T>;
+
+/** "refresh_token: is required; junk: unknown field" */
+export function describeBodyIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      if (issue.type === "strict_object" && path !== null) {
+        // The object itself reports members that are missing or not allowed, on their paths.
+        if (issue.expected === "never") return `${path}: unknown field`;
+        if (issue.received === "undefined") return `${path}: is required`;
+      }
+      return `${path ?? "body"}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+/**
+ * Reads and checks a JSON body. `emptyAs` is what an empty body means (undefined: a body is
+ * required). The request must not have been read before.
+ */
+export async function readJsonBody<T>(
+  request: Request,
+  schema: BodySchema<T>,
+  emptyAs?: unknown,
+): Promise<Result<T, string>> {
+  let text: string;
+  try {
+    text = await request.text();
+  } catch {
+    return err("body: cannot be read");
+  }
+  let input: unknown = emptyAs;
+  if (text.trim() === "") {
+    if (emptyAs === undefined) return err("body: is empty; send a JSON object");
+  } else {
+    try {
+      input = JSON.parse(text);
+    } catch {
+      return err("body: is not valid JSON");
+    }
+  }
+  // valibot takes an array for an object with numbered members; no admin body is a list.
+  if (Array.isArray(input)) return err("body: must be a JSON object, not an array");
+  const parsed = v.safeParse(schema, input, { abortEarly: false });
+  return parsed.success ? ok(parsed.output) : err(describeBodyIssues(parsed.issues));
+}

@@ -1,0 +1,72 @@
+/**
+ * The admin API (SPEC §7) as an Elysia plugin under /admin, mounted by the app factory with
+ * `.use(createAdminRoutes(deps))`. The key check runs before anything else on every route; bodies
+ * are read only after it (`parse: "none"`), so an unauthenticated caller cannot make us parse
+ * anything, and a malformed body is answered by our own validation, not by Elysia's parser.
+ */
+import { Elysia } from "elysia";
+import { redact } from "../../log/redact.ts";
+import { refuseUnlessAdmin } from "./admin-auth.ts";
+import { AddAccountBody, DisableAccountBody, EnableAccountBody, readJsonBody } from "./admin-bodies.ts";
+import type { AdminDeps } from "./admin-deps.ts";
+import {
+  addAccount,
+  describePool,
+  listAccounts,
+  MANUAL_REASON,
+  reloadPool,
+  removeAccount,
+  setProxyDisabled,
+} from "./admin-handlers.ts";
+import { ADMIN_OPENAPI } from "./admin-openapi.ts";
+import { adminError, adminJson } from "./admin-replies.ts";
+
+export type { AdminDeps } from "./admin-deps.ts";
+
+const badRequest = (message: string): Response => adminError(400, "INVALID_ARGUMENT", message);
+
+export function createAdminRoutes(deps: AdminDeps) {
+  return (
+    new Elysia({ prefix: "/admin" })
+      // Local to this plugin: the app's other routes keep their own error format.
+      .onError(({ error, request }) => {
+        const message = redact(error instanceof Error ? error.message : String(error));
+        deps.log.error(`Admin: ${request.method} ${new URL(request.url).pathname} failed: ${message}`);
+        return adminError(500, "INTERNAL", `The admin request failed: ${message}`);
+      })
+      .onBeforeHandle(({ request }) => refuseUnlessAdmin(deps.adminKey, request.headers))
+      .get("/accounts", () => listAccounts(deps))
+      .post(
+        "/accounts",
+        async ({ request }) => {
+          const body = await readJsonBody(request, AddAccountBody);
+          return body.ok ? addAccount(deps, body.value.refresh_token) : badRequest(body.error);
+        },
+        { parse: "none" },
+      )
+      .post(
+        "/accounts/:id/enable",
+        async ({ params, request }) => {
+          const body = await readJsonBody(request, EnableAccountBody, {});
+          return body.ok ? setProxyDisabled(deps, params.id, { kind: "enable" }) : badRequest(body.error);
+        },
+        { parse: "none" },
+      )
+      .post(
+        "/accounts/:id/disable",
+        async ({ params, request }) => {
+          const body = await readJsonBody(request, DisableAccountBody, {});
+          if (!body.ok) return badRequest(body.error);
+          return setProxyDisabled(deps, params.id, {
+            kind: "disable",
+            reason: body.value.reason ?? MANUAL_REASON,
+          });
+        },
+        { parse: "none" },
+      )
+      .delete("/accounts/:id", ({ params }) => removeAccount(deps, params.id), { parse: "none" })
+      .post("/reload", () => reloadPool(deps), { parse: "none" })
+      .get("/pool", () => describePool(deps))
+      .get("/openapi.json", () => adminJson(200, ADMIN_OPENAPI))
+  );
+}
