@@ -46,26 +46,33 @@ function describeVerdict(verdict: UpstreamVerdict): string {
   return "message" in verdict ? `${verdict.kind}: ${verdict.message}` : verdict.kind;
 }
 
+/** Prepares and sends one upstream call; a profile's own failure (no project) comes back as its reply. */
+async function send(
+  deps: ForwardDeps,
+  call: GeminiCall,
+  lease: Lease,
+  signal: AbortSignal,
+): Promise<Response> {
+  const prepared = await deps.profile.prepare(call, lease, signal);
+  if (!prepared.ok) return prepared.error.reply;
+  return deps.fetch(prepared.value.url, prepared.value.init);
+}
+
 async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease): Promise<Attempt> {
   const { call } = request;
   let current = lease;
   for (let refreshed = false; ; refreshed = true) {
-    const prepared = await deps.profile.prepare(call, current, request.signal);
     let reply: Response;
-    if (prepared.ok) {
-      try {
-        reply = await deps.fetch(prepared.value.url, prepared.value.init);
-      } catch (cause) {
-        if (request.signal.aborted) return { kind: "answer", response: new Response(null, { status: 499 }) };
-        const message = `cannot reach the upstream: ${cause instanceof Error ? cause.message : String(cause)}`;
-        deps.log.warn(`Upstream unreachable with ${current.email}; trying next account`, {
-          account: current.accountId,
-        });
-        await deps.pool.report(current.accountId, { kind: "transient", message });
-        return { kind: "next" };
-      }
-    } else {
-      reply = prepared.error.reply;
+    try {
+      reply = await send(deps, call, current, request.signal);
+    } catch (cause) {
+      if (request.signal.aborted) return { kind: "answer", response: new Response(null, { status: 499 }) };
+      const message = `cannot reach the upstream: ${cause instanceof Error ? cause.message : String(cause)}`;
+      deps.log.warn(`Upstream unreachable with ${current.email}; trying next account`, {
+        account: current.accountId,
+      });
+      await deps.pool.report(current.accountId, { kind: "transient", message });
+      return { kind: "next" };
     }
     if (reply.ok) {
       await deps.pool.report(current.accountId, { kind: "success" });

@@ -162,3 +162,14 @@ describe("upstream errors", () => {
     expect(f.pool.summary().disabled).toBe(0);
   });
 });
+
+describe("code-assist project lookup", () => {
+  test("a failing loadCodeAssist moves the request on to the next account", async () => {
+    await using f = await startAppFixture({ emails: [A, B], profile: "code-assist" });
+    f.google.failUpstream({ kind: "reset" }, { forAccessTokenOf: A, times: 1 });
+    const reply = await f.gemini("gemini-2.5-pro:generateContent");
+    expect(reply.status).toBe(200);
+    expect(accountOf(reply)).toBe("id-bob");
+    expect(f.google.upstreamRequests[0]?.path).toBe("/v1internal:loadCodeAssist");
+  });
+});
