@@ -38,6 +38,8 @@ writeFileSync(report, "");
 const extra = process.argv.slice(2);
 const testsOk = step("tests", bin("bun"), [
   "test",
+  // Tests wait for conditions with their own deadlines; this is only the outer guard (bunfig has no such key).
+  "--timeout=30000",
   "--reporter=junit",
   `--reporter-outfile=${report}`,
   ...extra,
