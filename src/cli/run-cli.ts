@@ -15,6 +15,7 @@ import { accountsAdd } from "./accounts-add.ts";
 import { accountsImport } from "./accounts-import.ts";
 import { accountsList } from "./accounts-list.ts";
 import { accountsLogin } from "./accounts-login.ts";
+import { accountsManifest } from "./accounts-manifest.ts";
 import { accountsSetState } from "./accounts-state.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ProcessDeps } from "./cli-context.ts";
 import { createOAuth, createPool, createProcessLogger, createStore } from "./wiring.ts";
@@ -74,6 +75,12 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
         return await accountsSetState(ctx, store, command.slice("accounts ".length) as "enable", target);
       case "accounts import":
         return await accountsImport(ctx, store, target);
+      case "accounts manifest":
+        return await accountsManifest(ctx, {
+          name: settings.name ?? "",
+          refreshTokenFile: settings.refreshTokenFile ?? "",
+          ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
+        });
       default:
         ctx.err(`grantpool ${command}: not available in this version yet`);
         return EXIT_USAGE;
