@@ -30,7 +30,7 @@ const LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 
 async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<number> {
   const { command, positionals, settings } = config;
-  const store = createStore(settings, ctx.log, ctx.clock);
+  const store = await createStore(settings, ctx.log, ctx.clock);
   try {
     const oauth = createOAuth(settings, ctx.fetch, ctx.clock);
     const enroll = { oauth, store, clock: ctx.clock, newId: ctx.newId };

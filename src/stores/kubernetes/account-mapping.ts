@@ -1,0 +1,67 @@
+/**
+ * An Account resource plus its Secret's token, seen as the pool's Account model. The id is
+ * "<namespace>/<name>". Access tokens never go to the API server: each replica keeps its own in
+ * memory (the overlay), valid only while the Secret still holds the refresh token it came from.
+ */
+import type { Account, AccountToken } from "../../accounts/account.ts";
+import type { AccountResource } from "./account-resource.ts";
+
+export const PROXY_DISABLED_REASON_ANNOTATION = "grantpool.io/proxy-disabled-reason";
+export const PROXY_DISABLED_AT_ANNOTATION = "grantpool.io/proxy-disabled-at";
+
+export interface TokenOverlay {
+  readonly refreshToken: string;
+  readonly token: AccountToken;
+}
+
+export function accountId(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function splitAccountId(id: string): { namespace: string; name: string } | undefined {
+  const [namespace, name, ...rest] = id.split("/");
+  return namespace && name && rest.length === 0 ? { namespace, name } : undefined;
+}
+
+function seconds(time: unknown): number | undefined {
+  const ms = time instanceof Date ? time.getTime() : typeof time === "string" ? Date.parse(time) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+/** The email people know the account by: the verified one, else the declared one, else its name. */
+export function emailOf(resource: AccountResource): string {
+  return resource.status?.email ?? resource.spec.email ?? resource.metadata.name;
+}
+
+export function toAccount(
+  resource: AccountResource,
+  refreshToken: string,
+  overlay: TokenOverlay | undefined,
+): Account {
+  const namespace = resource.metadata.namespace ?? "default";
+  const annotations = (resource.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const token: AccountToken =
+    overlay !== undefined && overlay.refreshToken === refreshToken
+      ? overlay.token
+      : { accessToken: "", refreshToken, expiryTimestamp: 0 };
+  const status = resource.status ?? {};
+  const disabledAt = seconds(status.disabledAt);
+  const proxyDisabledAt = seconds(annotations[PROXY_DISABLED_AT_ANNOTATION]);
+  const proxyReason = annotations[PROXY_DISABLED_REASON_ANNOTATION];
+  return {
+    id: accountId(namespace, resource.metadata.name),
+    email: emailOf(resource),
+    token,
+    disabled: status.disabled === true,
+    ...(status.disabled === true && disabledAt !== undefined ? { disabledAt } : {}),
+    ...(status.disabled === true && status.disabledReason !== undefined
+      ? { disabledReason: status.disabledReason }
+      : {}),
+    proxyDisabled: resource.spec.proxyDisabled === true,
+    ...(resource.spec.proxyDisabled === true && proxyReason !== undefined
+      ? { proxyDisabledReason: proxyReason }
+      : {}),
+    ...(resource.spec.proxyDisabled === true && proxyDisabledAt !== undefined ? { proxyDisabledAt } : {}),
+    createdAt: seconds(resource.metadata.creationTimestamp) ?? 0,
+  };
+}

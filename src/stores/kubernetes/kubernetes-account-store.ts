@@ -1,0 +1,264 @@
+/**
+ * The AccountStore on Kubernetes (SPEC §8.2): Accounts and their Secrets, followed by informers
+ * (a Secret → Accounts index maps a Secret event to exactly its Accounts), mapped to the pool's
+ * Account model. The pool holds an Account while its Secret has the key. Writes carry the
+ * resourceVersion read; on 409 the change is re-applied to a fresh read, so racing replicas
+ * disable an account once and a rotated Secret is never disabled by a stale failure.
+ */
+import * as v from "valibot";
+import type { Account } from "../../accounts/account.ts";
+import { sameEmail } from "../../accounts/account.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { Clock } from "../../time/clock.ts";
+import type {
+  AccountChange,
+  AccountStore,
+  StoreListener,
+  UpdateResult,
+  UpsertResult,
+} from "../account-store.ts";
+import { accountId, splitAccountId, type TokenOverlay, toAccount } from "./account-mapping.ts";
+import { AccountResource, SecretResource } from "./account-resource.ts";
+import { type Stored, type Written, writeAccountChange } from "./account-writes.ts";
+import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
+import { createAccount } from "./kubernetes-create-account.ts";
+import { type ResilientInformer, startResilientInformer } from "./resilient-informer.ts";
+import { secretTokenOf } from "./secret-token.ts";
+
+export interface KubernetesStoreOptions {
+  readonly api: KubeApi;
+  /** Undefined: every namespace. */
+  readonly namespace?: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly component?: string;
+  /** Every this often, every account is reported again (a safety net under the watches). */
+  readonly resyncMs?: number;
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+/** resourceVersions are etcd revisions in practice; compare them only when both are numbers. */
+function isOlder(candidate: string | undefined, known: string | undefined): boolean {
+  if (candidate === undefined || known === undefined || !/^\d+$/.test(candidate) || !/^\d+$/.test(known))
+    return false;
+  return BigInt(candidate) < BigInt(known);
+}
+
+export function createKubernetesAccountStore(options: KubernetesStoreOptions): AccountStore {
+  const { api, log, clock } = options;
+  const resources = new Map<string, AccountResource>();
+  const secrets = new Map<string, SecretResource>();
+  const accountsBySecret = new Map<string, Set<string>>();
+  const overlays = new Map<string, TokenOverlay>();
+  const emitted = new Map<string, string>();
+  const listeners = new Set<StoreListener>();
+  let informers:
+    | { accounts: ResilientInformer; secrets: ResilientInformer; synced: Promise<void> }
+    | undefined;
+  let resync: ReturnType<typeof setInterval> | undefined;
+  const ctx = { api, clock, component: options.component ?? "proxy" };
+
+  const secretKey = (r: AccountResource) => `${r.metadata.namespace ?? "default"}/${r.spec.secretRef.name}`;
+
+  const model = (id: string): Stored | undefined => {
+    const resource = resources.get(id);
+    if (resource === undefined) return undefined;
+    const secret = secrets.get(secretKey(resource));
+    const token = secretTokenOf(resource, secret);
+    if (token === undefined) return undefined;
+    return { resource, secret, account: toAccount(resource, token, overlays.get(id)) };
+  };
+
+  const announce = (id: string): void => {
+    const current = model(id)?.account;
+    const signature = current === undefined ? undefined : JSON.stringify(current);
+    if (signature === emitted.get(id)) return;
+    if (current === undefined) emitted.delete(id);
+    else emitted.set(id, signature ?? "");
+    const event =
+      current === undefined ? { type: "remove" as const, id } : { type: "upsert" as const, account: current };
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not starve the others.
+      }
+    }
+  };
+
+  const index = (id: string, resource: AccountResource | undefined): void => {
+    for (const [key, ids] of accountsBySecret) {
+      ids.delete(id);
+      if (ids.size === 0) accountsBySecret.delete(key);
+    }
+    if (resource === undefined) return;
+    const key = secretKey(resource);
+    accountsBySecret.set(key, (accountsBySecret.get(key) ?? new Set()).add(id));
+  };
+
+  const onAccount = (object: unknown, removed: boolean): void => {
+    const parsed = v.safeParse(AccountResource, object);
+    if (!parsed.success) {
+      const meta = (object as { metadata?: { namespace?: string; name?: string } }).metadata;
+      log.warn(
+        `Skipping invalid Account ${meta?.namespace}/${meta?.name}: ${parsed.issues[0]?.message ?? "invalid"}`,
+      );
+      return;
+    }
+    const resource = parsed.output;
+    const id = accountId(resource.metadata.namespace ?? "default", resource.metadata.name);
+    if (removed) {
+      forget(id);
+      return;
+    }
+    // A watch event older than what we already wrote (read-your-writes) must not roll it back.
+    if (isOlder(resource.metadata.resourceVersion, resources.get(id)?.metadata.resourceVersion)) return;
+    resources.set(id, resource);
+    index(id, resource);
+    announce(id);
+  };
+
+  const forget = (id: string): void => {
+    resources.delete(id);
+    index(id, undefined);
+    announce(id);
+  };
+
+  const onSecret = (object: unknown, removed: boolean): void => {
+    const parsed = v.safeParse(SecretResource, object);
+    if (!parsed.success) return;
+    const key = `${parsed.output.metadata.namespace ?? "default"}/${parsed.output.metadata.name}`;
+    if (removed) secrets.delete(key);
+    else if (isOlder(parsed.output.metadata.resourceVersion, secrets.get(key)?.metadata.resourceVersion)) return;
+    else secrets.set(key, parsed.output);
+    for (const id of accountsBySecret.get(key) ?? []) announce(id);
+  };
+
+  const ensureStarted = async (): Promise<void> => {
+    if (informers === undefined) {
+      const common = { config: api.config, log };
+      const accounts = startResilientInformer({
+        ...common,
+        what: "Accounts",
+        path: api.accountsPath(options.namespace),
+        list: () => api.listAccounts(options.namespace),
+        handlers: { upsert: (o) => onAccount(o, false), remove: (o) => onAccount(o, true) },
+      });
+      const secretInformer = startResilientInformer({
+        ...common,
+        what: "Secrets",
+        path: api.secretsPath(options.namespace),
+        list: () => api.listSecrets(options.namespace),
+        handlers: { upsert: (o) => onSecret(o, false), remove: (o) => onSecret(o, true) },
+      });
+      informers = {
+        accounts,
+        secrets: secretInformer,
+        synced: Promise.all([accounts.synced, secretInformer.synced]).then(() => {}),
+      };
+      resync = setInterval(() => {
+        emitted.clear();
+        for (const id of resources.keys()) announce(id);
+      }, options.resyncMs ?? 300_000);
+    }
+    await informers.synced;
+  };
+
+  /** A fresh read from the API server, for retrying a change after a conflict. */
+  const refetch = async (id: string): Promise<void> => {
+    const where = splitAccountId(id);
+    if (where === undefined) return;
+    const fresh = await api.getAccount(where.namespace, where.name).catch((error: unknown) => {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    });
+    if (fresh === undefined) forget(id);
+    else onAccount(fresh, false);
+    const resource = resources.get(id);
+    if (resource !== undefined) {
+      const secret = await api.getSecret(where.namespace, resource.spec.secretRef.name);
+      if (secret === undefined) secrets.delete(secretKey(resource));
+      else onSecret(secret, false);
+    }
+  };
+
+  const remember = (id: string, next: Account): void => {
+    overlays.set(id, { refreshToken: next.token.refreshToken, token: next.token });
+  };
+
+  const update = async (id: string, change: AccountChange): Promise<UpdateResult> => {
+    await ensureStarted();
+    for (let attempt = 0; ; attempt++) {
+      const stored = model(id);
+      if (stored === undefined) return { status: "missing" };
+      const next = change(stored.account);
+      if (next === undefined) return { status: "unchanged", account: stored.account };
+      let written: Written;
+      try {
+        written = await writeAccountChange(ctx, stored, next);
+      } catch (error) {
+        if (statusOf(error) !== 409 || attempt >= MAX_CONFLICT_RETRIES) {
+          throw new Error(`Cannot update Account ${id}: ${describeKubeError(error)}`, { cause: error });
+        }
+        await refetch(id);
+        continue;
+      }
+      remember(id, next);
+      // Read your writes: the watch brings the same objects a moment later.
+      if (written.secret !== undefined) onSecret(written.secret, false);
+      if (written.resource !== undefined) onAccount(written.resource, false);
+      announce(id);
+      return { status: "updated", account: model(id)?.account ?? next };
+    }
+  };
+
+  return {
+    kind: "kubernetes",
+    async list() {
+      await ensureStarted();
+      return [...resources.keys()].flatMap((id) => model(id)?.account ?? []);
+    },
+    async get(id) {
+      await ensureStarted();
+      return model(id)?.account;
+    },
+    update,
+    async upsertByEmail(email, build): Promise<UpsertResult> {
+      await ensureStarted();
+      const existing = [...resources.keys()]
+        .map((id) => model(id))
+        .find((stored) => stored !== undefined && sameEmail(stored.account.email, email));
+      if (existing === undefined) {
+        const created = await createAccount(api, options.namespace, build(undefined));
+        return { status: "created", account: created };
+      }
+      const result = await update(existing.account.id, (current) => build(current));
+      const account = result.status === "missing" ? existing.account : result.account;
+      return { status: "updated", account, previous: existing.account };
+    },
+    async remove(id) {
+      const where = splitAccountId(id);
+      if (where === undefined) return false;
+      try {
+        await api.deleteAccount(where.namespace, where.name);
+        forget(id);
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        throw error;
+      }
+    },
+    watch(listener) {
+      listeners.add(listener);
+      void ensureStarted().catch(() => {});
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      clearInterval(resync);
+      if (informers !== undefined) await Promise.all([informers.accounts.stop(), informers.secrets.stop()]);
+      informers = undefined;
+    },
+  };
+}
