@@ -2,7 +2,8 @@
 // (tsc), and the test suites under Bun (the Deno smoke test runs inside them). Ends with one
 // line "N passed, N failed" counting each test and each static check.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, ensureDeps, root } from "./ensure-deps.mjs";
 
@@ -36,6 +37,37 @@ mkdirSync(reportDir, { recursive: true });
 const report = join(reportDir, "junit.xml");
 writeFileSync(report, "");
 const extra = process.argv.slice(2);
+
+// The Kubernetes test files share one real API server (test/kube/env.ts; built on first use). It
+// runs only when a kube file is selected, and stops after the tests whatever their outcome; it
+// also exits by itself should this process die (--owner-pid). The files find it through
+// GRANTPOOL_TEST_KUBE_DIR, set even when it failed to start, so that they fail fast.
+const kubeFiles = readdirSync(join(root, "test", "kube")).filter((f) => f.endsWith(".kube.test.ts"));
+const filters = extra.filter((arg) => !arg.startsWith("-")).map((arg) => arg.replace(/^\.\//, ""));
+const kubeDir =
+  kubeFiles.length > 0 &&
+  (filters.length === 0 || kubeFiles.some((f) => filters.some((x) => `test/kube/${f}`.includes(x))))
+    ? mkdtempSync(join(tmpdir(), "grantpool-kube-"))
+    : undefined;
+let kubeStopped = false;
+function stopKube() {
+  if (kubeDir === undefined || kubeStopped) return;
+  kubeStopped = true;
+  step("kube down", bin("bun"), [join(root, "test", "kube", "env.ts"), "down", kubeDir]);
+}
+if (kubeDir !== undefined) {
+  process.on("exit", stopKube);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+  check("kube up", bin("bun"), [
+    join(root, "test", "kube", "env.ts"),
+    "up",
+    kubeDir,
+    "--owner-pid",
+    String(process.pid),
+  ]);
+  process.env.GRANTPOOL_TEST_KUBE_DIR = kubeDir;
+}
+
 const testsOk = step("tests", bin("bun"), [
   "test",
   // Tests wait for conditions with their own deadlines; this is only the outer guard (bunfig has no such key).
@@ -44,6 +76,7 @@ const testsOk = step("tests", bin("bun"), [
   `--reporter-outfile=${report}`,
   ...extra,
 ]);
+stopKube();
 const xml = readFileSync(report, "utf8");
 const suite = /<testsuites[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"(?:[^>]*\berrors="(\d+)")?/.exec(xml);
 if (suite) {

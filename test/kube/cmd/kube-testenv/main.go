@@ -1,0 +1,113 @@
+// Command kube-testenv runs a real Kubernetes control plane for grantpool's tests: etcd
+// (embedded) and kube-apiserver in one process, with token authentication and RBAC. It writes
+// the files clients need into -dir and serves until SIGTERM. test/kube/env.ts starts and stops it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/metrics/prometheus/clientgo" // as in kube-apiserver's own main
+	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+)
+
+func main() {
+	dir := flag.String("dir", "", "directory for certificates, tokens, etcd data and the kubeconfig")
+	owner := flag.Int("owner-pid", 0, "exit when this process is gone (0: run until SIGTERM)")
+	flag.Parse()
+	if *dir == "" {
+		fmt.Fprintln(os.Stderr, "kube-testenv: -dir is required")
+		os.Exit(2)
+	}
+	if *owner != 0 {
+		go exitWithOwner(*owner, filepath.Join(*dir, "etcd"))
+	}
+	if err := run(*dir); err != nil {
+		fmt.Fprintf(os.Stderr, "kube-testenv: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	ports, err := freePorts(3)
+	if err != nil {
+		return err
+	}
+	apiPort, etcdClientPort, etcdPeerPort := ports[0], ports[1], ports[2]
+
+	creds, err := writeCredentials(filepath.Join(dir, "pki"), apiPort)
+	if err != nil {
+		return err
+	}
+	etcd, err := startEtcd(filepath.Join(dir, "etcd"), etcdClientPort, etcdPeerPort)
+	if err != nil {
+		return err
+	}
+	defer etcd.Close()
+
+	// Nothing here outlives the process, so a stop needs no graceful shutdown (which waits for
+	// open watches); this handler runs beside the one the API server's command installs.
+	stopping := make(chan os.Signal, 1)
+	signal.Notify(stopping, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-stopping
+		os.Exit(0)
+	}()
+
+	server := app.NewAPIServerCommand()
+	server.SetArgs(apiServerFlags(dir, creds, apiPort, etcdClientPort))
+	exited := make(chan int, 1)
+	go func() { exited <- cli.Run(server) }()
+
+	url := fmt.Sprintf("https://127.0.0.1:%d", apiPort)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := waitReady(ctx, url, creds, exited); err != nil {
+		return err
+	}
+	// The kubeconfig is written last: its presence tells the launcher that the server is ready.
+	if err := writeClientFiles(dir, url, creds); err != nil {
+		return err
+	}
+	fmt.Printf("kube-testenv: ready at %s\n", url)
+
+	if code := <-exited; code != 0 {
+		return fmt.Errorf("kube-apiserver exited with code %d", code)
+	}
+	return nil
+}
+
+// exitWithOwner stops the server when the process that started it (a test run) is gone, so a
+// killed test run leaves no server behind. A zombie counts as gone: it can no longer stop us.
+func exitWithOwner(pid int, etcdDir string) {
+	for range time.Tick(time.Second) {
+		if syscall.Kill(pid, 0) == nil && !isZombie(pid) {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "kube-testenv: owner process %d is gone, exiting\n", pid)
+		_ = os.RemoveAll(etcdDir)
+		os.Exit(0)
+	}
+}
+
+func isZombie(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses and may itself hold spaces.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	return len(fields) > 0 && fields[0] == "Z"
+}

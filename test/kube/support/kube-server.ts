@@ -1,0 +1,117 @@
+/**
+ * Starts and stops one kube-testenv server (etcd + kube-apiserver) whose files live in a directory:
+ * `kubeconfig`, `identities.json`, `bin/` (kubectl, helm), `pid`, `pki/`, `etcd/` and the log.
+ * The server runs detached, so it outlives the command that started it until `stopKubeServer`.
+ */
+import { spawn } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { ensureKubeBinaries, type KubeBinaries } from "./kube-binaries.ts";
+import { type KubeEnv, readKubeEnv } from "./kube-env.ts";
+import { isProcessAlive, waitForExit } from "./process-liveness.ts";
+
+/** Everything `startKubeServer` creates in the directory, and so everything `stopKubeServer` removes. */
+const CREATED = ["kubeconfig", "kubeconfig.tmp", "identities.json", "bin", "pid", "pki", "etcd", "cache"];
+const LOG = "kube-testenv.log";
+const READY_TIMEOUT_MS = 3 * 60_000;
+const START_ATTEMPTS = 3;
+
+export interface StartOptions {
+  /** The server exits by itself when this process is gone (a test run that was killed). */
+  readonly ownerPid?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** The pid in `dir/pid` when that process is a running kube-testenv, else undefined. */
+export function runningServerPid(dir: string): number | undefined {
+  const pidFile = join(dir, "pid");
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return undefined;
+  // A pid is reused once its process is gone: only ever signal our own server.
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return cmdline[0]?.endsWith("kube-testenv") ? pid : undefined;
+}
+
+function logTail(dir: string): string {
+  const path = join(dir, LOG);
+  if (!existsSync(path)) return "(no log)";
+  return readFileSync(path, "utf8").trimEnd().split("\n").slice(-20).join("\n");
+}
+
+/** One try: resolves when the kubeconfig appears, rejects when the server exits first. */
+async function launch(dir: string, binaries: KubeBinaries, ownerPid: number | undefined): Promise<void> {
+  for (const name of CREATED) rmSync(join(dir, name), { recursive: true, force: true });
+  const log = openSync(join(dir, LOG), "a");
+  const args = ["-dir", dir, ...(ownerPid === undefined ? [] : ["-owner-pid", String(ownerPid)])];
+  const child = spawn(binaries.server, args, { detached: true, stdio: ["ignore", log, log] });
+  closeSync(log);
+  let exit: string | undefined;
+  child.on("exit", (code, signal) => {
+    exit = `exit ${code ?? signal}`;
+  });
+  if (child.pid === undefined) throw new Error(`kube: cannot start ${binaries.server}`);
+  writeFileSync(join(dir, "pid"), `${child.pid}\n`);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!existsSync(join(dir, "kubeconfig"))) {
+    if (exit !== undefined)
+      throw new Error(`kube-testenv stopped before it was ready (${exit}):\n${logTail(dir)}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`kube-testenv was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${logTail(dir)}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  child.unref();
+}
+
+/** Builds what is missing, starts a server on free ports and waits until it serves; see the header. */
+export async function startKubeServer(dirArg: string, options: StartOptions = {}): Promise<KubeEnv> {
+  const dir = resolve(dirArg);
+  const running = runningServerPid(dir);
+  if (running !== undefined) throw new Error(`kube: a server is already running in ${dir} (pid ${running})`);
+  const binaries = ensureKubeBinaries(options.log ? { log: options.log } : {});
+  mkdirSync(dir, { recursive: true });
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await launch(dir, binaries, options.ownerPid);
+      break;
+    } catch (error) {
+      // The free ports are chosen before they are bound: another process may take one meanwhile.
+      const portTaken = String(error).includes("address already in use");
+      if (!portTaken || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+  mkdirSync(join(dir, "bin"));
+  for (const tool of ["kubectl", "helm"] as const) symlinkSync(binaries[tool], join(dir, "bin", tool));
+  options.log?.(`kube: server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return readKubeEnv(dir);
+}
+
+/** Stops the server in `dir` (if it runs) and removes the files it and `startKubeServer` made. */
+export async function stopKubeServer(dirArg: string): Promise<void> {
+  const dir = resolve(dirArg);
+  const pid = runningServerPid(dir);
+  if (pid !== undefined) {
+    process.kill(pid, "SIGTERM");
+    if (!(await waitForExit(pid, 15_000))) {
+      process.kill(pid, "SIGKILL");
+      await waitForExit(pid, 5_000);
+    }
+  }
+  for (const name of [...CREATED, LOG]) rmSync(join(dir, name), { recursive: true, force: true });
+  try {
+    rmdirSync(dir); // only when empty: the directory may hold the caller's own files
+  } catch {}
+}
