@@ -15,6 +15,7 @@ const code = await runCli(
     readStdin: readAllStdin,
     stdinIsTTY: process.stdin.isTTY === true,
     newId: randomUUID,
+    env: process.env,
   },
 );
 process.exit(code);

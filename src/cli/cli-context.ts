@@ -14,6 +14,7 @@ export interface ProcessDeps {
   readonly readStdin: () => Promise<string>;
   readonly stdinIsTTY: boolean;
   readonly newId: () => string;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CliContext {
@@ -25,6 +26,7 @@ export interface CliContext {
   readonly readStdin: () => Promise<string>;
   readonly stdinIsTTY: boolean;
   readonly newId: () => string;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Exit codes of the CLI (SPEC §3). */

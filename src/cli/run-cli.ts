@@ -30,6 +30,12 @@ const LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 
 async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<number> {
   const { command, positionals, settings } = config;
+  if (command === "operator") {
+    // Loaded only here: the other commands start without the Kubernetes client.
+    const { runOperator } = await import("../operator/run-operator.ts");
+    const oauth = createOAuth(settings, ctx.fetch, ctx.clock);
+    return runOperator({ settings, oauth, clock: ctx.clock, log: ctx.log, env: ctx.env });
+  }
   const store = await createStore(settings, ctx.log, ctx.clock);
   try {
     const oauth = createOAuth(settings, ctx.fetch, ctx.clock);

@@ -35,7 +35,9 @@ export function createOAuth(settings: Settings, fetch: FetchLike, clock: Clock):
 export async function createStore(settings: Settings, log: Logger, clock: Clock): Promise<AccountStore> {
   if (settings.store === "file") return createFileAccountStore({ dataDir: settings.dataDir, log, clock });
   // Loaded only in Kubernetes mode: the file store starts without the Kubernetes client.
-  const { createKubeApi, currentNamespace, loadKubeConfig } = await import("../stores/kubernetes/kube-api.ts");
+  const { createKubeApi, currentNamespace, loadKubeConfig } = await import(
+    "../stores/kubernetes/kube-api.ts"
+  );
   const { createKubernetesAccountStore } = await import("../stores/kubernetes/kubernetes-account-store.ts");
   const config = loadKubeConfig();
   const namespace = settings.allNamespaces ? undefined : (settings.namespace ?? currentNamespace(config));

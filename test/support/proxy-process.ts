@@ -1,4 +1,7 @@
-/** A `grantpool proxy` child process on port 0; its log lines are kept and its URL read from them. */
+/**
+ * A `grantpool proxy` (or `operator`) child process on port 0; its log lines are kept and its URL
+ * read from its start-up line.
+ */
 import type { Subprocess } from "bun";
 import { cliEnv, MAIN } from "./run-cli.ts";
 import { waitFor } from "./wait-for.ts";
@@ -28,11 +31,14 @@ export async function startProxyProcess(
     command?: readonly string[];
     args?: readonly string[];
     readyHeaders?: Record<string, string>;
+    /** Default: the proxy on port 0. */
+    subcommand?: readonly string[];
   } = {},
 ): Promise<ProxyProcess> {
   const logLines: string[] = [];
   const command = options.command ?? [process.execPath, MAIN];
-  const child = Bun.spawn([...command, "proxy", "--port", "0", ...(options.args ?? [])], {
+  const subcommand = options.subcommand ?? ["proxy", "--port", "0"];
+  const child = Bun.spawn([...command, ...subcommand, ...(options.args ?? [])], {
     env: cliEnv(env),
     stdin: "ignore",
     stdout: "pipe",
@@ -42,14 +48,19 @@ export async function startProxyProcess(
   const listening = await waitFor(
     () =>
       logLines
-        .map((line) => /listening on (http:\/\/\S+?)"/.exec(line)?.[1])
+        .map((line) => {
+          const proxy = /listening on (http:\/\/\S+?)"/.exec(line)?.[1];
+          const operator = /operator watching .*"port":(\d+)/.exec(line)?.[1];
+          return proxy ?? (operator === undefined ? undefined : `http://127.0.0.1:${operator}`);
+        })
         .find((url) => url !== undefined),
-    { timeoutMs: 15_000, message: () => `the proxy to listen; its output:\n${logLines.join("\n")}` },
+    { timeoutMs: 15_000, message: () => `the process to listen; its output:\n${logLines.join("\n")}` },
   );
   const url = listening;
   const headers = options.readyHeaders ?? {};
   await waitFor(async () => (await fetch(`${url}/readyz`, { headers })).status === 200, {
-    message: "the proxy to be ready",
+    timeoutMs: 15_000,
+    message: () => `the process to be ready; its output:\n${logLines.join("\n")}`,
   });
   const stop = async (): Promise<number> => {
     child.kill("SIGTERM");
