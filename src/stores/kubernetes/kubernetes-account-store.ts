@@ -130,7 +130,8 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     if (!parsed.success) return;
     const key = `${parsed.output.metadata.namespace ?? "default"}/${parsed.output.metadata.name}`;
     if (removed) secrets.delete(key);
-    else if (isOlder(parsed.output.metadata.resourceVersion, secrets.get(key)?.metadata.resourceVersion)) return;
+    else if (isOlder(parsed.output.metadata.resourceVersion, secrets.get(key)?.metadata.resourceVersion))
+      return;
     else secrets.set(key, parsed.output);
     for (const id of accountsBySecret.get(key) ?? []) announce(id);
   };
@@ -187,8 +188,28 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     overlays.set(id, { refreshToken: next.token.refreshToken, token: next.token });
   };
 
-  const update = async (id: string, change: AccountChange): Promise<UpdateResult> => {
+  // One write per account at a time from this replica: conflicts are then only with other writers.
+  const writing = new Map<string, Promise<unknown>>();
+  const update = (id: string, change: AccountChange): Promise<UpdateResult> => {
+    const previous = writing.get(id) ?? Promise.resolve();
+    const next = previous.then(
+      () => updateNow(id, change),
+      () => updateNow(id, change),
+    );
+    writing.set(id, next);
+    void next
+      .finally(() => {
+        if (writing.get(id) === next) writing.delete(id);
+      })
+      .catch(() => {});
+    return next;
+  };
+
+  const updateNow = async (id: string, change: AccountChange): Promise<UpdateResult> => {
     await ensureStarted();
+    // SPEC §5.5: decide on the account as stored now, not on a cache a watch event behind — a
+    // Secret rotated a moment ago must stop a disable.
+    await refetch(id);
     for (let attempt = 0; ; attempt++) {
       const stored = model(id);
       if (stored === undefined) return { status: "missing" };
