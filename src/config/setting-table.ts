@@ -102,6 +102,21 @@ export const SETTING_TABLE = {
     meaning: "port of the operator's /metrics, /healthz and /readyz",
     flagFor: ["operator"],
   }),
+  leaseDurationSeconds: setting("lease-duration", positiveSeconds(), {
+    default: 15,
+    meaning: "seconds a follower waits after the leader's last renewal before taking the Lease over",
+    flagFor: ["operator"],
+  }),
+  renewDeadlineSeconds: setting("renew-deadline", positiveSeconds(), {
+    default: 10,
+    meaning: "seconds the leader keeps trying to renew its Lease before it stops working",
+    flagFor: ["operator"],
+  }),
+  retryPeriodSeconds: setting("retry-period", positiveSeconds(), {
+    default: 2,
+    meaning: "seconds between attempts to acquire or renew the Lease",
+    flagFor: ["operator"],
+  }),
   apiKeys: setting("api-keys", list(), {
     default: [],
     meaning: "comma-separated client keys",

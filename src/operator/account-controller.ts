@@ -66,6 +66,8 @@ export function createAccountController(options: ControllerOptions): AccountCont
         );
         const parsed = v.safeParse(AccountResource, written);
         if (parsed.success) accounts.set(id, parsed.output);
+        const ready = result.status.conditions?.find((c) => c.type === "Ready");
+        log.info(`Wrote the status of Account ${id}: Ready=${ready?.status ?? "?"}/${ready?.reason ?? "?"}`);
       } catch (error) {
         // 409: someone (a proxy disabling it) wrote first; reconcile again on the fresh object.
         if (statusOf(error) === 409) return { error: new Error(`conflict writing ${id}`) };

@@ -106,6 +106,17 @@ export function isApiStatus(error: unknown, code: number): boolean {
   return error instanceof k8s.ApiException && error.code === code;
 }
 
+/** A short message for the log: the status code and the server's message, not the whole reply. */
+export function describeLeaseError(error: unknown): string {
+  if (!(error instanceof k8s.ApiException)) return error instanceof Error ? error.message : String(error);
+  let body: unknown = error.body;
+  try {
+    if (typeof body === "string") body = JSON.parse(body);
+  } catch {}
+  const message = (body as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" ? `HTTP ${error.code}: ${message}` : `HTTP ${error.code}`;
+}
+
 export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
   const api = options.kubeConfig.makeApiClient(k8s.CoordinationV1Api);
   const { namespace, name } = options;

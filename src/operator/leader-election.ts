@@ -12,7 +12,13 @@
 import type * as k8s from "@kubernetes/client-node";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../time/clock.ts";
-import { createLeaseLock, type LeaderElectionRecord, type ObservedLease } from "./leader-election-lease.ts";
+import {
+  createLeaseLock,
+  describeLeaseError,
+  isApiStatus,
+  type LeaderElectionRecord,
+  type ObservedLease,
+} from "./leader-election-lease.ts";
 import { createRequestBounds } from "./leader-election-requests.ts";
 import { defaultSchedule, type Schedule } from "./work-queue.ts";
 
@@ -138,9 +144,11 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     for (let tries = 1; ; tries += 1) {
       const result = await requests.bounded(acquireOrRenew, timeoutMs).catch((error: unknown) => {
         if (stopping.signal.aborted) return "failed" as const;
-        const conflict = (error as { code?: unknown }).code === 409;
+        const conflict = isApiStatus(error, 409);
         const level = conflict ? "debug" : "warn";
-        log[level]("leader election: cannot acquire or renew the Lease", { error: describe(error) });
+        log[level]("leader election: cannot acquire or renew the Lease", {
+          error: describeLeaseError(error),
+        });
         return conflict ? ("conflict" as const) : ("failed" as const);
       });
       if (result !== "conflict" || tries === 2) return result;
@@ -181,7 +189,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       // Not awaited: the leader's work may run for as long as it leads.
       if (started instanceof Promise) {
         started.catch((error: unknown) => {
-          log.error("leader election: onStartedLeading failed", { error: describe(error) });
+          log.error("leader election: onStartedLeading failed", { error: describeLeaseError(error) });
         });
       }
     });
@@ -207,7 +215,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     try {
       await call();
     } catch (error) {
-      log.error(`leader election: ${name} failed`, { error: describe(error) });
+      log.error(`leader election: ${name} failed`, { error: describeLeaseError(error) });
     }
   };
 
@@ -230,7 +238,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         log.info("leader election: released the Lease");
         return;
       } catch (error) {
-        log.warn("leader election: cannot release the Lease", { error: describe(error) });
+        log.warn("leader election: cannot release the Lease", { error: describeLeaseError(error) });
         // A 409 may be our own late renew or a new holder: look before trying once more.
         const fresh = await requests
           .unstoppable((signal) => lock.get(signal), renewDeadlineMs)
@@ -263,8 +271,4 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       return leading;
     },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
