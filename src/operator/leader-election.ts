@@ -139,10 +139,16 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     return "acquired";
   };
 
-  /** One try (two when the first meets a 409: that only means our copy was stale, so re-read). */
+  /**
+   * One try (two when the first meets a 409: that only means our copy was stale, so re-read),
+   * all of it within `timeoutMs`.
+   */
   const attempt = async (timeoutMs: number): Promise<Attempt> => {
+    const until = clock.now() + timeoutMs;
     for (let tries = 1; ; tries += 1) {
-      const result = await requests.bounded(acquireOrRenew, timeoutMs).catch((error: unknown) => {
+      const remaining = until - clock.now();
+      if (remaining <= 0) return "failed";
+      const result = await requests.bounded(acquireOrRenew, remaining).catch((error: unknown) => {
         if (stopping.signal.aborted) return "failed" as const;
         const conflict = isApiStatus(error, 409);
         const level = conflict ? "debug" : "warn";

@@ -134,6 +134,20 @@ async function waitForLeader(candidates: readonly Candidate[], timeoutMs = 10_00
   });
 }
 
+/** Waits until the Lease, held by `holder` throughout, showed `count` more renewTimes. */
+async function waitForRenewals(namespace: string, holder: string, count: number): Promise<void> {
+  const seen = new Set<string>();
+  await waitFor(
+    async () => {
+      const { spec } = await readLease(namespace);
+      expect(spec.holderIdentity).toBe(holder);
+      seen.add(spec.renewTime ?? "");
+      return seen.size > count;
+    },
+    { timeoutMs: 5000, intervalMs: 50, message: `${count} renewals by ${holder}` },
+  );
+}
+
 describe("leader election on a Lease", () => {
   test(
     "one of two candidates leads, and the Lease records it with MicroTimes and renews",
@@ -244,13 +258,17 @@ describe("leader election on a Lease", () => {
       const samples: number[] = [];
       const sampler = setInterval(() => samples.push(leaders(candidates).length), 2);
       try {
+        // Each leader renews twice before it goes, so the followers had time to interfere.
         const first = await waitForLeader(candidates);
+        await waitForRenewals(ns, first.identity, 2);
         await first.elector.stop();
         const second = await waitForLeader(candidates);
         expect(second).not.toBe(first);
+        await waitForRenewals(ns, second.identity, 2);
         await second.elector.stop();
         const third = await waitForLeader(candidates);
         expect([first, second]).not.toContain(third);
+        await waitForRenewals(ns, third.identity, 2);
       } finally {
         clearInterval(sampler);
         for (const candidate of candidates) await candidate[Symbol.asyncDispose]();
