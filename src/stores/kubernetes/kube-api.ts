@@ -35,7 +35,8 @@ export interface KubeApi {
   patchAccountStatus(namespace: string, name: string, patch: object): Promise<unknown>;
   patchAccount(namespace: string, name: string, patch: object): Promise<unknown>;
   createAccount(namespace: string, body: object): Promise<unknown>;
-  deleteAccount(namespace: string, name: string): Promise<void>;
+  /** Resolves to the deleted object, whose resourceVersion is that of the deletion. */
+  deleteAccount(namespace: string, name: string): Promise<unknown>;
   createSecret(namespace: string, body: k8s.V1Secret): Promise<unknown>;
   patchSecret(namespace: string, name: string, patch: object): Promise<unknown>;
   recordEvent(event: EventInput): Promise<void>;
@@ -115,9 +116,7 @@ export function createKubeApi(config: k8s.KubeConfig): KubeApi {
     patchAccount: (namespace, name, patch) =>
       custom.patchNamespacedCustomObject({ ...account(namespace), name, body: patch }, MERGE_PATCH),
     createAccount: (namespace, body) => custom.createNamespacedCustomObject({ ...account(namespace), body }),
-    deleteAccount: async (namespace, name) => {
-      await custom.deleteNamespacedCustomObject({ ...account(namespace), name });
-    },
+    deleteAccount: (namespace, name) => custom.deleteNamespacedCustomObject({ ...account(namespace), name }),
     createSecret: (namespace, body) => core.createNamespacedSecret({ namespace, body }),
     patchSecret: (namespace, name, patch) =>
       core.patchNamespacedSecret({ namespace, name, body: patch }, MERGE_PATCH),

@@ -21,7 +21,8 @@ import { accountId, splitAccountId, type TokenOverlay, toAccount } from "./accou
 import { AccountResource, SecretResource } from "./account-resource.ts";
 import { type Stored, type Written, writeAccountChange } from "./account-writes.ts";
 import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
-import { createAccount } from "./kubernetes-create-account.ts";
+import { AccountExistsError, createAccount, newAccountId } from "./kubernetes-create-account.ts";
+import { createPendingWrites } from "./pending-writes.ts";
 import { type ResilientInformer, startResilientInformer } from "./resilient-informer.ts";
 import { secretTokenOf } from "./secret-token.ts";
 
@@ -45,6 +46,11 @@ function isOlder(candidate: string | undefined, known: string | undefined): bool
   return BigInt(candidate) < BigInt(known);
 }
 
+/** Removed accounts: events at or below the deletion's resourceVersion are news from before it. */
+function isStale(candidate: string | undefined, removedAt: string | undefined): boolean {
+  return removedAt !== undefined && (candidate === removedAt || isOlder(candidate, removedAt));
+}
+
 export function createKubernetesAccountStore(options: KubernetesStoreOptions): AccountStore {
   const { api, log, clock } = options;
   const resources = new Map<string, AccountResource>();
@@ -53,6 +59,8 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   const overlays = new Map<string, TokenOverlay>();
   const emitted = new Map<string, string>();
   const listeners = new Set<StoreListener>();
+  const removedAt = new Map<string, string>();
+  let closed = false;
   let informers:
     | { accounts: ResilientInformer; secrets: ResilientInformer; synced: Promise<void> }
     | undefined;
@@ -70,8 +78,14 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     return { resource, secret, account: toAccount(resource, token, overlays.get(id)) };
   };
 
+  /** What readers see: the stored account with a disable still held for retries (pending-writes.ts). */
+  const reported = (id: string): Account | undefined => {
+    const account = model(id)?.account;
+    return account === undefined ? undefined : pending.apply(id, account);
+  };
+
   const announce = (id: string): void => {
-    const current = model(id)?.account;
+    const current = reported(id);
     const signature = current === undefined ? undefined : JSON.stringify(current);
     if (signature === emitted.get(id)) return;
     if (current === undefined) emitted.delete(id);
@@ -109,11 +123,15 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     const resource = parsed.output;
     const id = accountId(resource.metadata.namespace ?? "default", resource.metadata.name);
     if (removed) {
+      removedAt.delete(id);
       forget(id);
       return;
     }
-    // A watch event older than what we already wrote (read-your-writes) must not roll it back.
+    // A watch event older than what we already wrote (read-your-writes) must not roll it back,
+    // nor one from before a remove bring the account back.
     if (isOlder(resource.metadata.resourceVersion, resources.get(id)?.metadata.resourceVersion)) return;
+    if (isStale(resource.metadata.resourceVersion, removedAt.get(id))) return;
+    removedAt.delete(id);
     resources.set(id, resource);
     index(id, resource);
     announce(id);
@@ -137,6 +155,8 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   };
 
   const ensureStarted = async (): Promise<void> => {
+    // A closed store keeps answering from its cache but never watches again.
+    if (closed) return;
     if (informers === undefined) {
       const common = { config: api.config, log };
       const accounts = startResilientInformer({
@@ -205,6 +225,20 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     return next;
   };
 
+  // A disable that the API server could not take (down, restarting) is held and written again until
+  // it lands; the caller still learns that this write failed.
+  const pending = createPendingWrites({
+    write: update,
+    stored: (id) => model(id)?.account,
+    settled: announce,
+    log,
+  });
+  const updateOrHold = (id: string, change: AccountChange): Promise<UpdateResult> =>
+    update(id, change).catch((error: unknown) => {
+      if (pending.hold(id, change, error)) announce(id);
+      throw error;
+    });
+
   const updateNow = async (id: string, change: AccountChange): Promise<UpdateResult> => {
     await ensureStarted();
     // SPEC §5.5: decide on the account as stored now, not on a cache a watch event behind — a
@@ -234,35 +268,67 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     }
   };
 
+  /** Creates the account; undefined when another writer created it first (then it is cached). */
+  const create = async (
+    email: string,
+    built: Account,
+    lastTry: boolean,
+  ): Promise<UpsertResult | undefined> => {
+    // Remembered first, so that the watch's first news of the account carries its access token too.
+    const id = options.namespace === undefined ? undefined : newAccountId(options.namespace, built.email);
+    if (id !== undefined) remember(id, built);
+    try {
+      const created = await createAccount(ctx, options.namespace, built);
+      // Read your writes: the watch brings the same objects a moment later.
+      onSecret(created.secret, false);
+      onAccount(created.resource, false);
+      return { status: "created", account: model(created.id)?.account ?? { ...built, id: created.id } };
+    } catch (error) {
+      if (id !== undefined) overlays.delete(id);
+      if (!(error instanceof AccountExistsError) || lastTry) throw error;
+      // Another writer created it first: the caller updates what it created, if it has this email.
+      await refetch(error.id);
+      const found = model(error.id)?.account;
+      if (found === undefined || !sameEmail(found.email, email)) throw error;
+      return undefined;
+    }
+  };
+
   return {
     kind: "kubernetes",
     async list() {
       await ensureStarted();
-      return [...resources.keys()].flatMap((id) => model(id)?.account ?? []);
+      return [...resources.keys()].flatMap((id) => reported(id) ?? []);
     },
     async get(id) {
       await ensureStarted();
-      return model(id)?.account;
+      return reported(id);
     },
-    update,
+    update: updateOrHold,
     async upsertByEmail(email, build): Promise<UpsertResult> {
       await ensureStarted();
-      const existing = [...resources.keys()]
-        .map((id) => model(id))
-        .find((stored) => stored !== undefined && sameEmail(stored.account.email, email));
-      if (existing === undefined) {
-        const created = await createAccount(api, options.namespace, build(undefined));
-        return { status: "created", account: created };
+      for (let attempt = 0; ; attempt++) {
+        const existing = [...resources.keys()]
+          .map((id) => model(id))
+          .find((stored) => stored !== undefined && sameEmail(stored.account.email, email));
+        if (existing !== undefined) {
+          const result = await update(existing.account.id, (current) => build(current));
+          const account = result.status === "missing" ? existing.account : result.account;
+          return { status: "updated", account, previous: existing.account };
+        }
+        const created = await create(email, build(undefined), attempt >= MAX_CONFLICT_RETRIES);
+        if (created !== undefined) return created;
       }
-      const result = await update(existing.account.id, (current) => build(current));
-      const account = result.status === "missing" ? existing.account : result.account;
-      return { status: "updated", account, previous: existing.account };
     },
     async remove(id) {
       const where = splitAccountId(id);
       if (where === undefined) return false;
       try {
-        await api.deleteAccount(where.namespace, where.name);
+        const deleted = (await api.deleteAccount(where.namespace, where.name)) as {
+          metadata?: { resourceVersion?: string };
+        } | null;
+        const version = deleted?.metadata?.resourceVersion ?? resources.get(id)?.metadata.resourceVersion;
+        if (version !== undefined) removedAt.set(id, version);
         forget(id);
         return true;
       } catch (error) {
@@ -271,11 +337,14 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
       }
     },
     watch(listener) {
+      if (closed) return () => {};
       listeners.add(listener);
       void ensureStarted().catch(() => {});
       return () => listeners.delete(listener);
     },
     async close() {
+      closed = true;
+      pending.close();
       listeners.clear();
       clearInterval(resync);
       if (informers !== undefined) await Promise.all([informers.accounts.stop(), informers.secrets.stop()]);

@@ -2,6 +2,8 @@
  * Starts and stops one kube-testenv server (etcd + kube-apiserver) whose files live in a directory:
  * `kubeconfig`, `identities.json`, `bin/` (kubectl, helm), `pid`, `pki/`, `etcd/` and the log.
  * The server runs detached, so it outlives the command that started it until `stopKubeServer`.
+ * `pauseKubeServer` + `resumeKubeServer` (or `restartKubeServer`) restart it on the same ports,
+ * certificates, tokens and etcd data, so every client's kubeconfig stays valid.
  */
 import { spawn } from "node:child_process";
 import {
@@ -21,10 +23,27 @@ import { type KubeEnv, readKubeEnv } from "./kube-env.ts";
 import { isProcessAlive, waitForExit } from "./process-liveness.ts";
 
 /** Everything `startKubeServer` creates in the directory, and so everything `stopKubeServer` removes. */
-const CREATED = ["kubeconfig", "kubeconfig.tmp", "identities.json", "bin", "pid", "pki", "etcd", "cache"];
+const CREATED = [
+  "kubeconfig",
+  "kubeconfig.tmp",
+  "identities.json",
+  "bin",
+  "pid",
+  "pki",
+  "etcd",
+  "cache",
+  "ports.json",
+  "ports.json.tmp",
+  "ready",
+];
 const LOG = "kube-testenv.log";
+/** Written by the server, on every start, once it serves. */
+const READY = "ready";
 const READY_TIMEOUT_MS = 3 * 60_000;
 const START_ATTEMPTS = 3;
+/** A resumed server needs its old ports back; one may still be held for a moment. */
+const RESUME_ATTEMPTS = 10;
+const RESUME_RETRY_MS = 500;
 
 export interface StartOptions {
   /** The server exits by itself when this process is gone (a test run that was killed). */
@@ -49,11 +68,24 @@ function logTail(dir: string): string {
   return readFileSync(path, "utf8").trimEnd().split("\n").slice(-20).join("\n");
 }
 
-/** One try: resolves when the kubeconfig appears, rejects when the server exits first. */
-async function launch(dir: string, binaries: KubeBinaries, ownerPid: number | undefined): Promise<void> {
-  for (const name of CREATED) rmSync(join(dir, name), { recursive: true, force: true });
+/**
+ * One try: resolves when the server says it is ready, rejects when it exits first. A fresh start
+ * clears the directory first; a resumed one keeps everything but the ready mark.
+ */
+async function launch(
+  dir: string,
+  binaries: KubeBinaries,
+  ownerPid: number | undefined,
+  resume: boolean,
+): Promise<void> {
+  for (const name of resume ? [READY] : CREATED) rmSync(join(dir, name), { recursive: true, force: true });
   const log = openSync(join(dir, LOG), "a");
-  const args = ["-dir", dir, ...(ownerPid === undefined ? [] : ["-owner-pid", String(ownerPid)])];
+  const args = [
+    "-dir",
+    dir,
+    ...(ownerPid === undefined ? [] : ["-owner-pid", String(ownerPid)]),
+    ...(resume ? ["-resume"] : []),
+  ];
   const child = spawn(binaries.server, args, { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);
   let exit: string | undefined;
@@ -63,7 +95,7 @@ async function launch(dir: string, binaries: KubeBinaries, ownerPid: number | un
   if (child.pid === undefined) throw new Error(`kube: cannot start ${binaries.server}`);
   writeFileSync(join(dir, "pid"), `${child.pid}\n`);
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!existsSync(join(dir, "kubeconfig"))) {
+  while (!existsSync(join(dir, READY))) {
     if (exit !== undefined)
       throw new Error(`kube-testenv stopped before it was ready (${exit}):\n${logTail(dir)}`);
     if (Date.now() > deadline) {
@@ -85,7 +117,7 @@ export async function startKubeServer(dirArg: string, options: StartOptions = {}
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await launch(dir, binaries, options.ownerPid);
+      await launch(dir, binaries, options.ownerPid, false);
       break;
     } catch (error) {
       // The free ports are chosen before they are bound: another process may take one meanwhile.
@@ -99,17 +131,61 @@ export async function startKubeServer(dirArg: string, options: StartOptions = {}
   return readKubeEnv(dir);
 }
 
+/** Ends the server process in `dir`, if one runs; its files stay. */
+async function endServerProcess(dir: string): Promise<void> {
+  const pid = runningServerPid(dir);
+  if (pid === undefined) return;
+  process.kill(pid, "SIGTERM");
+  if (!(await waitForExit(pid, 15_000))) {
+    process.kill(pid, "SIGKILL");
+    await waitForExit(pid, 5_000);
+  }
+}
+
+/**
+ * Stops the server in `dir` like a crashed control plane — clients see connections refused — but
+ * keeps its ports, certificates, tokens and etcd data for `resumeKubeServer`.
+ */
+export async function pauseKubeServer(dirArg: string): Promise<void> {
+  const dir = resolve(dirArg);
+  if (runningServerPid(dir) === undefined) throw new Error(`kube: no server runs in ${dir}`);
+  await endServerProcess(dir);
+  rmSync(join(dir, READY), { force: true });
+}
+
+/** Starts the server that `pauseKubeServer` stopped in `dir` again, as it was; see the header. */
+export async function resumeKubeServer(dirArg: string, options: StartOptions = {}): Promise<KubeEnv> {
+  const dir = resolve(dirArg);
+  const running = runningServerPid(dir);
+  if (running !== undefined) throw new Error(`kube: a server is already running in ${dir} (pid ${running})`);
+  if (!existsSync(join(dir, "ports.json"))) throw new Error(`kube: no stopped server to resume in ${dir}`);
+  const binaries = ensureKubeBinaries(options.log ? { log: options.log } : {});
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await launch(dir, binaries, options.ownerPid, true);
+      break;
+    } catch (error) {
+      // Unlike a fresh start it cannot pick other ports: wait for the old ones to be free.
+      const portTaken = String(error).includes("address already in use");
+      if (!portTaken || attempt === RESUME_ATTEMPTS) throw error;
+      await new Promise((done) => setTimeout(done, RESUME_RETRY_MS));
+    }
+  }
+  options.log?.(`kube: server resumed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return readKubeEnv(dir);
+}
+
+/** `pauseKubeServer` then `resumeKubeServer`: the same server, restarted. */
+export async function restartKubeServer(dirArg: string, options: StartOptions = {}): Promise<KubeEnv> {
+  await pauseKubeServer(dirArg);
+  return resumeKubeServer(dirArg, options);
+}
+
 /** Stops the server in `dir` (if it runs) and removes the files it and `startKubeServer` made. */
 export async function stopKubeServer(dirArg: string): Promise<void> {
   const dir = resolve(dirArg);
-  const pid = runningServerPid(dir);
-  if (pid !== undefined) {
-    process.kill(pid, "SIGTERM");
-    if (!(await waitForExit(pid, 15_000))) {
-      process.kill(pid, "SIGKILL");
-      await waitForExit(pid, 5_000);
-    }
-  }
+  await endServerProcess(dir);
   for (const name of [...CREATED, LOG]) rmSync(join(dir, name), { recursive: true, force: true });
   try {
     rmdirSync(dir); // only when empty: the directory may hold the caller's own files

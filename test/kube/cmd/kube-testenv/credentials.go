@@ -1,5 +1,6 @@
 // Credentials made fresh for every start: a CA and the serving certificate it signs, the
 // service-account signing key, and bearer tokens for an admin and two unprivileged identities.
+// A resumed start (-resume) reads them back instead, so clients' kubeconfigs stay valid.
 package main
 
 import (
@@ -62,11 +63,10 @@ func newIdentities() ([]identity, error) {
 	return ids, nil
 }
 
-func writeCredentials(pki string, apiPort int) (credentials, error) {
-	if err := os.MkdirAll(pki, 0o700); err != nil {
-		return credentials{}, err
-	}
-	c := credentials{
+// credentialFiles names the files of a credentials set; both the fresh and the resumed start use it,
+// so they cannot disagree about where a file lives.
+func credentialFiles(pki string) credentials {
+	return credentials{
 		caFile:            filepath.Join(pki, "ca.crt"),
 		servingCert:       filepath.Join(pki, "apiserver.crt"),
 		servingKey:        filepath.Join(pki, "apiserver.key"),
@@ -74,6 +74,13 @@ func writeCredentials(pki string, apiPort int) (credentials, error) {
 		serviceAccountPub: filepath.Join(pki, "sa.pub"),
 		tokenFile:         filepath.Join(pki, "tokens.csv"),
 	}
+}
+
+func writeCredentials(pki string) (credentials, error) {
+	if err := os.MkdirAll(pki, 0o700); err != nil {
+		return credentials{}, err
+	}
+	c := credentialFiles(pki)
 	caKey, caCert, err := newCA()
 	if err != nil {
 		return c, err

@@ -12,7 +12,9 @@ import (
 func startEtcd(dataDir string, clientPort, peerPort int) (*embed.Etcd, error) {
 	cfg := embed.NewConfig()
 	cfg.Dir = dataDir
-	// Test data is thrown away: skipping fsync makes writes cheap on slow CI disks.
+	// Test data is thrown away: skipping fsync makes writes cheap on slow CI disks. A restart
+	// (-resume) still finds every write: the process exits, the machine does not, so the page
+	// cache holds what was not synced, and etcd replays its WAL on start.
 	cfg.UnsafeNoFsync = true
 	cfg.LogLevel = "error"
 	client := url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", clientPort)}

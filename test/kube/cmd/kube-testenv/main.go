@@ -1,6 +1,8 @@
 // Command kube-testenv runs a real Kubernetes control plane for grantpool's tests: etcd
 // (embedded) and kube-apiserver in one process, with token authentication and RBAC. It writes
 // the files clients need into -dir and serves until SIGTERM. test/kube/env.ts starts and stops it.
+// With -resume it starts again on what an earlier start left in -dir (ports, certificates,
+// tokens, etcd's data): a restarted API server, as far as its clients can tell.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 func main() {
 	dir := flag.String("dir", "", "directory for certificates, tokens, etcd data and the kubeconfig")
 	owner := flag.Int("owner-pid", 0, "exit when this process is gone (0: run until SIGTERM)")
+	resume := flag.Bool("resume", false, "reuse the ports, credentials and etcd data of an earlier start in -dir")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "kube-testenv: -dir is required")
@@ -30,28 +33,23 @@ func main() {
 	if *owner != 0 {
 		go exitWithOwner(*owner, filepath.Join(*dir, "etcd"))
 	}
-	if err := run(*dir); err != nil {
+	if err := run(*dir, *resume); err != nil {
 		fmt.Fprintf(os.Stderr, "kube-testenv: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string) error {
+func run(dir string, resume bool) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	ports, err := freePorts(3)
+	ports, creds, err := prepare(dir, resume)
 	if err != nil {
 		return err
 	}
-	apiPort, etcdClientPort, etcdPeerPort := ports[0], ports[1], ports[2]
-
-	creds, err := writeCredentials(filepath.Join(dir, "pki"), apiPort)
-	if err != nil {
-		return err
-	}
-	etcd, err := startEtcd(filepath.Join(dir, "etcd"), etcdClientPort, etcdPeerPort)
+	// On a resumed start etcd finds its data directory and carries on from it.
+	etcd, err := startEtcd(filepath.Join(dir, "etcd"), ports.EtcdClient, ports.EtcdPeer)
 	if err != nil {
 		return err
 	}
@@ -67,18 +65,26 @@ func run(dir string) error {
 	}()
 
 	server := app.NewAPIServerCommand()
-	server.SetArgs(apiServerFlags(dir, creds, apiPort, etcdClientPort))
+	server.SetArgs(apiServerFlags(dir, creds, ports.API, ports.EtcdClient))
 	exited := make(chan int, 1)
 	go func() { exited <- cli.Run(server) }()
 
-	url := fmt.Sprintf("https://127.0.0.1:%d", apiPort)
+	url := fmt.Sprintf("https://127.0.0.1:%d", ports.API)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := waitReady(ctx, url, creds, exited); err != nil {
 		return err
 	}
-	// The kubeconfig is written last: its presence tells the launcher that the server is ready.
-	if err := writeClientFiles(dir, url, creds); err != nil {
+	// A resumed server keeps the files clients already read: rewriting them would make a reader
+	// racing the restart see them come and go.
+	if !resume {
+		if err := writeClientFiles(dir, url, creds); err != nil {
+			return err
+		}
+	}
+	// "ready" is written last, on every start: its presence tells the launcher that the server
+	// serves (the launcher removes it before it starts or resumes one).
+	if err := os.WriteFile(filepath.Join(dir, "ready"), []byte(url+"\n"), 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("kube-testenv: ready at %s\n", url)
@@ -87,6 +93,28 @@ func run(dir string) error {
 		return fmt.Errorf("kube-apiserver exited with code %d", code)
 	}
 	return nil
+}
+
+// prepare picks new ports and credentials for a first start, or reads back those of the earlier
+// start for a resumed one.
+func prepare(dir string, resume bool) (serverPorts, credentials, error) {
+	if resume {
+		ports, err := readPorts(dir)
+		if err != nil {
+			return ports, credentials{}, err
+		}
+		creds, err := readCredentials(dir)
+		return ports, creds, err
+	}
+	ports, err := newPorts()
+	if err != nil {
+		return ports, credentials{}, err
+	}
+	creds, err := writeCredentials(filepath.Join(dir, "pki"))
+	if err != nil {
+		return ports, creds, err
+	}
+	return ports, creds, writePorts(dir, ports)
 }
 
 // exitWithOwner stops the server when the process that started it (a test run) is gone, so a
