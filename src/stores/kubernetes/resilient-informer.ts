@@ -33,14 +33,17 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
   // client-node's start() also resolves when its list failed (it reports that as an error event),
   // so the cache counts as synced only after a list that succeeded.
   let listed = false;
+  let failures = 0;
+  let lastFailure = 0;
   const listFn = async () => {
     const list = await options.list();
     listed = true;
+    // Backoff resets only once the server answered again, not on every reconnect attempt.
+    failures = 0;
     return list as k8s.KubernetesListObject<k8s.KubernetesObject>;
   };
   const informer = k8s.makeInformer(options.config, options.path, listFn);
   let stopped = false;
-  let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => {
@@ -50,9 +53,6 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
   informer.on("add", (object) => options.handlers.upsert(object));
   informer.on("update", (object) => options.handlers.upsert(object));
   informer.on("delete", (object) => options.handlers.remove(object));
-  informer.on("connect", () => {
-    failures = 0;
-  });
 
   const start = (): void => {
     informer.start().then(
@@ -65,6 +65,9 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
 
   const restart = (error: unknown): void => {
     if (stopped) return;
+    // A failure long after the last one starts a fresh backoff; a run of them backs off further.
+    if (Date.now() - lastFailure > 60_000) failures = 0;
+    lastFailure = Date.now();
     failures += 1;
     const delay = Math.min(250 * 2 ** Math.min(failures - 1, 10), options.maxBackoffMs ?? 10_000);
     options.log.warn(
