@@ -5,10 +5,10 @@
  */
 import * as v from "valibot";
 import type { Logger } from "../log/logger.ts";
+import { startAccountInformers } from "../stores/kubernetes/account-informers.ts";
 import { accountId } from "../stores/kubernetes/account-mapping.ts";
 import { AccountResource, SecretResource } from "../stores/kubernetes/account-resource.ts";
 import { describeKubeError, type KubeApi, statusOf } from "../stores/kubernetes/kube-api.ts";
-import { type ResilientInformer, startResilientInformer } from "../stores/kubernetes/resilient-informer.ts";
 import type { Clock } from "../time/clock.ts";
 import { reconcileAccount, type Verification } from "./reconcile-account.ts";
 import { sameStatus, statusPatch } from "./status-patch.ts";
@@ -113,24 +113,7 @@ export function createAccountController(options: ControllerOptions): AccountCont
     for (const [id, account] of accounts) if (secretKeyOf(account) === key) enqueue(id);
   };
 
-  const informers: ResilientInformer[] = [
-    startResilientInformer({
-      config: api.config,
-      log,
-      what: "Accounts",
-      path: api.accountsPath(options.namespace),
-      list: () => api.listAccounts(options.namespace),
-      handlers: { upsert: (o) => onAccount(o, false), remove: (o) => onAccount(o, true) },
-    }),
-    startResilientInformer({
-      config: api.config,
-      log,
-      what: "Secrets",
-      path: api.secretsPath(options.namespace),
-      list: () => api.listSecrets(options.namespace),
-      handlers: { upsert: (o) => onSecret(o, false), remove: (o) => onSecret(o, true) },
-    }),
-  ];
+  const informers = startAccountInformers({ api, namespace: options.namespace, log, onAccount, onSecret });
 
   const stopWorking = async () => {
     clearInterval(resync);
@@ -141,7 +124,7 @@ export function createAccountController(options: ControllerOptions): AccountCont
   };
 
   return {
-    synced: Promise.all(informers.map((i) => i.synced)).then(() => {}),
+    synced: informers.synced,
     startWorking() {
       if (queue !== undefined) return;
       queue = createWorkQueue<string>({
@@ -159,7 +142,7 @@ export function createAccountController(options: ControllerOptions): AccountCont
     stopWorking,
     async close() {
       await stopWorking();
-      await Promise.all(informers.map((i) => i.stop()));
+      await informers.stop();
     },
   };
 }

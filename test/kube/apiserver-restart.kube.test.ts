@@ -10,32 +10,20 @@ import type { ProxyProcess } from "../support/proxy-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
 import { askInTurn, logsMentioning, waitUntilUnusedBy } from "./support/kube-restart-story.ts";
-import { type KubeStory, startKubeStory, waitUntilServedBy } from "./support/kube-story.ts";
+import { type KubeStory, startCast, startKubeStory, waitUntilServedBy } from "./support/kube-story.ts";
 
 /** Never the shared server: this file stops and restarts it. */
 const kube = useKubeServer({ own: true });
 let story: KubeStory;
 let replicas: ProxyProcess[];
-const tokens = new Map<string, string>();
+let tokens = new Map<string, string>();
 const NAMES = ["ada", "bob", "cy"];
 /** The informers retry every few hundred ms; the server takes about 3 s to come back. */
 const CONVERGE_MS = 30_000;
 
 beforeAll(async () => {
   story = await startKubeStory(kube, "restart");
-  for (const name of NAMES) {
-    const token = story.google.addIdentity({ email: `${name}@example.com` });
-    tokens.set(name, token);
-    await story.addAccount(name, token);
-  }
-  await story.startOperator();
-  for (const name of NAMES) {
-    await waitFor(async () => (await story.ready(name))?.status === "True", {
-      timeoutMs: 15_000,
-      message: `${name} Ready`,
-    });
-  }
-  replicas = [await story.startProxy(), await story.startProxy()];
+  ({ tokens, replicas } = await startCast(story, NAMES));
 }, 120_000);
 
 afterAll(async () => {

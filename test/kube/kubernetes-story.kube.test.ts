@@ -8,29 +8,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ProxyProcess } from "../support/proxy-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
-import { ask, type KubeStory, startKubeStory, waitUntilServedBy } from "./support/kube-story.ts";
+import { ask, type KubeStory, startCast, startKubeStory, waitUntilServedBy } from "./support/kube-story.ts";
 
 const kube = useKubeServer();
 let story: KubeStory;
 let replicas: ProxyProcess[];
-const tokens = new Map<string, string>();
+let tokens = new Map<string, string>();
 const NAMES = ["ada", "bob", "cy"];
 
 beforeAll(async () => {
   story = await startKubeStory(kube, "story");
-  for (const name of NAMES) {
-    const token = story.google.addIdentity({ email: `${name}@example.com` });
-    tokens.set(name, token);
-    await story.addAccount(name, token);
-  }
-  await story.startOperator();
-  for (const name of NAMES) {
-    await waitFor(async () => (await story.ready(name))?.status === "True", {
-      timeoutMs: 15_000,
-      message: `${name} Ready`,
-    });
-  }
-  replicas = [await story.startProxy(), await story.startProxy()];
+  ({ tokens, replicas } = await startCast(story, NAMES));
 }, 120_000);
 
 afterAll(async () => {

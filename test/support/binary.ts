@@ -4,7 +4,7 @@
  * with no GRANTPOOL_* settings inherited from the test runner's environment.
  */
 import { join } from "node:path";
-import { type CliRun, cliEnv } from "./run-cli.ts";
+import { type CliRun, runCommand } from "./run-cli.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 export const BINARY = join(ROOT, "dist", "grantpool");
@@ -41,18 +41,6 @@ export interface BinaryRunOptions {
   readonly cwd?: string;
 }
 
-export async function runBinary(args: readonly string[], options: BinaryRunOptions = {}): Promise<CliRun> {
-  const child = Bun.spawn([BINARY, ...args], {
-    env: cliEnv(options.env),
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, stdout, stderr };
+export function runBinary(args: readonly string[], options: BinaryRunOptions = {}): Promise<CliRun> {
+  return runCommand([BINARY], args, options);
 }

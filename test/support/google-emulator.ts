@@ -24,18 +24,7 @@ import type {
 } from "./google-emulator-types.ts";
 import { handleUpstream, type UpstreamContext } from "./google-emulator-upstream.ts";
 
-export type {
-  EmulatedIdentity,
-  EmulatorCalls,
-  GoogleEmulator,
-  GoogleEmulatorOptions,
-  RefreshGate,
-  StreamHold,
-  TokenFault,
-  UpstreamFault,
-  UpstreamFaultOptions,
-  UpstreamRequest,
-} from "./google-emulator-types.ts";
+export type * from "./google-emulator-types.ts";
 
 const DEFAULT_STREAM_CHUNKS = ["answered ", "by {email}"];
 

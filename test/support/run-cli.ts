@@ -39,9 +39,15 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   return { ...env, ...extra };
 }
 
-export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
-  const child = Bun.spawn([...(options.runtime ?? [process.execPath]), MAIN, ...args], {
+/** Runs `command` (a program and its leading arguments) with `args`, collecting its output. */
+export async function runCommand(
+  command: readonly string[],
+  args: readonly string[],
+  options: CliOptions & { readonly cwd?: string } = {},
+): Promise<CliRun> {
+  const child = Bun.spawn([...command, ...args], {
     env: cliEnv(options.env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
     stdout: "pipe",
     stderr: "pipe",
@@ -52,4 +58,8 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
     child.exited,
   ]);
   return { code, stdout, stderr };
+}
+
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  return runCommand([...(options.runtime ?? [process.execPath]), MAIN], args, options);
 }

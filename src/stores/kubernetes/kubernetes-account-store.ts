@@ -17,13 +17,13 @@ import type {
   UpdateResult,
   UpsertResult,
 } from "../account-store.ts";
+import { type AccountInformers, startAccountInformers } from "./account-informers.ts";
 import { accountId, splitAccountId, type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { AccountResource, SecretResource } from "./account-resource.ts";
 import { type Stored, type Written, writeAccountChange } from "./account-writes.ts";
 import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
 import { AccountExistsError, createAccount, newAccountId } from "./kubernetes-create-account.ts";
 import { createPendingWrites } from "./pending-writes.ts";
-import { type ResilientInformer, startResilientInformer } from "./resilient-informer.ts";
 import { secretTokenOf } from "./secret-token.ts";
 
 export interface KubernetesStoreOptions {
@@ -61,9 +61,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   const listeners = new Set<StoreListener>();
   const removedAt = new Map<string, string>();
   let closed = false;
-  let informers:
-    | { accounts: ResilientInformer; secrets: ResilientInformer; synced: Promise<void> }
-    | undefined;
+  let informers: AccountInformers | undefined;
   let resync: ReturnType<typeof setInterval> | undefined;
   const ctx = { api, clock, component: options.component ?? "proxy" };
 
@@ -158,26 +156,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     // A closed store keeps answering from its cache but never watches again.
     if (closed) return;
     if (informers === undefined) {
-      const common = { config: api.config, log };
-      const accounts = startResilientInformer({
-        ...common,
-        what: "Accounts",
-        path: api.accountsPath(options.namespace),
-        list: () => api.listAccounts(options.namespace),
-        handlers: { upsert: (o) => onAccount(o, false), remove: (o) => onAccount(o, true) },
-      });
-      const secretInformer = startResilientInformer({
-        ...common,
-        what: "Secrets",
-        path: api.secretsPath(options.namespace),
-        list: () => api.listSecrets(options.namespace),
-        handlers: { upsert: (o) => onSecret(o, false), remove: (o) => onSecret(o, true) },
-      });
-      informers = {
-        accounts,
-        secrets: secretInformer,
-        synced: Promise.all([accounts.synced, secretInformer.synced]).then(() => {}),
-      };
+      informers = startAccountInformers({ api, namespace: options.namespace, log, onAccount, onSecret });
       resync = setInterval(() => {
         emitted.clear();
         for (const id of resources.keys()) announce(id);
@@ -347,7 +326,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
       pending.close();
       listeners.clear();
       clearInterval(resync);
-      if (informers !== undefined) await Promise.all([informers.accounts.stop(), informers.secrets.stop()]);
+      await informers?.stop();
       informers = undefined;
     },
   };

@@ -143,3 +143,27 @@ export async function waitUntilServedBy(
     message: `${accountId} to serve`,
   });
 }
+
+/**
+ * The usual cast: one Account per name (each with its own emulated identity), the operator, every
+ * Account Ready, then two proxy replicas. Returns each name's refresh token and the replicas.
+ */
+export async function startCast(
+  story: KubeStory,
+  names: readonly string[],
+): Promise<{ tokens: Map<string, string>; replicas: ProxyProcess[] }> {
+  const tokens = new Map<string, string>();
+  for (const name of names) {
+    const token = story.google.addIdentity({ email: `${name}@example.com` });
+    tokens.set(name, token);
+    await story.addAccount(name, token);
+  }
+  await story.startOperator();
+  for (const name of names) {
+    await waitFor(async () => (await story.ready(name))?.status === "True", {
+      timeoutMs: 15_000,
+      message: `${name} Ready`,
+    });
+  }
+  return { tokens, replicas: [await story.startProxy(), await story.startProxy()] };
+}
