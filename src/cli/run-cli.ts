@@ -10,6 +10,8 @@ import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
 import { runProxy } from "../proxy/run-proxy.ts";
+import { createAccountTelemetry } from "../telemetry/account-telemetry.ts";
+import type { Telemetry } from "../telemetry/telemetry.ts";
 import { VERSION } from "../version.ts";
 import { accountsAdd } from "./accounts-add.ts";
 import { accountsImport } from "./accounts-import.ts";
@@ -27,6 +29,24 @@ export interface ProcessIO {
 }
 
 const LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
+const TELEMETRY_COMPLAINT_INTERVAL_MS = 60_000;
+
+/** Loaded only for the long-running modes: the SDK stays out of the short commands. */
+async function startProcessTelemetry(
+  ctx: CliContext,
+  mode: "proxy" | "operator",
+  prometheus: boolean,
+): Promise<Telemetry> {
+  const { startTelemetry } = await import("../telemetry/start-telemetry.ts");
+  const { createThrottle } = await import("../log/throttle.ts");
+  return startTelemetry({
+    mode,
+    env: ctx.env,
+    prometheus,
+    log: ctx.log,
+    throttle: createThrottle(ctx.clock, TELEMETRY_COMPLAINT_INTERVAL_MS),
+  });
+}
 
 async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<number> {
   const { command, positionals, settings } = config;
@@ -34,7 +54,8 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
     // Loaded only here: the other commands start without the Kubernetes client.
     const { runOperator } = await import("../operator/run-operator.ts");
     const oauth = createOAuth(settings, ctx.fetch, ctx.clock);
-    return runOperator({ settings, oauth, clock: ctx.clock, log: ctx.log, env: ctx.env });
+    const telemetry = await startProcessTelemetry(ctx, "operator", settings.metrics);
+    return runOperator({ settings, oauth, clock: ctx.clock, log: ctx.log, env: ctx.env, telemetry });
   }
   const store = await createStore(settings, ctx.log, ctx.clock);
   try {
@@ -43,7 +64,15 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
     const target = positionals[0] ?? "";
     switch (command) {
       case "proxy": {
-        const pool = createPool(settings, { store, oauth, clock: ctx.clock, log: ctx.log });
+        const telemetry = await startProcessTelemetry(ctx, "proxy", settings.metrics);
+        const pool = createPool(settings, {
+          store,
+          oauth,
+          clock: ctx.clock,
+          log: ctx.log,
+          observer: createAccountTelemetry(telemetry),
+          tracer: telemetry.tracer,
+        });
         const admin = createAdminRoutes({
           pool,
           store,
@@ -61,6 +90,7 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           clock: ctx.clock,
           err: ctx.err,
           extraRoutes: [admin],
+          telemetry,
         });
       }
       case "accounts list":

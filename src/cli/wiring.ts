@@ -1,4 +1,5 @@
 /** Builds the shared pieces from validated settings: logger, OAuth client, store, pool. */
+import type { Tracer } from "@opentelemetry/api";
 import type { Settings } from "../config/setting-table.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import {
@@ -7,6 +8,7 @@ import {
   type GoogleOAuthClient,
 } from "../oauth/google-oauth-client.ts";
 import { AccountPool } from "../pool/account-pool.ts";
+import type { PoolObserver } from "../pool/pool-observer.ts";
 import { createFixedStrategy } from "../pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../pool/strategies/selection-strategy.ts";
@@ -68,7 +70,14 @@ function createStrategy(
 
 export function createPool(
   settings: Settings,
-  deps: { store: AccountStore; oauth: GoogleOAuthClient; clock: Clock; log: Logger },
+  deps: {
+    store: AccountStore;
+    oauth: GoogleOAuthClient;
+    clock: Clock;
+    log: Logger;
+    observer?: PoolObserver;
+    tracer?: Tracer;
+  },
 ): AccountPool {
   let pool: AccountPool | undefined;
   pool = new AccountPool({

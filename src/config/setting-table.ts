@@ -97,6 +97,11 @@ export const SETTING_TABLE = {
     flagFor: CONFIGURED_COMMANDS,
     inFile: false,
   }),
+  metrics: setting("metrics", boolean(), {
+    default: true,
+    meaning: "serve Prometheus metrics on GET /metrics (--metrics=false turns it off)",
+    flagFor: ["proxy", "operator"],
+  }),
   metricsPort: setting("metrics-port", integer({ min: 0, max: 65535 }), {
     default: 9090,
     meaning: "port of the operator's /metrics, /healthz and /readyz",

@@ -9,6 +9,8 @@ import { startAccountInformers } from "../stores/kubernetes/account-informers.ts
 import { accountId } from "../stores/kubernetes/account-mapping.ts";
 import { AccountResource, SecretResource } from "../stores/kubernetes/account-resource.ts";
 import { describeKubeError, type KubeApi, statusOf } from "../stores/kubernetes/kube-api.ts";
+import type { AccountStateCounts } from "../telemetry/account-states-gauge.ts";
+import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { reconcileAccount, type Verification } from "./reconcile-account.ts";
 import { sameStatus, statusPatch } from "./status-patch.ts";
@@ -24,6 +26,8 @@ export interface ControllerOptions {
   readonly resyncMs?: number;
   /** After an unavailable verification, try again this much later. */
   readonly retryMs?: number;
+  /** Counts reconciliations by result. */
+  readonly metrics?: GrantpoolMetrics;
 }
 
 export interface AccountController {
@@ -34,6 +38,8 @@ export interface AccountController {
   /** Stops reconciling and waits for the run in flight; informers keep the cache warm. */
   stopWorking(): Promise<void>;
   close(): Promise<void>;
+  /** The Accounts in the cache by state, as the cluster says (no cooldowns: those live in proxies). */
+  stateCounts(): AccountStateCounts;
 }
 
 export function createAccountController(options: ControllerOptions): AccountController {
@@ -45,6 +51,17 @@ export function createAccountController(options: ControllerOptions): AccountCont
 
   const secretKeyOf = (r: AccountResource) => `${r.metadata.namespace ?? "default"}/${r.spec.secretRef.name}`;
   const enqueue = (id: string) => queue?.add(id);
+
+  const counted = async (id: string): Promise<WorkOutcome> => {
+    let result = "error";
+    try {
+      const outcome = await reconcile(id);
+      if (!("error" in outcome)) result = "success";
+      return outcome;
+    } finally {
+      options.metrics?.reconciles.add(1, { result });
+    }
+  };
 
   const reconcile = async (id: string): Promise<WorkOutcome> => {
     const account = accounts.get(id);
@@ -130,7 +147,7 @@ export function createAccountController(options: ControllerOptions): AccountCont
       queue = createWorkQueue<string>({
         clock,
         log,
-        process: reconcile,
+        process: counted,
         baseDelayMs: 200,
         maxDelayMs: 60_000,
       });
@@ -143,6 +160,15 @@ export function createAccountController(options: ControllerOptions): AccountCont
     async close() {
       await stopWorking();
       await informers.stop();
+    },
+    stateCounts() {
+      const counts = { active: 0, disabled: 0, proxy_disabled: 0, cooldown: 0 };
+      for (const account of accounts.values()) {
+        if (account.status?.disabled === true) counts.disabled += 1;
+        else if (account.spec.proxyDisabled) counts.proxy_disabled += 1;
+        else counts.active += 1;
+      }
+      return counts;
     },
   };
 }

@@ -10,6 +10,8 @@ import type { Logger } from "../log/logger.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import { createKubeApi, currentNamespace, loadKubeConfig } from "../stores/kubernetes/kube-api.ts";
+import { observeAccountStates } from "../telemetry/account-states-gauge.ts";
+import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createAccountController } from "./account-controller.ts";
@@ -22,7 +24,10 @@ export interface OperatorDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly telemetry?: Telemetry;
 }
+
+const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 export const LEASE_NAME = "grantpool-operator";
 
@@ -32,11 +37,13 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
   const api = createKubeApi(config);
   const home = settings.namespace ?? deps.env.POD_NAMESPACE ?? currentNamespace(config);
   const namespace = settings.allNamespaces ? undefined : home;
+  const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   const controller = createAccountController({
     api,
     clock,
     log,
-    verify: createTokenVerifier(deps.oauth),
+    metrics: telemetry.metrics,
+    verify: createTokenVerifier(deps.oauth, { clock, metrics: telemetry.metrics }),
     ...(namespace === undefined ? {} : { namespace }),
   });
   let synced = false;
@@ -46,7 +53,16 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
       if (synced) return { status: "ready", leader: elector?.isLeader ?? true };
       set.status = 503;
       return { status: "starting" };
+    })
+    .get("/metrics", async ({ set }) => {
+      if (telemetry.scrape === undefined) {
+        set.status = 404;
+        return { error: "metrics are off (GRANTPOOL_METRICS=false)" };
+      }
+      set.headers["content-type"] = PROMETHEUS_TEXT;
+      return telemetry.scrape();
     });
+  const stopObserving = observeAccountStates(telemetry.meter, () => controller.stateCounts());
   const server = serve((request) => health.handle(request), {
     port: settings.metricsPort,
     hostname: "0.0.0.0",
@@ -85,5 +101,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
   await elector?.stop();
   await controller.close();
   await server.stop();
+  stopObserving();
+  await telemetry.shutdown();
   return 0;
 }

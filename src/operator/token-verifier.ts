@@ -1,13 +1,22 @@
 /** One verification of a refresh token for the operator: a refresh, then whose token it is. */
 import { describeTokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import { type GrantpoolMetrics, NOOP_METRICS } from "../telemetry/grantpool-metrics.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
 import type { Verification } from "./reconcile-account.ts";
 
 export function createTokenVerifier(
   oauth: GoogleOAuthClient,
+  telemetry: { readonly clock?: Clock; readonly metrics?: GrantpoolMetrics } = {},
 ): (refreshToken: string) => Promise<Verification> {
+  const clock = telemetry.clock ?? systemClock;
+  const metrics = telemetry.metrics ?? NOOP_METRICS;
   return async (refreshToken) => {
+    const started = clock.now();
     const grant = await oauth.refresh(refreshToken);
+    const outcome = grant.ok ? "success" : grant.error.kind;
+    metrics.refreshes.add(1, { outcome });
+    metrics.refreshDuration.record((clock.now() - started) / 1000, { outcome });
     if (!grant.ok) {
       const reason = describeTokenFailure(grant.error);
       return grant.error.kind === "invalid_grant"

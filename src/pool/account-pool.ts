@@ -3,6 +3,7 @@
  * store's change events, picks an account per request with the configured strategy, and hands out
  * leases with a fresh access token. It knows nothing of HTTP, files or Kubernetes.
  */
+import { ProxyTracerProvider, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
@@ -28,6 +29,8 @@ export interface AccountPoolOptions {
   readonly strategy: SelectionStrategy;
   readonly refreshSkewSeconds: number;
   readonly observer?: PoolObserver;
+  /** Refresh spans; a no-op tracer when not given. */
+  readonly tracer?: Tracer;
 }
 
 export interface AcquireRequest extends SelectionRequest {
@@ -76,6 +79,7 @@ export class AccountPool {
       clock: options.clock,
       log: options.log,
       observer: this.#observer,
+      tracer: options.tracer ?? new ProxyTracerProvider().getTracer("grantpool"),
       configErrorThrottle: createThrottle(options.clock, CONFIG_LOG_INTERVAL_MS),
       refreshSkewSeconds: options.refreshSkewSeconds,
       onDisabled: (entry) => options.strategy.release(entry.account.id),
@@ -152,6 +156,7 @@ export class AccountPool {
         store: this.#options.store,
         clock: this.#options.clock,
         log: this.#options.log,
+        observer: this.#observer,
         onProxyDisabled: (e) => this.#options.strategy.release(e.account.id),
       },
       entry,

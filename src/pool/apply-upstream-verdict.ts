@@ -14,11 +14,13 @@ import {
   UPSTREAM_TRANSIENT_COOLDOWN_MS,
 } from "./cooldown-policy.ts";
 import type { PoolEntry } from "./pool-entry.ts";
+import { notify, type PoolObserver } from "./pool-observer.ts";
 
 export interface VerdictDeps {
   readonly store: AccountStore;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly observer: PoolObserver;
   readonly onProxyDisabled: (entry: PoolEntry) => void;
 }
 
@@ -44,6 +46,7 @@ async function proxyDisableForbidden(deps: VerdictDeps, entry: PoolEntry, messag
       deps.log.error(`Cannot save the proxy-disabled state of ${entry.account.email}: ${String(cause)}`);
       return undefined;
     });
+  const wrote = result?.status === "updated";
   entry.account =
     result !== undefined && result.status !== "missing"
       ? result.account
@@ -54,6 +57,15 @@ async function proxyDisableForbidden(deps: VerdictDeps, entry: PoolEntry, messag
       account: entry.account.id,
     },
   );
+  if (wrote || result === undefined) {
+    notify(deps.observer, "accountDisabled", {
+      accountId: entry.account.id,
+      email: entry.account.email,
+      store: deps.store.kind,
+      reason: "forbidden",
+      detail: reason,
+    });
+  }
   deps.onProxyDisabled(entry);
 }
 

@@ -4,6 +4,7 @@
  * persistently (§5.5) unless the stored token was replaced meanwhile, transient errors cool it down,
  * configuration errors disable nothing.
  */
+import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import { markDisabled } from "../accounts/account-transitions.ts";
 import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
@@ -22,6 +23,8 @@ export interface TokenRefresherDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly observer: PoolObserver;
+  /** Each refresh is a span, a child of the request that needed it. */
+  readonly tracer: Tracer;
   readonly configErrorThrottle: Throttle;
   readonly refreshSkewSeconds: number;
   /** Called once the account is disabled (by us or, as we learn, by another writer). */
@@ -182,9 +185,25 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     }
   };
 
+  const tracedRefresh = (entry: PoolEntry): Promise<Freshness> =>
+    deps.tracer.startActiveSpan(
+      "grantpool.token.refresh",
+      { kind: SpanKind.CLIENT, attributes: { "grantpool.account.id": entry.account.id } },
+      async (span) => {
+        try {
+          const fresh = await runRefresh(entry);
+          span.setAttribute("grantpool.refresh.outcome", fresh.ok ? "success" : fresh.error.kind);
+          if (!fresh.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: fresh.error.code });
+          return fresh;
+        } finally {
+          span.end();
+        }
+      },
+    );
+
   const singleFlight = (entry: PoolEntry): Promise<Freshness> => {
     if (entry.refreshing !== undefined) return entry.refreshing;
-    const flight = runRefresh(entry).finally(() => {
+    const flight = tracedRefresh(entry).finally(() => {
       entry.refreshing = undefined;
     });
     entry.refreshing = flight;

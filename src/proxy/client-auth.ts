@@ -18,7 +18,8 @@ export function effectiveAuthMode(mode: AuthMode, host: string): EffectiveAuthMo
   return isLoopbackHost(host) ? "off" : "all_except_health";
 }
 
-const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
+/** Open in all_except_health: the probes, and the metrics (no secrets; scrapers rarely send keys). */
+const HEALTH_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export function routeNeedsKey(mode: EffectiveAuthMode, path: string): boolean {
   if (mode === "off") return false;

@@ -21,9 +21,14 @@ export interface AppDeps {
   readonly upstreamUrl: string;
   readonly maxBodyBytes: number;
   readonly log: Logger;
+  /** The Prometheus text for `GET /metrics`; the route is absent when undefined. */
+  readonly scrapeMetrics?: (() => Promise<string>) | undefined;
   /** Routes with their own authentication (the admin API), mounted as they are. */
   readonly extraRoutes?: readonly AnyElysia[];
 }
+
+/** Prometheus text exposition format 0.0.4. */
+const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 export function createApp(deps: AppDeps) {
   const app = new Elysia()
@@ -63,6 +68,16 @@ export function createApp(deps: AppDeps) {
       if (deps.isReady()) return { status: "ready", accounts: deps.pool.summary() };
       set.status = 503;
       return { status: "starting" };
+    })
+    .get("/metrics", async ({ set }) => {
+      if (deps.scrapeMetrics === undefined) {
+        return errorReply("gemini", {
+          kind: "not_found",
+          message: "metrics are off (GRANTPOOL_METRICS=false)",
+        });
+      }
+      set.headers["content-type"] = PROMETHEUS_TEXT;
+      return deps.scrapeMetrics();
     })
     .use(
       createGeminiRoutes({

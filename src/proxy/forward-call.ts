@@ -4,11 +4,18 @@
  * and try the next account — at most `maxAttempts` accounts. A 401 refreshes the account's token
  * once and retries on the same account. Once a reply is handed over, nothing is retried.
  */
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool, Lease } from "../pool/account-pool.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
+import {
+  ACCOUNT_ID,
+  type GrantpoolMetrics,
+  NOOP_METRICS,
+  statusClass,
+} from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 import { type GeminiCall, replyHeaders, type UpstreamProfile } from "./upstream/upstream-profile.ts";
@@ -20,6 +27,9 @@ export interface ForwardDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly maxAttempts: number;
+  /** A CLIENT span per upstream call; a no-op tracer when not given. */
+  readonly tracer?: Tracer;
+  readonly metrics?: GrantpoolMetrics;
 }
 
 export interface ForwardRequest {
@@ -46,8 +56,10 @@ function describeVerdict(verdict: UpstreamVerdict): string {
   return "message" in verdict ? `${verdict.kind}: ${verdict.message}` : verdict.kind;
 }
 
+const NOOP_TRACER = new ProxyTracerProvider().getTracer("grantpool");
+
 /** Prepares and sends one upstream call; a profile's own failure (no project) comes back as its reply. */
-async function send(
+async function sendUntraced(
   deps: ForwardDeps,
   call: GeminiCall,
   lease: Lease,
@@ -56,6 +68,35 @@ async function send(
   const prepared = await deps.profile.prepare(call, lease, signal);
   if (!prepared.ok) return prepared.error.reply;
   return deps.fetch(prepared.value.url, prepared.value.init);
+}
+
+/** One upstream call as a CLIENT span (until its reply's headers), counted by status class. */
+function send(deps: ForwardDeps, call: GeminiCall, lease: Lease, signal: AbortSignal): Promise<Response> {
+  const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
+  const count = (status: number | "error"): void =>
+    (deps.metrics ?? NOOP_METRICS).upstreamRequests.add(1, {
+      status_class: statusClass(status),
+      [ACCOUNT_ID]: lease.accountId,
+    });
+  return (deps.tracer ?? NOOP_TRACER).startActiveSpan(
+    `upstream ${call.action}`,
+    { kind: SpanKind.CLIENT, attributes },
+    async (span) => {
+      try {
+        const reply = await sendUntraced(deps, call, lease, signal);
+        span.setAttribute("http.response.status_code", reply.status);
+        if (reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+        count(reply.status);
+        return reply;
+      } catch (cause) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
+        count("error");
+        throw cause;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease): Promise<Attempt> {

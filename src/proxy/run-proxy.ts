@@ -6,10 +6,14 @@ import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AccountStore } from "../stores/account-store.ts";
+import { observePoolStates } from "../telemetry/account-states-gauge.ts";
+import { instrumentHandler } from "../telemetry/http-server-telemetry.ts";
+import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createClientAuth } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
+import { routeTemplate } from "./route-template.ts";
 import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 
 export interface ProxyDeps {
@@ -21,6 +25,8 @@ export interface ProxyDeps {
   readonly clock: Clock;
   readonly err: (text: string) => void;
   readonly extraRoutes?: readonly AnyElysia[];
+  /** The pool's observer should already report to the same telemetry. */
+  readonly telemetry?: Telemetry;
 }
 
 export const EXIT_CONFIG = 2;
@@ -34,8 +40,11 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     );
     return EXIT_CONFIG;
   }
+  const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   let ready = false;
   const forward = {
+    tracer: telemetry.tracer,
+    metrics: telemetry.metrics,
     pool,
     profile: createUpstreamProfile(settings, deps.fetch, store),
     fetch: deps.fetch,
@@ -52,9 +61,19 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     upstreamUrl: settings.upstreamUrl,
     maxBodyBytes: settings.maxBodyBytes,
     log,
+    scrapeMetrics: telemetry.scrape,
     ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
   });
-  const server = serve((request) => app.handle(request), { port: settings.port, hostname: settings.host });
+  const stopObserving = observePoolStates(telemetry.meter, pool);
+  const handle = (request: Request) => app.handle(request);
+  const handler = telemetry.recording
+    ? instrumentHandler(handle, {
+        tracer: telemetry.tracer,
+        metrics: telemetry.metrics,
+        routeOf: routeTemplate,
+      })
+    : handle;
+  const server = serve(handler, { port: settings.port, hostname: settings.host });
   log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, {
     store: store.kind,
     port: server.port,
@@ -67,6 +86,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   log.info(`Received ${signal}, shutting down`);
   pool.stop();
   await server.stop();
+  stopObserving();
+  await telemetry.shutdown();
   await store.close();
   return 0;
 }

@@ -5,12 +5,17 @@
 import { type AuthMode, createClientAuth } from "../../src/proxy/client-auth.ts";
 import { createApp } from "../../src/proxy/create-app.ts";
 import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
+import { routeTemplate } from "../../src/proxy/route-template.ts";
 import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
+import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
+import { instrumentHandler } from "../../src/telemetry/http-server-telemetry.ts";
 import { type PoolFixture, type PoolFixtureOptions, startPoolFixture } from "./pool-fixture.ts";
 
 export interface AppFixture extends PoolFixture {
   readonly app: ReturnType<typeof createApp>;
+  /** The app as served: wrapped by the HTTP telemetry when the fixture has telemetry. */
+  handle(request: Request): Promise<Response>;
   /** POST a Gemini call; `path` like "gemini-2.5-flash:generateContent?alt=sse". */
   gemini(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
 }
@@ -46,6 +51,9 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     clock: pool.clock,
     log: pool.log.logger,
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.telemetry === undefined
+      ? {}
+      : { tracer: options.telemetry.tracer, metrics: options.telemetry.metrics }),
   };
   const app = createApp({
     pool: pool.pool,
@@ -56,13 +64,25 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     upstreamUrl,
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
     log: pool.log.logger,
+    scrapeMetrics: options.telemetry?.scrape,
   });
+  if (options.telemetry !== undefined) observePoolStates(options.telemetry.meter, pool.pool);
+  const plain = async (request: Request) => app.handle(request);
+  const handle =
+    options.telemetry === undefined
+      ? plain
+      : instrumentHandler(plain, {
+          tracer: options.telemetry.tracer,
+          metrics: options.telemetry.metrics,
+          routeOf: routeTemplate,
+        });
   return {
     ...pool,
     [Symbol.asyncDispose]: pool[Symbol.asyncDispose],
     app,
-    gemini: (path, body = HELLO, headers = {}) =>
-      app.handle(
+    handle: async (request) => handle(request),
+    gemini: async (path, body = HELLO, headers = {}) =>
+      handle(
         new Request(`http://localhost/v1beta/models/${path}`, {
           method: "POST",
           headers: { "content-type": "application/json", ...headers },

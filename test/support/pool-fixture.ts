@@ -10,6 +10,8 @@ import { createRoundRobinStrategy } from "../../src/pool/strategies/round-robin.
 import type { SelectionStrategy } from "../../src/pool/strategies/selection-strategy.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
 import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
+import { createAccountTelemetry } from "../../src/telemetry/account-telemetry.ts";
+import type { Telemetry } from "../../src/telemetry/telemetry.ts";
 import { type CapturedLog, captureLog } from "./captured-log.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { type GoogleEmulator, startGoogleEmulator } from "./google-emulator.ts";
@@ -31,6 +33,8 @@ export interface PoolFixtureOptions {
   readonly store?: (accounts: Account[]) => AccountStore;
   readonly fetch?: FetchLike;
   readonly observer?: PoolObserver;
+  /** Records the pool's events and refresh spans (the observer is then derived from it). */
+  readonly telemetry?: Telemetry;
 }
 
 export function accountFor(email: string, refreshToken: string, id = `id-${email.split("@")[0]}`): Account {
@@ -73,6 +77,9 @@ export async function startPoolFixture(options: PoolFixtureOptions): Promise<Poo
     strategy: options.strategy ?? createRoundRobinStrategy(),
     refreshSkewSeconds: 300,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
+    ...(options.telemetry === undefined
+      ? {}
+      : { observer: createAccountTelemetry(options.telemetry), tracer: options.telemetry.tracer }),
   });
   await pool.start();
   return {

@@ -56,6 +56,7 @@ describe("loadConfig defaults", () => {
       store: "file",
       allNamespaces: false,
       leaderElect: false,
+      metrics: true,
       metricsPort: 9090,
       leaseDurationSeconds: 15,
       renewDeadlineSeconds: 10,

@@ -1,0 +1,70 @@
+/**
+ * The instruments of SPEC §9, created from whatever Meter the process has: the SDK's when
+ * telemetry is on, the API's no-op meter otherwise (then every `add` and `record` costs a call).
+ * Prometheus renders the names with underscores and counters with `_total`.
+ */
+import { type Counter, createNoopMeter, type Histogram, type Meter } from "@opentelemetry/api";
+
+/** The opaque account id (never the email): bounded by the pool's size, safe to label with. */
+export const ACCOUNT_ID = "grantpool.account.id";
+
+export interface GrantpoolMetrics {
+  /** Accounts taken out of the pool, by `reason` (`invalid_grant`, `forbidden`). */
+  readonly disables: Counter;
+  /** Disabled accounts seen returning to this process's pool. */
+  readonly recoveries: Counter;
+  /** Calls to Google's token endpoint, by `outcome`. */
+  readonly refreshes: Counter;
+  readonly refreshDuration: Histogram;
+  /** Calls sent upstream, by `status_class` (`2xx` … `5xx`, `error` when no reply came). */
+  readonly upstreamRequests: Counter;
+  /** The semantic-convention server duration. */
+  readonly serverDuration: Histogram;
+  /** Operator reconciliations, by `result`. */
+  readonly reconciles: Counter;
+}
+
+/** Token endpoint round trips: tens of milliseconds to the 30 s timeout. */
+const REFRESH_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Semantic-convention buckets, extended for generations that stream for minutes. */
+const SERVER_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120, 300,
+];
+
+export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
+  return {
+    disables: meter.createCounter("grantpool.account.disables", {
+      description:
+        "Accounts disabled, by reason (invalid_grant: the refresh token is dead; forbidden: three 403s)",
+    }),
+    recoveries: meter.createCounter("grantpool.account.recoveries", {
+      description: "Disabled accounts that returned to this process's pool with a new token",
+    }),
+    refreshes: meter.createCounter("grantpool.token.refreshes", {
+      description: "Access-token refreshes at Google's token endpoint, by outcome",
+    }),
+    refreshDuration: meter.createHistogram("grantpool.token.refresh.duration", {
+      description: "Duration of access-token refreshes",
+      unit: "s",
+      advice: { explicitBucketBoundaries: REFRESH_BUCKETS },
+    }),
+    upstreamRequests: meter.createCounter("grantpool.upstream.requests", {
+      description: "Requests sent upstream, by HTTP status class (error: no reply)",
+    }),
+    serverDuration: meter.createHistogram("http.server.request.duration", {
+      description: "Duration of HTTP server requests, until the last byte of the reply",
+      unit: "s",
+      advice: { explicitBucketBoundaries: SERVER_BUCKETS },
+    }),
+    reconciles: meter.createCounter("grantpool.operator.reconciles", {
+      description: "Account reconciliations by the operator, by result",
+    }),
+  };
+}
+
+/** Instruments that record nothing, for components built without telemetry. */
+export const NOOP_METRICS: GrantpoolMetrics = createGrantpoolMetrics(createNoopMeter());
+
+export function statusClass(status: number | "error"): string {
+  return status === "error" ? "error" : `${Math.floor(status / 100)}xx`;
+}

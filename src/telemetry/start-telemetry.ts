@@ -1,0 +1,129 @@
+/**
+ * Starts OpenTelemetry for one grantpool process (SPEC §9) — the only importer of
+ * @opentelemetry/sdk-node. Metrics feed `/metrics` (when enabled) and OTLP; traces and the log
+ * events go out over OTLP only when an endpoint is configured, and otherwise are never recorded.
+ * Resource: service.name=grantpool, service.version, grantpool.mode, and in Kubernetes the pod and
+ * namespace; OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME apply on top. Process command lines
+ * are left out of the resource (they can hold keys). Any failure here leaves telemetry off and
+ * the process serving.
+ */
+import { DiagLogLevel, diag, logs, metrics, trace } from "@opentelemetry/api";
+import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import {
+  envDetector,
+  hostDetector,
+  osDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from "@opentelemetry/resources";
+import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import { type IMetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
+import type { Logger } from "../log/logger.ts";
+import type { Throttle } from "../log/throttle.ts";
+import { VERSION } from "../version.ts";
+import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
+import { batchOptionsFromEnv, millisFromEnv, planOtlp } from "./otlp-signals.ts";
+import { createPrometheusScrape } from "./prometheus-scrape.ts";
+import { DISABLED_TELEMETRY, type Telemetry } from "./telemetry.ts";
+
+export interface StartTelemetryOptions {
+  readonly mode: "proxy" | "operator";
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Serve `/metrics` (the `metrics` setting). */
+  readonly prometheus: boolean;
+  readonly log: Logger;
+  /** Limits the SDK's own complaints (an unreachable collector) to one line per minute each. */
+  readonly throttle: Throttle;
+}
+
+const SCOPE = "grantpool";
+
+function resourceAttributes(options: StartTelemetryOptions): Record<string, string> {
+  const { env } = options;
+  return {
+    "service.name": "grantpool",
+    "service.version": VERSION,
+    "grantpool.mode": options.mode,
+    ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
+    ...(env.POD_NAMESPACE ? { "k8s.namespace.name": env.POD_NAMESPACE } : {}),
+  };
+}
+
+/** The SDK's diagnostics go to grantpool's log at warn level, throttled. */
+function routeDiagnostics(options: StartTelemetryOptions): void {
+  if (options.env.OTEL_LOG_LEVEL !== undefined) return; // The SDK then logs to the console itself.
+  const say = (message: string): void => {
+    if (options.throttle(`otel:${message.slice(0, 80)}`)) options.log.warn(`OpenTelemetry: ${message}`);
+  };
+  const ignore = (): void => {};
+  diag.setLogger(
+    { error: say, warn: say, info: ignore, debug: ignore, verbose: ignore },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}
+
+export function startTelemetry(options: StartTelemetryOptions): Telemetry {
+  const { env, log } = options;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return DISABLED_TELEMETRY;
+  const plan = planOtlp(env);
+  for (const warning of plan.warnings) log.warn(warning);
+  if (!options.prometheus && !plan.traces && !plan.metrics && !plan.logs) return DISABLED_TELEMETRY;
+  try {
+    routeDiagnostics(options);
+    const prometheus = options.prometheus ? createPrometheusScrape() : undefined;
+    const metricReaders: IMetricReader[] = prometheus === undefined ? [] : [prometheus.reader];
+    if (plan.metrics) {
+      const interval = millisFromEnv(env, "OTEL_METRIC_EXPORT_INTERVAL");
+      const timeout = millisFromEnv(env, "OTEL_METRIC_EXPORT_TIMEOUT");
+      metricReaders.push(
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter(),
+          ...(interval === undefined ? {} : { exportIntervalMillis: interval }),
+          ...(timeout === undefined ? {} : { exportTimeoutMillis: Math.min(timeout, interval ?? timeout) }),
+        }),
+      );
+    }
+    const sdk = new NodeSDK({
+      resource: resourceFromAttributes(resourceAttributes(options)),
+      resourceDetectors: [envDetector, hostDetector, osDetector, serviceInstanceIdDetector],
+      metricReaders,
+      spanProcessors: plan.traces
+        ? [
+            new BatchSpanProcessor({
+              exporter: new OTLPTraceExporter(),
+              ...batchOptionsFromEnv(env, "OTEL_BSP"),
+            }),
+          ]
+        : [],
+      logRecordProcessors: plan.logs
+        ? [
+            new BatchLogRecordProcessor({
+              exporter: new OTLPLogExporter(),
+              ...batchOptionsFromEnv(env, "OTEL_BLRP"),
+            }),
+          ]
+        : [],
+    });
+    sdk.start();
+    const meter = metrics.getMeter(SCOPE, VERSION);
+    return {
+      tracer: trace.getTracer(SCOPE, VERSION),
+      meter,
+      metrics: createGrantpoolMetrics(meter),
+      events: logs.getLogger(SCOPE, VERSION),
+      scrape: prometheus?.scrape,
+      recording: true,
+      shutdown: () =>
+        sdk.shutdown().catch((cause: unknown) => {
+          log.warn(`OpenTelemetry: shutting down failed: ${String(cause)}`);
+        }),
+    };
+  } catch (cause) {
+    log.error(`OpenTelemetry could not start, telemetry is off: ${String(cause)}`);
+    return DISABLED_TELEMETRY;
+  }
+}
