@@ -11,13 +11,8 @@ import { DiagLogLevel, diag, logs, metrics, trace } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import {
-  envDetector,
-  hostDetector,
-  osDetector,
-  resourceFromAttributes,
-  serviceInstanceIdDetector,
-} from "@opentelemetry/resources";
+import { hostname } from "node:os";
+import { envDetector, resourceFromAttributes, serviceInstanceIdDetector } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { type IMetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
@@ -48,6 +43,7 @@ function resourceAttributes(options: StartTelemetryOptions): Record<string, stri
     "service.name": "grantpool",
     "service.version": VERSION,
     "grantpool.mode": options.mode,
+    "host.name": hostname(),
     ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
     ...(env.POD_NAMESPACE ? { "k8s.namespace.name": env.POD_NAMESPACE } : {}),
   };
@@ -89,7 +85,8 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     }
     const sdk = new NodeSDK({
       resource: resourceFromAttributes(resourceAttributes(options)),
-      resourceDetectors: [envDetector, hostDetector, osDetector, serviceInstanceIdDetector],
+      // Synchronous detectors only; the process detector is left out (command lines can hold keys).
+      resourceDetectors: [envDetector, serviceInstanceIdDetector],
       metricReaders,
       spanProcessors: plan.traces
         ? [

@@ -5,6 +5,7 @@
  * token keeps it disabled, saying so.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sampleSum } from "../support/prometheus-text.ts";
 import type { ProxyProcess } from "../support/proxy-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
@@ -13,12 +14,13 @@ import { ask, type KubeStory, startCast, startKubeStory, waitUntilServedBy } fro
 const kube = useKubeServer();
 let story: KubeStory;
 let replicas: ProxyProcess[];
+let operator: ProxyProcess;
 let tokens = new Map<string, string>();
 const NAMES = ["ada", "bob", "cy"];
 
 beforeAll(async () => {
   story = await startKubeStory(kube, "story");
-  ({ tokens, replicas } = await startCast(story, NAMES));
+  ({ tokens, replicas, operator } = await startCast(story, NAMES));
 }, 120_000);
 
 afterAll(async () => {
@@ -77,6 +79,36 @@ describe("Kubernetes mode", () => {
     ).toHaveLength(1);
     for (const replica of replicas) await waitUntilServedBy(replica, bobId(), 2_000);
     expect(Date.now() - rotated).toBeLessThan(4_000);
+  });
+
+  test("metrics: one disable across the replicas, a recovery in each, and the operator's view of the Accounts", async () => {
+    const scrape = async (process: ProxyProcess) => (await fetch(`${process.url}/metrics`)).text();
+    const [first, second] = await Promise.all(replicas.map(scrape));
+    const disables = (text = "") =>
+      sampleSum(text, "grantpool_account_disables_total", { reason: "invalid_grant" }) ?? 0;
+    expect(disables(first) + disables(second)).toBe(1);
+    for (const text of [first, second]) {
+      expect(
+        sampleSum(text ?? "", "grantpool_account_recoveries_total", { grantpool_account_id: bobId() }),
+      ).toBe(1);
+      expect(sampleSum(text ?? "", "grantpool_accounts", { state: "active" })).toBe(3);
+      expect(text).toContain('k8s_namespace_name="');
+    }
+    await waitFor(
+      async () => sampleSum(await scrape(operator), "grantpool_accounts", { state: "active" }) === 3,
+      {
+        timeoutMs: 5_000,
+        message: "the operator to count three active Accounts",
+      },
+    );
+    const fromOperator = await scrape(operator);
+    expect(fromOperator).toContain('grantpool_mode="operator"');
+    expect(
+      sampleSum(fromOperator, "grantpool_operator_reconciles_total", { result: "success" }),
+    ).toBeGreaterThan(0);
+    expect(
+      sampleSum(fromOperator, "grantpool_token_refreshes_total", { outcome: "success" }),
+    ).toBeGreaterThanOrEqual(4);
   });
 
   test("rotating in another revoked token keeps the Account disabled, saying so", async () => {

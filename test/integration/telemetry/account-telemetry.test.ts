@@ -225,3 +225,52 @@ describe("account telemetry", () => {
     expect(streamSpans()).toHaveLength(1);
   });
 });
+
+describe("telemetry and secrets", () => {
+  test("no refresh token, access token or client key appears in any metric, log event or span", async () => {
+    const t = createInMemoryTelemetry();
+    const key = `client-key-${crypto.randomUUID()}`;
+    const f = await startAppFixture({
+      emails: [A, B],
+      telemetry: t.telemetry,
+      authMode: "strict",
+      apiKeys: [key],
+    });
+    await using _ = f;
+    const accessTokens = new Set<string>();
+    const remember = async () => {
+      for (const id of ["id-alice", "id-bob"]) {
+        const token = (await f.store.get(id))?.token.accessToken;
+        if (token) accessTokens.add(token);
+      }
+    };
+    const call = async (path = CALL) => {
+      const reply = await f.gemini(path, undefined, { "x-goog-api-key": key });
+      await reply.text();
+      await remember();
+      return reply.status;
+    };
+    expect(await call()).toBe(200);
+    expect(await call(`${CALL}?key=${key}`)).toBe(200);
+    f.google.revoke(f.account(A).token.refreshToken);
+    f.google.expireAccessTokens();
+    f.clock.advanceSeconds(3600);
+    expect(await call()).toBe(200);
+    expect(await call()).toBe(200);
+    const fresh = f.google.mintRefreshToken(A);
+    await f.store.update("id-alice", (account) => ({
+      ...account,
+      disabled: false,
+      token: { ...account.token, refreshToken: fresh, accessToken: "" },
+    }));
+    expect(await call()).toBe(200);
+    expect(await call()).toBe(200);
+    expect(await t.counter("grantpool.account.disables")).toBe(1);
+    expect(await t.counter("grantpool.account.recoveries")).toBe(1);
+
+    const exported = await t.everything();
+    const secrets = [key, fresh, ...f.secrets, ...accessTokens];
+    expect(accessTokens.size).toBeGreaterThan(1);
+    for (const secret of secrets) expect(exported).not.toContain(secret);
+  });
+});

@@ -96,16 +96,19 @@ export async function startKubeStory(kube: KubeFixture, prefix: string): Promise
       return (JSON.parse(json) as { items: { involvedObject: { name: string }; message: string }[] }).items;
     },
     async startProxy(extraEnv = {}) {
+      // As the Downward API sets them in the chart: the pod's name and namespace.
+      const pod = { POD_NAMESPACE: ns, POD_NAME: `grantpool-proxy-${processes.length}` };
       const proxy = await startProxyProcess(
-        { ...env, ...extraEnv },
+        { ...env, ...pod, ...extraEnv },
         { args: ["--store", "kubernetes", "--namespace", ns] },
       );
       processes.push(proxy);
       return proxy;
     },
     async startOperator(extraEnv = {}, args = []) {
+      const pod = { POD_NAMESPACE: ns, POD_NAME: `grantpool-operator-${processes.length}` };
       const operator = await startProxyProcess(
-        { ...env, ...extraEnv },
+        { ...env, ...pod, ...extraEnv },
         { subcommand: ["operator", "--metrics-port", "0", "--namespace", ns, ...args] },
       );
       processes.push(operator);
@@ -146,24 +149,25 @@ export async function waitUntilServedBy(
 
 /**
  * The usual cast: one Account per name (each with its own emulated identity), the operator, every
- * Account Ready, then two proxy replicas. Returns each name's refresh token and the replicas.
+ * Account Ready, then two proxy replicas. Returns each name's refresh token, the replicas and the
+ * operator.
  */
 export async function startCast(
   story: KubeStory,
   names: readonly string[],
-): Promise<{ tokens: Map<string, string>; replicas: ProxyProcess[] }> {
+): Promise<{ tokens: Map<string, string>; replicas: ProxyProcess[]; operator: ProxyProcess }> {
   const tokens = new Map<string, string>();
   for (const name of names) {
     const token = story.google.addIdentity({ email: `${name}@example.com` });
     tokens.set(name, token);
     await story.addAccount(name, token);
   }
-  await story.startOperator();
+  const operator = await story.startOperator();
   for (const name of names) {
     await waitFor(async () => (await story.ready(name))?.status === "True", {
       timeoutMs: 15_000,
       message: `${name} Ready`,
     });
   }
-  return { tokens, replicas: [await story.startProxy(), await story.startProxy()] };
+  return { tokens, replicas: [await story.startProxy(), await story.startProxy()], operator };
 }

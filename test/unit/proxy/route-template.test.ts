@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { routeTemplate } from "../../../src/proxy/route-template.ts";
+
+describe("routeTemplate", () => {
+  test("names the Gemini actions without the model", () => {
+    expect(routeTemplate("POST", "/v1beta/models/gemini-2.5-pro:streamGenerateContent")).toBe(
+      "/v1beta/models/{model}:streamGenerateContent",
+    );
+  });
+
+  test("hides account ids and emails in admin paths", () => {
+    expect(routeTemplate("POST", "/admin/accounts/alice@example.com/disable")).toBe(
+      "/admin/accounts/{id}/disable",
+    );
+    expect(routeTemplate("DELETE", "/admin/accounts/3f2a")).toBe("/admin/accounts/{id}");
+  });
+
+  test("keeps fixed routes as they are", () => {
+    expect(routeTemplate("GET", "/metrics")).toBe("/metrics");
+    expect(routeTemplate("POST", "/admin/reload")).toBe("/admin/reload");
+  });
+
+  test("gives no route for unknown paths or methods, so they cannot become labels", () => {
+    expect(routeTemplate("GET", "/v1beta/models/gemini-2.5-pro:generateContent")).toBeUndefined();
+    expect(routeTemplate("GET", "/wp-admin/secret-probe")).toBeUndefined();
+    expect(routeTemplate("GET", "/admin/accounts/x")).toBeUndefined();
+  });
+});
