@@ -1,0 +1,145 @@
+/**
+ * What telemetry costs per proxied request, as ratios against the same request served with no
+ * telemetry wired at all (measured in this process; the upstream is an in-process stub, so the
+ * proxy's own work is all that is timed). "Disabled" must be indistinguishable from the baseline.
+ */
+
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { Account } from "../src/accounts/account.ts";
+import { silentLogger } from "../src/log/logger.ts";
+import type { GoogleOAuthClient } from "../src/oauth/google-oauth-client.ts";
+import { AccountPool } from "../src/pool/account-pool.ts";
+import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
+import { createClientAuth } from "../src/proxy/client-auth.ts";
+import { createApp } from "../src/proxy/create-app.ts";
+import { routeTemplate } from "../src/proxy/route-template.ts";
+import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
+import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
+import { observePoolStates } from "../src/telemetry/account-states-gauge.ts";
+import { createAccountTelemetry } from "../src/telemetry/account-telemetry.ts";
+import { createGrantpoolMetrics } from "../src/telemetry/grantpool-metrics.ts";
+import { type FetchHandler, instrumentHandler } from "../src/telemetry/http-server-telemetry.ts";
+import { createPrometheusScrape } from "../src/telemetry/prometheus-scrape.ts";
+import { DISABLED_TELEMETRY, type Telemetry } from "../src/telemetry/telemetry.ts";
+import { systemClock } from "../src/time/clock.ts";
+
+const ITERATIONS = 20_000;
+const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
+const accounts: Account[] = Array.from({ length: 10 }, (_, i) => ({
+  id: `id-${i}`,
+  email: `user${i}@example.com`,
+  token: { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiryTimestamp: farFuture },
+  disabled: false,
+  proxyDisabled: false,
+  createdAt: 0,
+}));
+const unusedOAuth: GoogleOAuthClient = {
+  refresh: () => Promise.reject(new Error("no refresh expected")),
+  userinfo: () => Promise.reject(new Error("no userinfo expected")),
+  exchangeCode: () => Promise.reject(new Error("no exchange expected")),
+  authorizationUrl: () => "",
+};
+const REPLY = JSON.stringify({ candidates: [{ content: { parts: [{ text: "hi" }] } }] });
+const stubFetch = async () => new Response(REPLY, { headers: { "content-type": "application/json" } });
+const BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello" }] }] });
+
+/** Drops finished spans: the export itself is the collector's cost, not the request's. */
+const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+
+async function handlerWith(telemetry: Telemetry | undefined) {
+  const pool = new AccountPool({
+    store: createMemoryAccountStore({ accounts }),
+    oauth: unusedOAuth,
+    clock: systemClock,
+    log: silentLogger,
+    strategy: createRoundRobinStrategy(),
+    refreshSkewSeconds: 300,
+    ...(telemetry === undefined
+      ? {}
+      : { observer: createAccountTelemetry(telemetry), tracer: telemetry.tracer }),
+  });
+  await pool.start();
+  const app = createApp({
+    pool,
+    isReady: () => true,
+    version: "bench",
+    auth: createClientAuth("off", "127.0.0.1", []),
+    forward: {
+      pool,
+      profile: createGeminiProfile("http://upstream.invalid"),
+      fetch: stubFetch,
+      clock: systemClock,
+      log: silentLogger,
+      maxAttempts: 3,
+      ...(telemetry === undefined ? {} : { tracer: telemetry.tracer, metrics: telemetry.metrics }),
+    },
+    upstreamUrl: "http://upstream.invalid",
+    maxBodyBytes: 1_000_000,
+    log: silentLogger,
+    scrapeMetrics: telemetry?.scrape,
+  });
+  const plain = async (request: Request) => app.handle(request);
+  if (telemetry === undefined || !telemetry.recording) return plain;
+  observePoolStates(telemetry.meter, pool);
+  return instrumentHandler(plain, {
+    tracer: telemetry.tracer,
+    metrics: telemetry.metrics,
+    routeOf: routeTemplate,
+  });
+}
+
+function recordingTelemetry(traces: boolean): Telemetry {
+  const prometheus = createPrometheusScrape();
+  const meter = new MeterProvider({ readers: [prometheus.reader] }).getMeter("grantpool");
+  const tracer = traces
+    ? new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: discard })] }).getTracer(
+        "grantpool",
+      )
+    : DISABLED_TELEMETRY.tracer;
+  return {
+    ...DISABLED_TELEMETRY,
+    meter,
+    metrics: createGrantpoolMetrics(meter),
+    tracer,
+    scrape: prometheus.scrape,
+    recording: true,
+  };
+}
+
+async function timeRequests(handle: FetchHandler): Promise<number> {
+  const once = async () => {
+    const reply = await handle(
+      new Request("http://proxy/v1beta/models/gemini-2.5-flash:generateContent", {
+        method: "POST",
+        body: BODY,
+      }),
+    );
+    await reply.text();
+  };
+  for (let i = 0; i < 2_000; i++) await once(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < ITERATIONS; i++) await once();
+  return ((performance.now() - start) * 1e3) / ITERATIONS;
+}
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const variants: [string, Telemetry | undefined][] = [
+  ["baseline (no telemetry wired)", undefined],
+  ["telemetry disabled", DISABLED_TELEMETRY],
+  ["metrics (/metrics on)", recordingTelemetry(false)],
+  ["metrics + traces (batched)", recordingTelemetry(true)],
+];
+const results: [string, number][] = [];
+for (const [name, telemetry] of variants)
+  results.push([name, await timeRequests(await handlerWith(telemetry))]);
+// Once more for the baseline, last, so that warm-up order does not favour it.
+const baseline = Math.min(results[0]?.[1] ?? Number.NaN, await timeRequests(await handlerWith(undefined)));
+console.log(`a proxied generateContent through app.handle, ${ITERATIONS} requests per variant`);
+for (const [name, us] of results) {
+  console.log(
+    `${name.padEnd(34)} ${us.toFixed(1).padStart(8)} µs/req   ${(us / baseline).toFixed(2).padStart(6)}× baseline`,
+  );
+}
