@@ -5,17 +5,11 @@
  * receives with its own protobuf reader (otlp-protobuf.ts), never with the OpenTelemetry packages
  * under test, and keeps the payloads so tests can scan them for secrets.
  */
-import {
-  type DecodedLogRecord,
-  type DecodedMetric,
-  type DecodedSpan,
-  decodeLogsExport,
-  decodeMetricsExport,
-  decodeTraceExport,
-} from "./otlp-protobuf.ts";
+import { decodeLogsExport, decodeMetricsExport, decodeTraceExport } from "./otlp-protobuf.ts";
+import type { DecodedLogRecord, DecodedMetric, DecodedSpan } from "./otlp-types.ts";
 import { type WaitForOptions, waitFor } from "./wait-for.ts";
 
-export type * from "./otlp-protobuf.ts";
+export type * from "./otlp-types.ts";
 
 export type OtlpSignal = "traces" | "metrics" | "logs";
 
