@@ -68,6 +68,10 @@ if (kubeDir !== undefined) {
   process.env.GRANTPOOL_TEST_KUBE_DIR = kubeDir;
 }
 
+// Debian's Prometheus, unpacked into the cache (not installed), for the dashboard test: fetched
+// here so that a download never runs inside a test's deadline.
+check("prometheus", process.execPath, [join(root, "scripts", "ensure-prometheus.mjs")]);
+
 const testsOk = step("tests", bin("bun"), [
   "test",
   // Tests wait for conditions with their own deadlines; this is only the outer guard (bunfig has no such key).

@@ -7,11 +7,12 @@
  * are left out of the resource (they can hold keys). Any failure here leaves telemetry off and
  * the process serving.
  */
+
+import { hostname } from "node:os";
 import { DiagLogLevel, diag, logs, metrics, trace } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { hostname } from "node:os";
 import { envDetector, resourceFromAttributes, serviceInstanceIdDetector } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { type IMetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
