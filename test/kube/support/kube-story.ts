@@ -106,7 +106,8 @@ export async function startKubeStory(kube: KubeFixture, prefix: string): Promise
       return proxy;
     },
     async startOperator(extraEnv = {}, args = []) {
-      const pod = { POD_NAMESPACE: ns, POD_NAME: `grantpool-operator-${processes.length}` };
+      // No POD_NAME: the Lease identity then ends in the pid, which the leader tests read.
+      const pod = { POD_NAMESPACE: ns };
       const operator = await startProxyProcess(
         { ...env, ...pod, ...extraEnv },
         { subcommand: ["operator", "--metrics-port", "0", "--namespace", ns, ...args] },
