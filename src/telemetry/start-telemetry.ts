@@ -19,6 +19,7 @@ import { type IMetricReader, PeriodicExportingMetricReader } from "@opentelemetr
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Logger } from "../log/logger.ts";
+import { redact } from "../log/redact.ts";
 import type { Throttle } from "../log/throttle.ts";
 import { VERSION } from "../version.ts";
 import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
@@ -50,10 +51,38 @@ function resourceAttributes(options: StartTelemetryOptions): Record<string, stri
   };
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An SDK diagnostic in one short line: errors (which the SDK's error handler hands over as JSON)
+ * by their message and code, never their stack.
+ */
+function describeDiagnostic(parts: readonly unknown[]): string {
+  const describe = (part: unknown): string => {
+    if (typeof part === "string") return part.startsWith("{") ? describe(parseJson(part) ?? part) : part;
+    if (typeof part === "object" && part !== null && "message" in part && typeof part.message === "string") {
+      const code = "code" in part && part.code !== undefined ? ` (${String(part.code)})` : "";
+      return `${part.message}${code}`;
+    }
+    return String(part);
+  };
+  const text = parts.map(describe).join(" ");
+  return redact(text.length > MAX_DIAGNOSTIC ? `${text.slice(0, MAX_DIAGNOSTIC)}…` : text);
+}
+
+const MAX_DIAGNOSTIC = 300;
+
 /** The SDK's diagnostics go to grantpool's log at warn level, throttled. */
 function routeDiagnostics(options: StartTelemetryOptions): void {
   if (options.env.OTEL_LOG_LEVEL !== undefined) return; // The SDK then logs to the console itself.
-  const say = (message: string): void => {
+  const say = (...parts: unknown[]): void => {
+    const message = describeDiagnostic(parts);
     if (options.throttle(`otel:${message.slice(0, 80)}`)) options.log.warn(`OpenTelemetry: ${message}`);
   };
   const ignore = (): void => {};

@@ -12,6 +12,7 @@ import type { OtlpReceiver } from "../../support/otlp-receiver.ts";
 import { startOtlpReceiver } from "../../support/otlp-receiver.ts";
 import { type ProxyProcess, startProxyProcess } from "../../support/proxy-process.ts";
 import { runCli } from "../../support/run-cli.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 const CALL = "/v1beta/models/gemini-2.5-flash:generateContent";
 const KEY = `client-key-${crypto.randomUUID()}`;
@@ -142,5 +143,44 @@ describe("OTLP export", () => {
     expect(secrets.length).toBeGreaterThan(4);
     expect(receiver.rawBodies.length).toBeGreaterThan(3);
     for (const secret of secrets) expect(receiver.rawBodiesContain(secret)).toBe(false);
+  });
+});
+
+describe("a failing collector", () => {
+  test("costs no answers, and each complaint of the SDK is logged in one line, once a minute at most", async () => {
+    let exports = 0;
+    // A collector that refuses every export (400 is not retried): each interval fails anew.
+    using collector = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        exports += 1;
+        return new Response("no", { status: 400 });
+      },
+    });
+    await using failing = await startProxyProcess(
+      {
+        ...fixture.env,
+        GRANTPOOL_API_KEYS: KEY,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
+        OTEL_METRIC_EXPORT_INTERVAL: "50",
+        OTEL_BSP_SCHEDULE_DELAY: "20",
+      },
+      { args: ["--auth-mode", "strict"], readyHeaders: { "x-goog-api-key": KEY } },
+    );
+    const previous = proxy;
+    proxy = failing;
+    try {
+      for (let i = 0; i < 3; i++) expect(await ask()).toBe(200);
+    } finally {
+      proxy = previous;
+    }
+    await waitFor(() => exports >= 10, { timeoutMs: 10_000, message: "ten failed exports" });
+    const messages = failing.logLines
+      .filter((line) => line.includes("OpenTelemetry:"))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.length).toBe(new Set(messages).size);
+    expect(messages.join("\n")).not.toContain("stack");
   });
 });
