@@ -21,6 +21,7 @@ import { type AccountInformers, startAccountInformers } from "./account-informer
 import { accountId, splitAccountId, type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { AccountResource, SecretResource } from "./account-resource.ts";
 import { type Stored, type Written, writeAccountChange } from "./account-writes.ts";
+import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
 import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
 import { AccountExistsError, createAccount, newAccountId } from "./kubernetes-create-account.ts";
 import { createPendingWrites } from "./pending-writes.ts";
@@ -36,8 +37,6 @@ export interface KubernetesStoreOptions {
   /** Every this often, every account is reported again (a safety net under the watches). */
   readonly resyncMs?: number;
 }
-
-const MAX_CONFLICT_RETRIES = 5;
 
 /** resourceVersions are etcd revisions in practice; compare them only when both are numbers. */
 function isOlder(candidate: string | undefined, known: string | undefined): boolean {
@@ -235,6 +234,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
         if (statusOf(error) !== 409 || attempt >= MAX_CONFLICT_RETRIES) {
           throw new Error(`Cannot update Account ${id}: ${describeKubeError(error)}`, { cause: error });
         }
+        await conflictPause(attempt);
         await refetch(id);
         continue;
       }
