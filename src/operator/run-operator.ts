@@ -57,7 +57,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
     .get("/metrics", async ({ set }) => {
       if (telemetry.scrape === undefined) {
         set.status = 404;
-        return { error: "metrics are off (GRANTPOOL_METRICS=false)" };
+        return { error: "metrics are off (--metrics=false, or OTEL_SDK_DISABLED=true)" };
       }
       set.headers["content-type"] = PROMETHEUS_TEXT;
       return telemetry.scrape();

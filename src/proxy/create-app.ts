@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps) {
       if (deps.scrapeMetrics === undefined) {
         return errorReply("gemini", {
           kind: "not_found",
-          message: "metrics are off (GRANTPOOL_METRICS=false)",
+          message: "metrics are off (--metrics=false, or OTEL_SDK_DISABLED=true)",
         });
       }
       set.headers["content-type"] = PROMETHEUS_TEXT;
