@@ -14,6 +14,7 @@ import { type CliFixture, startCliFixture } from "../support/cli-fixture.ts";
 import { type GeminiReply, generateConcurrently, generateContent } from "../support/e2e-gemini-client.ts";
 import { messagesStartingWith } from "../support/e2e-log.ts";
 import { findLeaks, issuedSecrets } from "../support/e2e-secrets.ts";
+import { sampleSum } from "../support/prometheus-text.ts";
 import { type ProxyProcess, startProxyProcess } from "../support/proxy-process.ts";
 import type { CliRun } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -152,6 +153,10 @@ describe("dist/grantpool and a revoked refresh token", () => {
     expect(messagesStartingWith(proxy.logLines, disabling, "warn")).toEqual([disabling]);
     expect(messagesStartingWith(proxy.logLines, disabling)).toHaveLength(1);
     expect(proxyRefreshesOfDeadToken()).toBe(1);
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    captured.set("first proxy /metrics", metrics);
+    expect(sampleSum(metrics, "grantpool_account_disables_total", { reason: "invalid_grant" })).toBe(1);
+    expect(sampleSum(metrics, "grantpool_accounts", { state: "disabled" })).toBe(1);
   });
 
   test("keeps the disabled account out after a restart, without refreshing its dead token again", async () => {
@@ -208,6 +213,14 @@ describe("dist/grantpool and a revoked refresh token", () => {
     expect(proxy.child.exitCode).toBeNull();
     expect(proxies).toHaveLength(2);
     expect(proxyRefreshesOfDeadToken()).toBe(1);
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    captured.set("recovered proxy /metrics", metrics);
+    expect(
+      sampleSum(metrics, "grantpool_account_recoveries_total", {
+        grantpool_account_id: idOf.get(DEAD) ?? "",
+      }),
+    ).toBe(1);
+    expect(sampleSum(metrics, "grantpool_accounts", { state: "active" })).toBe(3);
   });
 
   test("never lets a token the emulator issued into a log line, CLI output or reply", async () => {
