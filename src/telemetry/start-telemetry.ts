@@ -8,6 +8,7 @@
  * the process serving.
  */
 
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { DiagLogLevel, diag, logs, metrics, trace } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
@@ -25,6 +26,7 @@ import { VERSION } from "../version.ts";
 import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
 import { batchOptionsFromEnv, millisFromEnv, planOtlp } from "./otlp-signals.ts";
 import { createPrometheusScrape } from "./prometheus-scrape.ts";
+import { resourceAttributes } from "./resource-attributes.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "./telemetry.ts";
 
 export interface StartTelemetryOptions {
@@ -39,16 +41,12 @@ export interface StartTelemetryOptions {
 
 const SCOPE = "grantpool";
 
-function resourceAttributes(options: StartTelemetryOptions): Record<string, string> {
-  const { env } = options;
-  return {
-    "service.name": "grantpool",
-    "service.version": VERSION,
-    "grantpool.mode": options.mode,
-    "host.name": hostname(),
-    ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
-    ...(env.POD_NAMESPACE ? { "k8s.namespace.name": env.POD_NAMESPACE } : {}),
-  };
+function readSmallFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(text: string): unknown {
@@ -114,7 +112,15 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       );
     }
     const sdk = new NodeSDK({
-      resource: resourceFromAttributes(resourceAttributes(options)),
+      resource: resourceFromAttributes(
+        resourceAttributes({
+          mode: options.mode,
+          version: VERSION,
+          hostname: hostname(),
+          env,
+          readFile: readSmallFile,
+        }),
+      ),
       // Synchronous detectors only; the process detector is left out (command lines can hold keys).
       resourceDetectors: [envDetector, serviceInstanceIdDetector],
       metricReaders,
