@@ -3,6 +3,7 @@
  * enqueues exactly the Accounts that use it), and each key is reconciled (reconcile-account.ts);
  * the status is written only when it changed, with the resourceVersion read; Events are recorded.
  */
+import { ProxyTracerProvider, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import * as v from "valibot";
 import type { Logger } from "../log/logger.ts";
 import { startAccountInformers } from "../stores/kubernetes/account-informers.ts";
@@ -28,6 +29,8 @@ export interface ControllerOptions {
   readonly retryMs?: number;
   /** Counts reconciliations by result. */
   readonly metrics?: GrantpoolMetrics;
+  /** A span per reconciliation (the verification's refresh is its child). */
+  readonly tracer?: Tracer;
 }
 
 export interface AccountController {
@@ -52,16 +55,25 @@ export function createAccountController(options: ControllerOptions): AccountCont
   const secretKeyOf = (r: AccountResource) => `${r.metadata.namespace ?? "default"}/${r.spec.secretRef.name}`;
   const enqueue = (id: string) => queue?.add(id);
 
-  const counted = async (id: string): Promise<WorkOutcome> => {
-    let result = "error";
-    try {
-      const outcome = await reconcile(id);
-      if (!("error" in outcome)) result = "success";
-      return outcome;
-    } finally {
-      options.metrics?.reconciles.add(1, { result });
-    }
-  };
+  const tracer = options.tracer ?? new ProxyTracerProvider().getTracer("grantpool");
+  const counted = (id: string): Promise<WorkOutcome> =>
+    tracer.startActiveSpan(
+      "grantpool.operator.reconcile",
+      { attributes: { "grantpool.account.id": id } },
+      async (span) => {
+        let result = "error";
+        try {
+          const outcome = await reconcile(id);
+          if (!("error" in outcome)) result = "success";
+          return outcome;
+        } finally {
+          options.metrics?.reconciles.add(1, { result });
+          span.setAttribute("grantpool.reconcile.result", result);
+          if (result === "error") span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+        }
+      },
+    );
 
   const reconcile = async (id: string): Promise<WorkOutcome> => {
     const account = accounts.get(id);

@@ -43,7 +43,8 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
     clock,
     log,
     metrics: telemetry.metrics,
-    verify: createTokenVerifier(deps.oauth, { clock, metrics: telemetry.metrics }),
+    tracer: telemetry.tracer,
+    verify: createTokenVerifier(deps.oauth, { clock, metrics: telemetry.metrics, tracer: telemetry.tracer }),
     ...(namespace === undefined ? {} : { namespace }),
   });
   let synced = false;

@@ -1,17 +1,25 @@
 /** One verification of a refresh token for the operator: a refresh, then whose token it is. */
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { describeTokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { type GrantpoolMetrics, NOOP_METRICS } from "../telemetry/grantpool-metrics.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { Verification } from "./reconcile-account.ts";
 
+export interface VerifierTelemetry {
+  readonly clock?: Clock;
+  readonly metrics?: GrantpoolMetrics;
+  readonly tracer?: Tracer;
+}
+
 export function createTokenVerifier(
   oauth: GoogleOAuthClient,
-  telemetry: { readonly clock?: Clock; readonly metrics?: GrantpoolMetrics } = {},
+  telemetry: VerifierTelemetry = {},
 ): (refreshToken: string) => Promise<Verification> {
   const clock = telemetry.clock ?? systemClock;
   const metrics = telemetry.metrics ?? NOOP_METRICS;
-  return async (refreshToken) => {
+  const tracer = telemetry.tracer ?? new ProxyTracerProvider().getTracer("grantpool");
+  const verify = async (refreshToken: string): Promise<Verification> => {
     const started = clock.now();
     const grant = await oauth.refresh(refreshToken);
     const outcome = grant.ok ? "success" : grant.error.kind;
@@ -27,4 +35,15 @@ export function createTokenVerifier(
     if (!identity.ok) return { kind: "unavailable", reason: describeTokenFailure(identity.error) };
     return { kind: "valid", email: identity.value.email };
   };
+  return (refreshToken) =>
+    tracer.startActiveSpan("grantpool.token.verify", { kind: SpanKind.CLIENT }, async (span) => {
+      try {
+        const verdict = await verify(refreshToken);
+        span.setAttribute("grantpool.verification", verdict.kind);
+        if (verdict.kind !== "valid") span.setStatus({ code: SpanStatusCode.ERROR });
+        return verdict;
+      } finally {
+        span.end();
+      }
+    });
 }

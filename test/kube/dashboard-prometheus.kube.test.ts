@@ -3,12 +3,13 @@
  * and the operator while the invalid_grant story plays on Kubernetes: a token is revoked, the
  * Account is disabled, the Secret is rotated, it recovers, and a burst of upstream 503s reaches a
  * client. Then every PromQL expression of the dashboard returns data, and the disable counter
- * reads 1.
+ * reads 1. The same processes export over OTLP to a receiver in the test.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateDashboardQueries } from "../support/dashboard-queries.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 import { type PrometheusServer, startPrometheus } from "../support/prometheus-server.ts";
 import type { ProxyProcess } from "../support/proxy-process.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -23,12 +24,20 @@ let replicas: ProxyProcess[];
 let operator: ProxyProcess;
 let prometheus: PrometheusServer;
 let tokens = new Map<string, string>();
+let receiver: OtlpReceiver;
 
 const hostPort = (process: ProxyProcess) => new URL(process.url).host;
 
 beforeAll(async () => {
   story = await startKubeStory(kube, "dashboard");
-  ({ tokens, replicas, operator } = await startCast(story, ["ada", "bob", "cy"]));
+  receiver = await startOtlpReceiver();
+  const otlp = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_METRIC_EXPORT_INTERVAL: "500",
+    OTEL_BSP_SCHEDULE_DELAY: "50",
+    OTEL_BLRP_SCHEDULE_DELAY: "50",
+  };
+  ({ tokens, replicas, operator } = await startCast(story, ["ada", "bob", "cy"], otlp));
   prometheus = await startPrometheus({ targets: [...replicas, operator].map(hostPort) });
   await prometheus.waitForScrapes(1, { timeoutMs: 30_000 });
 
@@ -49,6 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
+  await receiver?.stop();
   await story?.[Symbol.asyncDispose]();
 });
 
@@ -79,5 +89,28 @@ describe("the dashboard on a real Prometheus", () => {
     const series = await prometheus.query("max by (state) (grantpool_accounts)");
     const byState = Object.fromEntries(series.map((s) => [s.metric.state, s.value?.[1]]));
     expect(byState).toMatchObject({ active: "3", disabled: "0", proxy_disabled: "0" });
+  });
+
+  test("over OTLP, the operator traces each reconciliation with the verification inside, and one replica reports the disable", async () => {
+    const reconcile = await receiver.waitForSpan(
+      (span) =>
+        span.name === "grantpool.operator.reconcile" &&
+        span.attributes["grantpool.account.id"] === `${story.ns}/bob`,
+    );
+    expect(reconcile.resource["grantpool.mode"]).toBe("operator");
+    await receiver.waitUntil(() =>
+      receiver.spans.some(
+        (span) => span.name === "grantpool.token.verify" && span.parentSpanId !== undefined,
+      ),
+    );
+    const disabled = receiver.logs.filter((record) => record.eventName === "grantpool.account.disabled");
+    expect(
+      disabled.map((record) => [
+        record.attributes["grantpool.account.id"],
+        record.resource["grantpool.mode"],
+      ]),
+    ).toEqual([[`${story.ns}/bob`, "proxy"]]);
+    const recovered = receiver.logs.filter((record) => record.eventName === "grantpool.account.recovered");
+    expect(new Set(recovered.map((record) => record.resource["k8s.pod.name"])).size).toBe(2);
   });
 });

@@ -156,6 +156,8 @@ export async function waitUntilServedBy(
 export async function startCast(
   story: KubeStory,
   names: readonly string[],
+  /** Extra environment for every process of the cast (OTEL_* for instance). */
+  env: Record<string, string> = {},
 ): Promise<{ tokens: Map<string, string>; replicas: ProxyProcess[]; operator: ProxyProcess }> {
   const tokens = new Map<string, string>();
   for (const name of names) {
@@ -163,12 +165,12 @@ export async function startCast(
     tokens.set(name, token);
     await story.addAccount(name, token);
   }
-  const operator = await story.startOperator();
+  const operator = await story.startOperator(env);
   for (const name of names) {
     await waitFor(async () => (await story.ready(name))?.status === "True", {
       timeoutMs: 15_000,
       message: `${name} Ready`,
     });
   }
-  return { tokens, replicas: [await story.startProxy(), await story.startProxy()], operator };
+  return { tokens, replicas: [await story.startProxy(env), await story.startProxy(env)], operator };
 }
