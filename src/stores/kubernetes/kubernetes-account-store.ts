@@ -25,7 +25,9 @@ import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
 import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
 import { AccountExistsError, createAccount, newAccountId } from "./kubernetes-create-account.ts";
 import { createPendingWrites } from "./pending-writes.ts";
+import { isOlder, isStale } from "./resource-version.ts";
 import { secretTokenOf } from "./secret-token.ts";
+import { serializePerKey } from "./serialize-per-key.ts";
 
 export interface KubernetesStoreOptions {
   readonly api: KubeApi;
@@ -36,18 +38,6 @@ export interface KubernetesStoreOptions {
   readonly component?: string;
   /** Every this often, every account is reported again (a safety net under the watches). */
   readonly resyncMs?: number;
-}
-
-/** resourceVersions are etcd revisions in practice; compare them only when both are numbers. */
-function isOlder(candidate: string | undefined, known: string | undefined): boolean {
-  if (candidate === undefined || known === undefined || !/^\d+$/.test(candidate) || !/^\d+$/.test(known))
-    return false;
-  return BigInt(candidate) < BigInt(known);
-}
-
-/** Removed accounts: events at or below the deletion's resourceVersion are news from before it. */
-function isStale(candidate: string | undefined, removedAt: string | undefined): boolean {
-  return removedAt !== undefined && (candidate === removedAt || isOlder(candidate, removedAt));
 }
 
 export function createKubernetesAccountStore(options: KubernetesStoreOptions): AccountStore {
@@ -187,21 +177,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   };
 
   // One write per account at a time from this replica: conflicts are then only with other writers.
-  const writing = new Map<string, Promise<unknown>>();
-  const update = (id: string, change: AccountChange): Promise<UpdateResult> => {
-    const previous = writing.get(id) ?? Promise.resolve();
-    const next = previous.then(
-      () => updateNow(id, change),
-      () => updateNow(id, change),
-    );
-    writing.set(id, next);
-    void next
-      .finally(() => {
-        if (writing.get(id) === next) writing.delete(id);
-      })
-      .catch(() => {});
-    return next;
-  };
+  const update = serializePerKey((id: string, change: AccountChange) => updateNow(id, change));
 
   // A disable that the API server could not take (down, restarting) is held and written again until
   // it lands; the caller still learns that this write failed.
