@@ -3,36 +3,20 @@
  * same process (an awaited Map lookup — the least any pool could do). No absolute thresholds:
  * machines differ, ratios travel.
  */
-import type { Account } from "../src/accounts/account.ts";
+
 import { silentLogger } from "../src/log/logger.ts";
-import type { GoogleOAuthClient } from "../src/oauth/google-oauth-client.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
 import { createStickyStrategy } from "../src/pool/strategies/sticky.ts";
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
+import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
 
 const ACCOUNTS = 50;
 const ITERATIONS = 200_000;
-const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
 
-const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
-  id: `id-${String(i).padStart(3, "0")}`,
-  email: `user${i}@example.com`,
-  token: { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiryTimestamp: farFuture },
-  disabled: false,
-  proxyDisabled: false,
-  createdAt: 0,
-}));
-
-/** Tokens never expire in this benchmark, so the OAuth client must never be called. */
-const unusedOAuth: GoogleOAuthClient = {
-  refresh: () => Promise.reject(new Error("no refresh expected")),
-  userinfo: () => Promise.reject(new Error("no userinfo expected")),
-  exchangeCode: () => Promise.reject(new Error("no exchange expected")),
-  authorizationUrl: () => "",
-};
+const accounts = liveAccounts(ACCOUNTS);
 
 async function timeLoop(body: (i: number) => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 10_000; i++) await body(i); // warm-up
@@ -44,7 +28,7 @@ async function timeLoop(body: (i: number) => Promise<unknown>): Promise<number> 
 async function poolWith(strategy: SelectionStrategy): Promise<AccountPool> {
   const pool = new AccountPool({
     store: createMemoryAccountStore({ accounts }),
-    oauth: unusedOAuth,
+    oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,
     strategy,

@@ -8,42 +8,27 @@ import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
-import type { Account } from "../src/accounts/account.ts";
 import { silentLogger } from "../src/log/logger.ts";
-import type { GoogleOAuthClient } from "../src/oauth/google-oauth-client.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import { createClientAuth } from "../src/proxy/client-auth.ts";
 import { createApp } from "../src/proxy/create-app.ts";
-import { routeTemplate } from "../src/proxy/route-template.ts";
+import { servedHandler } from "../src/proxy/served-handler.ts";
 import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { observePoolStates } from "../src/telemetry/account-states-gauge.ts";
 import { createAccountTelemetry } from "../src/telemetry/account-telemetry.ts";
 import { createGrantpoolMetrics } from "../src/telemetry/grantpool-metrics.ts";
-import { type FetchHandler, instrumentHandler } from "../src/telemetry/http-server-telemetry.ts";
+import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
 import { createPrometheusScrape } from "../src/telemetry/prometheus-scrape.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../src/telemetry/telemetry.ts";
 import { systemClock } from "../src/time/clock.ts";
+import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
 
 const ITERATIONS = 5_000;
 /** Variants take turns, and each keeps its best round: noise only ever adds time. */
 const ROUNDS = 6;
-const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
-const accounts: Account[] = Array.from({ length: 10 }, (_, i) => ({
-  id: `id-${i}`,
-  email: `user${i}@example.com`,
-  token: { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiryTimestamp: farFuture },
-  disabled: false,
-  proxyDisabled: false,
-  createdAt: 0,
-}));
-const unusedOAuth: GoogleOAuthClient = {
-  refresh: () => Promise.reject(new Error("no refresh expected")),
-  userinfo: () => Promise.reject(new Error("no userinfo expected")),
-  exchangeCode: () => Promise.reject(new Error("no exchange expected")),
-  authorizationUrl: () => "",
-};
+const accounts = liveAccounts(10);
 const REPLY = JSON.stringify({ candidates: [{ content: { parts: [{ text: "hi" }] } }] });
 const stubFetch = async () => new Response(REPLY, { headers: { "content-type": "application/json" } });
 const BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello" }] }] });
@@ -54,7 +39,7 @@ const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shu
 async function handlerWith(telemetry: Telemetry | undefined) {
   const pool = new AccountPool({
     store: createMemoryAccountStore({ accounts }),
-    oauth: unusedOAuth,
+    oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,
     strategy: createRoundRobinStrategy(),
@@ -83,14 +68,8 @@ async function handlerWith(telemetry: Telemetry | undefined) {
     log: silentLogger,
     scrapeMetrics: telemetry?.scrape,
   });
-  const plain = async (request: Request) => app.handle(request);
-  if (telemetry === undefined || !telemetry.recording) return plain;
-  observePoolStates(telemetry.meter, pool);
-  return instrumentHandler(plain, {
-    tracer: telemetry.tracer,
-    metrics: telemetry.metrics,
-    routeOf: routeTemplate,
-  });
+  if (telemetry !== undefined) observePoolStates(telemetry.meter, pool);
+  return servedHandler(app, telemetry ?? DISABLED_TELEMETRY);
 }
 
 function recordingTelemetry(traces: boolean): Telemetry {

@@ -6,6 +6,7 @@ import { helpTopic } from "../config/commands.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { usageText } from "../config/usage-text.ts";
+import { createThrottle } from "../log/throttle.ts";
 import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
@@ -38,7 +39,6 @@ async function startProcessTelemetry(
   prometheus: boolean,
 ): Promise<Telemetry> {
   const { startTelemetry } = await import("../telemetry/start-telemetry.ts");
-  const { createThrottle } = await import("../log/throttle.ts");
   return startTelemetry({
     mode,
     env: ctx.env,

@@ -3,7 +3,7 @@
  * enqueues exactly the Accounts that use it), and each key is reconciled (reconcile-account.ts);
  * the status is written only when it changed, with the resourceVersion read; Events are recorded.
  */
-import { ProxyTracerProvider, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import * as v from "valibot";
 import type { Logger } from "../log/logger.ts";
 import { startAccountInformers } from "../stores/kubernetes/account-informers.ts";
@@ -11,7 +11,7 @@ import { accountId } from "../stores/kubernetes/account-mapping.ts";
 import { AccountResource, SecretResource } from "../stores/kubernetes/account-resource.ts";
 import { describeKubeError, type KubeApi, statusOf } from "../stores/kubernetes/kube-api.ts";
 import type { AccountStateCounts } from "../telemetry/account-states-gauge.ts";
-import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
+import { type GrantpoolMetrics, NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { reconcileAccount, type Verification } from "./reconcile-account.ts";
 import { sameStatus, statusPatch } from "./status-patch.ts";
@@ -55,7 +55,7 @@ export function createAccountController(options: ControllerOptions): AccountCont
   const secretKeyOf = (r: AccountResource) => `${r.metadata.namespace ?? "default"}/${r.spec.secretRef.name}`;
   const enqueue = (id: string) => queue?.add(id);
 
-  const tracer = options.tracer ?? new ProxyTracerProvider().getTracer("grantpool");
+  const tracer = options.tracer ?? NOOP_TRACER;
   const counted = (id: string): Promise<WorkOutcome> =>
     tracer.startActiveSpan(
       "grantpool.operator.reconcile",

@@ -11,6 +11,7 @@ import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import { createKubeApi, currentNamespace, loadKubeConfig } from "../stores/kubernetes/kube-api.ts";
 import { observeAccountStates } from "../telemetry/account-states-gauge.ts";
+import { metricsReply } from "../telemetry/metrics-reply.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
@@ -26,8 +27,6 @@ export interface OperatorDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly telemetry?: Telemetry;
 }
-
-const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 export const LEASE_NAME = "grantpool-operator";
 
@@ -55,14 +54,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
       set.status = 503;
       return { status: "starting" };
     })
-    .get("/metrics", async ({ set }) => {
-      if (telemetry.scrape === undefined) {
-        set.status = 404;
-        return { error: "metrics are off (--metrics=false, or OTEL_SDK_DISABLED=true)" };
-      }
-      set.headers["content-type"] = PROMETHEUS_TEXT;
-      return telemetry.scrape();
-    });
+    .get("/metrics", () => metricsReply(telemetry.scrape));
   const stopObserving = observeAccountStates(telemetry.meter, () => controller.stateCounts());
   const server = serve((request) => health.handle(request), {
     port: settings.metricsPort,

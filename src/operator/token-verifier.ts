@@ -1,8 +1,13 @@
 /** One verification of a refresh token for the operator: a refresh, then whose token it is. */
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { describeTokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
-import { type GrantpoolMetrics, NOOP_METRICS } from "../telemetry/grantpool-metrics.ts";
+import {
+  type GrantpoolMetrics,
+  NOOP_METRICS,
+  NOOP_TRACER,
+  recordRefresh,
+} from "../telemetry/grantpool-metrics.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { Verification } from "./reconcile-account.ts";
 
@@ -18,13 +23,14 @@ export function createTokenVerifier(
 ): (refreshToken: string) => Promise<Verification> {
   const clock = telemetry.clock ?? systemClock;
   const metrics = telemetry.metrics ?? NOOP_METRICS;
-  const tracer = telemetry.tracer ?? new ProxyTracerProvider().getTracer("grantpool");
+  const tracer = telemetry.tracer ?? NOOP_TRACER;
   const verify = async (refreshToken: string): Promise<Verification> => {
     const started = clock.now();
     const grant = await oauth.refresh(refreshToken);
-    const outcome = grant.ok ? "success" : grant.error.kind;
-    metrics.refreshes.add(1, { outcome });
-    metrics.refreshDuration.record((clock.now() - started) / 1000, { outcome });
+    recordRefresh(metrics, {
+      outcome: grant.ok ? "success" : grant.error.kind,
+      seconds: (clock.now() - started) / 1000,
+    });
     if (!grant.ok) {
       const reason = describeTokenFailure(grant.error);
       return grant.error.kind === "invalid_grant"

@@ -3,7 +3,7 @@
  * store's change events, picks an account per request with the configured strategy, and hands out
  * leases with a fresh access token. It knows nothing of HTTP, files or Kubernetes.
  */
-import { ProxyTracerProvider, type Tracer } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
@@ -12,6 +12,7 @@ import { createThrottle } from "../log/throttle.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
+import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import type { AccountHealth } from "./account-health.ts";
 import { applyUpstreamVerdict } from "./apply-upstream-verdict.ts";
@@ -79,7 +80,7 @@ export class AccountPool {
       clock: options.clock,
       log: options.log,
       observer: this.#observer,
-      tracer: options.tracer ?? new ProxyTracerProvider().getTracer("grantpool"),
+      tracer: options.tracer ?? NOOP_TRACER,
       configErrorThrottle: createThrottle(options.clock, CONFIG_LOG_INTERVAL_MS),
       refreshSkewSeconds: options.refreshSkewSeconds,
       onDisabled: (entry) => options.strategy.release(entry.account.id),

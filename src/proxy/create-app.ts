@@ -6,6 +6,7 @@
 import { type AnyElysia, Elysia } from "elysia";
 import type { Logger } from "../log/logger.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
+import { metricsReply } from "../telemetry/metrics-reply.ts";
 import type { ClientAuth } from "./client-auth.ts";
 import type { ForwardDeps } from "./forward-call.ts";
 import { createGeminiRoutes } from "./gemini-routes.ts";
@@ -21,14 +22,11 @@ export interface AppDeps {
   readonly upstreamUrl: string;
   readonly maxBodyBytes: number;
   readonly log: Logger;
-  /** The Prometheus text for `GET /metrics`; the route is absent when undefined. */
+  /** The Prometheus text for `GET /metrics`; it answers 404 when undefined. */
   readonly scrapeMetrics?: (() => Promise<string>) | undefined;
   /** Routes with their own authentication (the admin API), mounted as they are. */
   readonly extraRoutes?: readonly AnyElysia[];
 }
-
-/** Prometheus text exposition format 0.0.4. */
-const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 export function createApp(deps: AppDeps) {
   const app = new Elysia()
@@ -69,16 +67,7 @@ export function createApp(deps: AppDeps) {
       set.status = 503;
       return { status: "starting" };
     })
-    .get("/metrics", async ({ set }) => {
-      if (deps.scrapeMetrics === undefined) {
-        return errorReply("gemini", {
-          kind: "not_found",
-          message: "metrics are off (--metrics=false, or OTEL_SDK_DISABLED=true)",
-        });
-      }
-      set.headers["content-type"] = PROMETHEUS_TEXT;
-      return deps.scrapeMetrics();
-    })
+    .get("/metrics", () => metricsReply(deps.scrapeMetrics))
     .use(
       createGeminiRoutes({
         forward: deps.forward,

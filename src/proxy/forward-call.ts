@@ -4,7 +4,7 @@
  * and try the next account — at most `maxAttempts` accounts. A 401 refreshes the account's token
  * once and retries on the same account. Once a reply is handed over, nothing is retried.
  */
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
@@ -14,6 +14,7 @@ import {
   ACCOUNT_ID,
   type GrantpoolMetrics,
   NOOP_METRICS,
+  NOOP_TRACER,
   statusClass,
 } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
@@ -55,8 +56,6 @@ function tagged(response: Response, accountId: string): Response {
 function describeVerdict(verdict: UpstreamVerdict): string {
   return "message" in verdict ? `${verdict.kind}: ${verdict.message}` : verdict.kind;
 }
-
-const NOOP_TRACER = new ProxyTracerProvider().getTracer("grantpool");
 
 /** Prepares and sends one upstream call; a profile's own failure (no project) comes back as its reply. */
 async function sendUntraced(

@@ -7,13 +7,12 @@ import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { observePoolStates } from "../telemetry/account-states-gauge.ts";
-import { instrumentHandler } from "../telemetry/http-server-telemetry.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createClientAuth } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
-import { routeTemplate } from "./route-template.ts";
+import { servedHandler } from "./served-handler.ts";
 import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 
 export interface ProxyDeps {
@@ -65,15 +64,7 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
   });
   const stopObserving = observePoolStates(telemetry.meter, pool);
-  const handle = (request: Request) => app.handle(request);
-  const handler = telemetry.recording
-    ? instrumentHandler(handle, {
-        tracer: telemetry.tracer,
-        metrics: telemetry.metrics,
-        routeOf: routeTemplate,
-      })
-    : handle;
-  const server = serve(handler, { port: settings.port, hostname: settings.host });
+  const server = serve(servedHandler(app, telemetry), { port: settings.port, hostname: settings.host });
   log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, {
     store: store.kind,
     port: server.port,

@@ -14,7 +14,7 @@ import {
 } from "@opentelemetry/api";
 import { redact } from "../log/redact.ts";
 import type { AccountEvent, PoolObserver } from "../pool/pool-observer.ts";
-import { ACCOUNT_ID, type GrantpoolMetrics } from "./grantpool-metrics.ts";
+import { ACCOUNT_ID, type GrantpoolMetrics, recordRefresh } from "./grantpool-metrics.ts";
 import { currentRequestSpan } from "./request-span.ts";
 
 export const DISABLED_EVENT = "grantpool.account.disabled";
@@ -81,8 +81,7 @@ export function createAccountTelemetry(deps: AccountTelemetryDeps): PoolObserver
       );
     },
     tokenRefreshed(event) {
-      deps.metrics.refreshes.add(1, { outcome: event.outcome, [ACCOUNT_ID]: event.accountId });
-      deps.metrics.refreshDuration.record(event.seconds, { outcome: event.outcome });
+      recordRefresh(deps.metrics, event);
     },
   };
 }

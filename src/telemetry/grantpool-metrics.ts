@@ -3,7 +3,14 @@
  * telemetry is on, the API's no-op meter otherwise (then every `add` and `record` costs a call).
  * Prometheus renders the names with underscores and counters with `_total`.
  */
-import { type Counter, createNoopMeter, type Histogram, type Meter } from "@opentelemetry/api";
+import {
+  type Counter,
+  createNoopMeter,
+  type Histogram,
+  type Meter,
+  ProxyTracerProvider,
+  type Tracer,
+} from "@opentelemetry/api";
 
 /** The opaque account id (never the email): bounded by the pool's size, safe to label with. */
 export const ACCOUNT_ID = "grantpool.account.id";
@@ -64,6 +71,19 @@ export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
 
 /** Instruments that record nothing, for components built without telemetry. */
 export const NOOP_METRICS: GrantpoolMetrics = createGrantpoolMetrics(createNoopMeter());
+
+/** A tracer whose spans are non-recording no-ops (a provider with no delegate), likewise. */
+export const NOOP_TRACER: Tracer = new ProxyTracerProvider().getTracer("grantpool");
+
+/** One call to the token endpoint: counted by outcome (and account, when there is one), and timed. */
+export function recordRefresh(
+  metrics: GrantpoolMetrics,
+  refresh: { readonly outcome: string; readonly seconds: number; readonly accountId?: string },
+): void {
+  const { outcome, seconds, accountId } = refresh;
+  metrics.refreshes.add(1, accountId === undefined ? { outcome } : { outcome, [ACCOUNT_ID]: accountId });
+  metrics.refreshDuration.record(seconds, { outcome });
+}
 
 export function statusClass(status: number | "error"): string {
   return status === "error" ? "error" : `${Math.floor(status / 100)}xx`;

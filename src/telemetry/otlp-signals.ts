@@ -53,8 +53,8 @@ export function planOtlp(env: Env): OtlpPlan {
   return { ...plan, warnings: [...new Set(warnings)] };
 }
 
-/** A non-negative integer from a variable such as OTEL_METRIC_EXPORT_INTERVAL, else undefined. */
-export function millisFromEnv(env: Env, name: string): number | undefined {
+/** A non-negative integer (milliseconds, a queue size) from a variable such as OTEL_METRIC_EXPORT_INTERVAL, else undefined. */
+export function integerFromEnv(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (!isSet(raw)) return undefined;
   const value = Number(raw);
@@ -78,7 +78,7 @@ export function batchOptionsFromEnv(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP"):
     ["MAX_EXPORT_BATCH_SIZE", "maxExportBatchSize"],
   ] as const;
   for (const [suffix, key] of pairs) {
-    const value = millisFromEnv(env, `${prefix}_${suffix}`);
+    const value = integerFromEnv(env, `${prefix}_${suffix}`);
     if (value !== undefined) options[key] = value;
   }
   return options;

@@ -24,7 +24,7 @@ import { redact } from "../log/redact.ts";
 import type { Throttle } from "../log/throttle.ts";
 import { VERSION } from "../version.ts";
 import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
-import { batchOptionsFromEnv, millisFromEnv, planOtlp } from "./otlp-signals.ts";
+import { batchOptionsFromEnv, integerFromEnv, planOtlp } from "./otlp-signals.ts";
 import { createPrometheusScrape } from "./prometheus-scrape.ts";
 import { resourceAttributes } from "./resource-attributes.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "./telemetry.ts";
@@ -101,8 +101,8 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     const prometheus = options.prometheus ? createPrometheusScrape() : undefined;
     const metricReaders: IMetricReader[] = prometheus === undefined ? [] : [prometheus.reader];
     if (plan.metrics) {
-      const interval = millisFromEnv(env, "OTEL_METRIC_EXPORT_INTERVAL");
-      const timeout = millisFromEnv(env, "OTEL_METRIC_EXPORT_TIMEOUT");
+      const interval = integerFromEnv(env, "OTEL_METRIC_EXPORT_INTERVAL");
+      const timeout = integerFromEnv(env, "OTEL_METRIC_EXPORT_TIMEOUT");
       metricReaders.push(
         new PeriodicExportingMetricReader({
           exporter: new OTLPMetricExporter(),

@@ -9,10 +9,9 @@ import {
   createNoopMeter,
   type Logger as EventLogger,
   type Meter,
-  ProxyTracerProvider,
   type Tracer,
 } from "@opentelemetry/api";
-import { createGrantpoolMetrics, type GrantpoolMetrics } from "./grantpool-metrics.ts";
+import { type GrantpoolMetrics, NOOP_METRICS, NOOP_TRACER } from "./grantpool-metrics.ts";
 
 export interface Telemetry {
   readonly tracer: Tracer;
@@ -28,13 +27,10 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-/** A tracer provider with no delegate: every span is a non-recording no-op. */
-const NOOP_TRACER = new ProxyTracerProvider().getTracer("grantpool");
-
 export const DISABLED_TELEMETRY: Telemetry = {
   tracer: NOOP_TRACER,
   meter: createNoopMeter(),
-  metrics: createGrantpoolMetrics(createNoopMeter()),
+  metrics: NOOP_METRICS,
   events: createNoopLogger(),
   scrape: undefined,
   recording: false,

@@ -7,16 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { evaluateDashboardQueries } from "../support/dashboard-queries.ts";
+import { evaluateDashboardQueries, SHIPPED_DASHBOARD } from "../support/dashboard-queries.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 import { type PrometheusServer, startPrometheus } from "../support/prometheus-server.ts";
 import type { ProxyProcess } from "../support/proxy-process.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
 import { ask, type KubeStory, startCast, startKubeStory, waitUntilServedBy } from "./support/kube-story.ts";
-
-const DASHBOARD = join(import.meta.dir, "..", "..", "charts", "grantpool", "dashboards", "grantpool.json");
 
 const kube = useKubeServer();
 let story: KubeStory;
@@ -73,7 +70,7 @@ describe("the dashboard on a real Prometheus", () => {
   });
 
   test("every expression of the dashboard returns data", async () => {
-    const dashboard = JSON.parse(readFileSync(DASHBOARD, "utf8")) as unknown;
+    const dashboard = JSON.parse(readFileSync(SHIPPED_DASHBOARD, "utf8")) as unknown;
     const results = await evaluateDashboardQueries(prometheus, dashboard, {
       account: ".*",
       datasource: "prometheus",

@@ -10,6 +10,7 @@ import * as k8s from "@kubernetes/client-node";
 import { createLeaderElector, type LeaderElector } from "../../src/operator/leader-election.ts";
 import { systemClock } from "../../src/time/clock.ts";
 import { type CapturedLog, captureLog } from "../support/captured-log.ts";
+import { collectLines } from "../support/collect-lines.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
 
@@ -434,16 +435,7 @@ function spawnCandidate(namespace: string, identity: string): ChildCandidate {
     stderr: "inherit",
   });
   const lines: string[] = [];
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for await (const chunk of child.stdout) {
-      buffer += decoder.decode(chunk, { stream: true });
-      const parts = buffer.split("\n");
-      buffer = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-  })();
+  const reading = collectLines(child.stdout, lines);
   return {
     child,
     lines,

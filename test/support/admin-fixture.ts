@@ -5,7 +5,6 @@
  */
 import { Elysia } from "elysia";
 import type { Account } from "../../src/accounts/account.ts";
-import { createGoogleOAuthClient } from "../../src/oauth/google-oauth-client.ts";
 import type { EnrollDeps } from "../../src/pool/enroll-account.ts";
 import type { AdminDeps } from "../../src/proxy/admin/admin-deps.ts";
 import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
@@ -59,18 +58,8 @@ export async function startAdminFixture(options: AdminFixtureOptions = {}): Prom
   });
   const adminKey =
     options.adminKey === null ? undefined : (options.adminKey ?? `admin-key-${crypto.randomUUID()}`);
-  const oauth = createGoogleOAuthClient({
-    fetch: (input, init) => fetch(input, init),
-    clock: f.clock,
-    tokenUrl: f.google.tokenUrl,
-    userinfoUrl: f.google.userinfoUrl,
-    authUrl: f.google.authUrl,
-    clientId: f.google.clientId,
-    clientSecret: f.google.clientSecret,
-    timeoutMs: 5_000,
-  });
   let ids = 0;
-  const enroll: EnrollDeps = { oauth, store: f.store, clock: f.clock, newId: () => `acct-${++ids}` };
+  const enroll: EnrollDeps = { oauth: f.oauth, store: f.store, clock: f.clock, newId: () => `acct-${++ids}` };
   const deps: AdminDeps = {
     pool: f.pool,
     store: f.store,

@@ -5,11 +5,11 @@
 import { type AuthMode, createClientAuth } from "../../src/proxy/client-auth.ts";
 import { createApp } from "../../src/proxy/create-app.ts";
 import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
-import { routeTemplate } from "../../src/proxy/route-template.ts";
+import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
 import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
-import { instrumentHandler } from "../../src/telemetry/http-server-telemetry.ts";
+import { DISABLED_TELEMETRY } from "../../src/telemetry/telemetry.ts";
 import { type PoolFixture, type PoolFixtureOptions, startPoolFixture } from "./pool-fixture.ts";
 
 export interface AppFixture extends PoolFixture {
@@ -67,15 +67,7 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     scrapeMetrics: options.telemetry?.scrape,
   });
   if (options.telemetry !== undefined) observePoolStates(options.telemetry.meter, pool.pool);
-  const plain = async (request: Request) => app.handle(request);
-  const handle =
-    options.telemetry === undefined
-      ? plain
-      : instrumentHandler(plain, {
-          tracer: options.telemetry.tracer,
-          metrics: options.telemetry.metrics,
-          routeOf: routeTemplate,
-        });
+  const handle = servedHandler(app, options.telemetry ?? DISABLED_TELEMETRY);
   return {
     ...pool,
     [Symbol.asyncDispose]: pool[Symbol.asyncDispose],

@@ -4,7 +4,19 @@
  * `label_values(...)` / `query_result(...)` queries of its query variables. Other variable
  * functions (`label_names()`, `metrics()`) are skipped: they take no PromQL.
  */
+import { join } from "node:path";
 import { prometheusLabelValues, queryPrometheus } from "./prometheus-api.ts";
+
+/** The dashboard grantpool ships. */
+export const SHIPPED_DASHBOARD = join(
+  import.meta.dir,
+  "..",
+  "..",
+  "charts",
+  "grantpool",
+  "dashboards",
+  "grantpool.json",
+);
 
 export interface DashboardQueryResult {
   /** The panel's title, or `variable <name>` for a templating variable's query. */

@@ -3,7 +3,11 @@
  * pool tests share. Accounts start with no access token, so their first use refreshes.
  */
 import type { Account } from "../../src/accounts/account.ts";
-import { createGoogleOAuthClient, type FetchLike } from "../../src/oauth/google-oauth-client.ts";
+import {
+  createGoogleOAuthClient,
+  type FetchLike,
+  type GoogleOAuthClient,
+} from "../../src/oauth/google-oauth-client.ts";
 import { AccountPool } from "../../src/pool/account-pool.ts";
 import type { PoolObserver } from "../../src/pool/pool-observer.ts";
 import { createRoundRobinStrategy } from "../../src/pool/strategies/round-robin.ts";
@@ -22,6 +26,8 @@ export interface PoolFixture extends AsyncDisposable {
   readonly log: CapturedLog;
   readonly store: AccountStore;
   readonly pool: AccountPool;
+  /** The OAuth client the pool uses, pointed at the emulator. */
+  readonly oauth: GoogleOAuthClient;
   /** Every refresh token handed out, for scanning logs for secrets. */
   readonly secrets: string[];
   account(email: string): Account;
@@ -88,6 +94,7 @@ export async function startPoolFixture(options: PoolFixtureOptions): Promise<Poo
     log,
     store,
     pool,
+    oauth,
     secrets,
     account: (email) => {
       const found = accounts.find((a) => a.email === email);

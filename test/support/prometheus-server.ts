@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { ensurePrometheus } from "../../scripts/ensure-prometheus.mjs";
+import { collectLines } from "./collect-lines.ts";
 import {
   describeTargets,
   type PromSeries,
@@ -55,18 +56,6 @@ export interface PrometheusServer extends AsyncDisposable {
   waitForScrapeAfter(since?: Date, options?: ScrapeWaitOptions): Promise<void>;
   /** Stops Prometheus and removes its directory; safe to call twice. */
   stop(): Promise<void>;
-}
-
-async function collectLines(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    into.push(...lines.filter((line) => line !== ""));
-  }
-  if (buffer !== "") into.push(buffer);
 }
 
 /** A /proc directory's entries, or none once the process is gone: it may exit while we look. */

@@ -3,6 +3,7 @@
  * read from its start-up line.
  */
 import type { Subprocess } from "bun";
+import { collectLines } from "./collect-lines.ts";
 import { cliEnv, MAIN } from "./run-cli.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -11,18 +12,6 @@ export interface ProxyProcess extends AsyncDisposable {
   readonly logLines: string[];
   readonly child: Subprocess;
   stop(): Promise<number>;
-}
-
-async function collectLines(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    into.push(...lines.filter((line) => line !== ""));
-  }
-  if (buffer !== "") into.push(buffer);
 }
 
 export async function startProxyProcess(

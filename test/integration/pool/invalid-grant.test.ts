@@ -1,7 +1,6 @@
 /** The heart of grantpool (SPEC §5.5, §5.6): invalid_grant disables persistently, once; a new token recovers. */
 import { describe, expect, test } from "bun:test";
 import { replaceToken } from "../../../src/accounts/account-transitions.ts";
-import { createGoogleOAuthClient } from "../../../src/oauth/google-oauth-client.ts";
 import { AccountPool } from "../../../src/pool/account-pool.ts";
 import { acquireWithFailover } from "../../../src/pool/acquire-with-failover.ts";
 import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
@@ -85,16 +84,7 @@ describe("disabling on invalid_grant", () => {
     expect(f.google.refreshCallsFor(f.account(A).token.refreshToken)).toBe(1);
     const restarted = new AccountPool({
       store: f.store,
-      oauth: createGoogleOAuthClient({
-        fetch: (i, init) => fetch(i, init),
-        clock: f.clock,
-        tokenUrl: f.google.tokenUrl,
-        userinfoUrl: f.google.userinfoUrl,
-        authUrl: f.google.authUrl,
-        clientId: f.google.clientId,
-        clientSecret: f.google.clientSecret,
-        timeoutMs: 5_000,
-      }),
+      oauth: f.oauth,
       clock: f.clock,
       log: f.log.logger,
       strategy: createRoundRobinStrategy(),

@@ -4,10 +4,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { createGoogleOAuthClient } from "../../../src/oauth/google-oauth-client.ts";
 import { createAdminRoutes } from "../../../src/proxy/admin/admin-routes.ts";
-import { routeTemplate } from "../../../src/proxy/route-template.ts";
-import { instrumentHandler } from "../../../src/telemetry/http-server-telemetry.ts";
+import { servedHandler } from "../../../src/proxy/served-handler.ts";
 import { type AppFixture, startAppFixture } from "../../support/app-fixture.ts";
 import { createInMemoryTelemetry, type InMemoryTelemetry } from "../../support/in-memory-telemetry.ts";
 
@@ -80,16 +78,7 @@ describe("account telemetry", () => {
       pool: f.pool,
       store: f.store,
       enroll: {
-        oauth: createGoogleOAuthClient({
-          fetch: (input, init) => fetch(input, init),
-          clock: f.clock,
-          tokenUrl: f.google.tokenUrl,
-          userinfoUrl: f.google.userinfoUrl,
-          authUrl: f.google.authUrl,
-          clientId: f.google.clientId,
-          clientSecret: f.google.clientSecret,
-          timeoutMs: 5_000,
-        }),
+        oauth: f.oauth,
         store: f.store,
         clock: f.clock,
         newId: () => "unused",
@@ -98,11 +87,7 @@ describe("account telemetry", () => {
       clock: f.clock,
       log: f.log.logger,
     });
-    const handle = instrumentHandler(async (request) => admin.handle(request), {
-      tracer: t.telemetry.tracer,
-      metrics: t.telemetry.metrics,
-      routeOf: routeTemplate,
-    });
+    const handle = servedHandler(admin, t.telemetry);
     const reply = await handle(
       new Request("http://localhost/admin/accounts", {
         method: "POST",

@@ -6,21 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Server } from "bun";
-import { evaluateDashboardQueries, substituteDashboardVariables } from "../../support/dashboard-queries.ts";
+import {
+  evaluateDashboardQueries,
+  SHIPPED_DASHBOARD,
+  substituteDashboardVariables,
+} from "../../support/dashboard-queries.ts";
 import { type PrometheusServer, startPrometheus } from "../../support/prometheus-server.ts";
 
-const SHIPPED_DASHBOARD = join(
-  import.meta.dir,
-  "..",
-  "..",
-  "..",
-  "charts",
-  "grantpool",
-  "dashboards",
-  "grantpool.json",
-);
 const SCRAPE_INTERVAL_SECONDS = 0.5;
 /** Shorter than the age of the series scraped since the start (see beforeAll), a few scrapes long. */
 const RATE_INTERVAL = "3s";

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { collectLines } from "../../support/collect-lines.ts";
 import type { KubeEnv } from "./kube-env.ts";
 
 export interface ToolRun {
@@ -72,16 +73,7 @@ export function streamTool(env: KubeEnv, binary: string, args: readonly string[]
     stderr: "inherit",
   });
   const lines: string[] = [];
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for await (const chunk of child.stdout) {
-      buffer += decoder.decode(chunk, { stream: true });
-      const parts = buffer.split("\n");
-      buffer = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-  })();
+  const reading = collectLines(child.stdout, lines);
   return {
     lines,
     child,

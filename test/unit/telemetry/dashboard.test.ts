@@ -5,18 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
-const DASHBOARD = join(
-  import.meta.dir,
-  "..",
-  "..",
-  "..",
-  "charts",
-  "grantpool",
-  "dashboards",
-  "grantpool.json",
-);
+import { SHIPPED_DASHBOARD } from "../../support/dashboard-queries.ts";
 
 /** Every series grantpool's /metrics can carry (OTel names rendered by the Prometheus exporter). */
 const EXPORTED_METRICS = new Set([
@@ -67,7 +56,7 @@ function allPanels(panels: readonly Panel[]): Panel[] {
   return panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
 }
 
-const dashboard = JSON.parse(readFileSync(DASHBOARD, "utf8")) as Json & {
+const dashboard = JSON.parse(readFileSync(SHIPPED_DASHBOARD, "utf8")) as Json & {
   readonly panels: readonly Panel[];
   readonly templating: { readonly list: readonly Json[] };
 };
