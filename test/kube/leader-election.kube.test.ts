@@ -10,9 +10,9 @@ import * as k8s from "@kubernetes/client-node";
 import { createLeaderElector, type LeaderElector } from "../../src/operator/leader-election.ts";
 import { systemClock } from "../../src/time/clock.ts";
 import { type CapturedLog, captureLog } from "../support/captured-log.ts";
-import { collectLines } from "../support/collect-lines.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useKubeServer } from "./support/kube-fixture.ts";
+import { type StreamingTool, streamProcess } from "./support/run-tool.ts";
 
 const kube = useKubeServer();
 
@@ -402,14 +402,9 @@ async function grantLeases(namespace: string, name: string, subject: string): Pr
   expect(bound.stderr).toBe("");
 }
 
-interface ChildCandidate extends AsyncDisposable {
-  readonly child: ReturnType<typeof Bun.spawn>;
-  /** The lines it printed: "started-leading", "stopped-leading". */
-  readonly lines: string[];
-}
-
 /** A candidate in a process of its own, so it can die without a word, as a crashed replica does. */
-function spawnCandidate(namespace: string, identity: string): ChildCandidate {
+/** Its lines: "started-leading", "stopped-leading". */
+function spawnCandidate(namespace: string, identity: string): StreamingTool {
   const root = join(import.meta.dir, "..", "..");
   const script = `
     import * as k8s from "@kubernetes/client-node";
@@ -428,21 +423,5 @@ function spawnCandidate(namespace: string, identity: string): ChildCandidate {
     });
     await elector.run();
   `;
-  const child = Bun.spawn([process.execPath, "--eval", script], {
-    cwd: root,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const lines: string[] = [];
-  const reading = collectLines(child.stdout, lines);
-  return {
-    child,
-    lines,
-    async [Symbol.asyncDispose]() {
-      child.kill("SIGKILL");
-      await child.exited;
-      await reading;
-    },
-  };
+  return streamProcess([process.execPath, "--eval", script], { cwd: root, killSignal: "SIGKILL" });
 }

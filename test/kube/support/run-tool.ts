@@ -64,10 +64,18 @@ export interface StreamingTool extends AsyncDisposable {
   readonly child: Subprocess;
 }
 
-/** Starts a long-running command (`kubectl get --watch`) whose output lines are collected as they come. */
-export function streamTool(env: KubeEnv, binary: string, args: readonly string[]): StreamingTool {
-  const child = Bun.spawn([binary, ...args], {
-    env: toolEnv(env),
+/** Starts a long-running process whose output lines are collected as they come. */
+export function streamProcess(
+  command: readonly string[],
+  options: {
+    readonly env?: Record<string, string>;
+    readonly cwd?: string;
+    readonly killSignal?: NodeJS.Signals;
+  } = {},
+): StreamingTool {
+  const child = Bun.spawn([...command], {
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "inherit",
@@ -78,9 +86,14 @@ export function streamTool(env: KubeEnv, binary: string, args: readonly string[]
     lines,
     child,
     async [Symbol.asyncDispose]() {
-      child.kill();
+      child.kill(options.killSignal);
       await child.exited;
       await reading;
     },
   };
+}
+
+/** Starts a long-running command (`kubectl get --watch`) whose output lines are collected as they come. */
+export function streamTool(env: KubeEnv, binary: string, args: readonly string[]): StreamingTool {
+  return streamProcess([binary, ...args], { env: toolEnv(env) });
 }
