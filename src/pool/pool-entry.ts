@@ -4,7 +4,9 @@ import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { Result } from "../result.ts";
 import { AccountHealth, type Block } from "./account-health.ts";
 
-export type AccountState = "active" | "disabled" | "proxy_disabled" | "cooldown";
+/** Where an account stands in the pool, as the admin API, /readyz and the metrics name it. */
+export const ACCOUNT_STATES = ["active", "disabled", "proxy_disabled", "cooldown"] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 export interface PoolEntry {
   account: Account;

@@ -3,11 +3,10 @@
  * in-memory disable shows at once.
  */
 import type { Meter } from "@opentelemetry/api";
+import { ACCOUNT_STATES, type AccountState } from "../pool/pool-entry.ts";
 import type { PoolSummary } from "../pool/pool-summary.ts";
 
-export const ACCOUNT_STATES = ["active", "disabled", "proxy_disabled", "cooldown"] as const;
-export type AccountStateName = (typeof ACCOUNT_STATES)[number];
-export type AccountStateCounts = Readonly<Record<AccountStateName, number>>;
+export type AccountStateCounts = Readonly<Record<AccountState, number>>;
 
 /** Registers the gauge; the returned function stops observing (for a pool that stops). */
 export function observeAccountStates(meter: Meter, counts: () => AccountStateCounts): () => void {

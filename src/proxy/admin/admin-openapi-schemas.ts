@@ -3,13 +3,14 @@
  * schemas in admin-bodies.ts and the views in admin-account-view.ts; the admin tests check replies
  * against the required members listed here.
  */
+
+import { ACCOUNT_STATES } from "../../pool/pool-entry.ts";
 import type { JsonSchema } from "./openapi-document.ts";
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const time = (description: string): JsonSchema => ({ type: "string", format: "date-time", description });
 const text = (description: string): JsonSchema => ({ type: "string", description });
 
-const ACCOUNT_STATES = ["active", "disabled", "proxy_disabled", "cooldown"] as const;
 const BLOCK_REASONS = ["transient", "rate_limited", "validation_required", "forbidden", "upstream_error"];
 
 const Cooldown: JsonSchema = {
