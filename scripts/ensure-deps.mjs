@@ -16,15 +16,22 @@ function lockDigest() {
   return hash.digest("hex");
 }
 
+/**
+ * Installs when needed. Returns whether `npm install` rewrote package-lock.json: the committed lock
+ * must be exactly what npm writes, or a fresh clone is left dirty (`npm test` fails a check then).
+ */
 export function ensureDeps({ quiet = false } = {}) {
   const stamp = join(root, "node_modules", ".grantpool-install-stamp");
   const digest = lockDigest();
   const bun = join(root, "node_modules", ".bin", "bun");
-  if (existsSync(stamp) && existsSync(bun) && readFileSync(stamp, "utf8") === digest) return;
+  if (existsSync(stamp) && existsSync(bun) && readFileSync(stamp, "utf8") === digest) {
+    return { lockRewritten: false };
+  }
   if (!quiet) console.error("grantpool: installing dependencies (first run)…");
   // `npm install` rather than `npm ci`: npm 11 writes lock files without the other platforms'
-  // optional binaries (Bun, Deno, Biome), which `npm ci` then rejects as out of sync. With a lock
-  // file in sync, `npm install` installs exactly the locked versions and leaves the lock alone.
+  // optional binaries (Bun, Deno, Biome), which `npm ci` then rejects as out of sync. The committed
+  // lock is what `npm install` writes here (every platform's optional packages included), so
+  // `npm install` installs exactly the locked versions and leaves the lock alone.
   const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
@@ -33,7 +40,11 @@ export function ensureDeps({ quiet = false } = {}) {
     console.error("grantpool: `npm install` failed; see the messages above");
     process.exit(result.status ?? 1);
   }
-  writeFileSync(stamp, digest);
+  // npm may normalise the lock while installing; stamp what it left, so the next run does not
+  // mistake its own rewrite for a change and install again.
+  const after = lockDigest();
+  writeFileSync(stamp, after);
+  return { lockRewritten: after !== digest };
 }
 
 export function bin(name) {

@@ -7,10 +7,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, ensureDeps, root } from "./ensure-deps.mjs";
 
-ensureDeps();
+const install = ensureDeps();
 
 let passed = 0;
 let failed = 0;
+
+// A fresh clone must stay clean: the committed lock is what `npm install` writes on this machine.
+if (install.lockRewritten) {
+  console.log("\n=== lock file: FAILED (`npm install` rewrote package-lock.json; commit the lock it wrote)");
+  failed += 1;
+} else {
+  passed += 1;
+}
 
 function step(name, command, args) {
   console.log(`\n=== ${name}: ${[command, ...args].join(" ")}`);
