@@ -4,11 +4,17 @@
  * and a content hash for exact ones.
  */
 import { createHash } from "node:crypto";
-import { closeSync, promises as fs, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { promises as fs, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Account } from "../../accounts/account.ts";
 import { decodeAccountFile } from "./account-file-decoder.ts";
 import { errorCode } from "./file-store-errors.ts";
+import {
+  MAX_ACCOUNT_FILE_BYTES,
+  type RegularFileRead,
+  readRegularFile,
+  readRegularFileSync,
+} from "./read-regular-file.ts";
 
 export const ACCOUNTS_DIRECTORY = "accounts";
 const SUFFIX = ".json";
@@ -58,12 +64,26 @@ export function hashOf(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** The stamp of `file`, or undefined when it does not exist. */
+/**
+ * The stamp of `file`, or undefined when it does not exist. A file stat cannot follow (a link
+ * loop, no permission) gets a stamp naming the error: one such file must not stop a scan.
+ */
 export async function readStamp(file: string): Promise<string | undefined> {
   try {
     return stampOf(await fs.stat(file));
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return undefined;
+    const code = errorCode(error);
+    return code === "ENOENT" ? undefined : `error:${code ?? "unknown"}`;
+  }
+}
+
+/** Whether anything (a file, a link even to nothing, a FIFO…) is at `file`. */
+export async function entryExists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return false;
     throw error;
   }
 }
@@ -101,36 +121,24 @@ function decodeBytes(name: string, bytes: Uint8Array, mtimeMs: number): DecodedF
   return { kind: "account", hash, text, account: decoded.value };
 }
 
+/** What a read yields: the decoded account, the reason it is not one, or nothing (no such file). */
+function fromRead(name: string, read: RegularFileRead): LoadedAccountFile | undefined {
+  if (read.kind === "missing") return undefined;
+  if (read.kind === "refused") {
+    const stamp = read.stat === undefined ? "" : stampOf(read.stat);
+    // The reason stands in for the content hash: a file is reported again when it changes.
+    return { kind: "broken", stamp, hash: `refused:${read.reason}`, reason: read.reason };
+  }
+  return { ...decodeBytes(name, read.bytes, read.stat.mtimeMs), stamp: stampOf(read.stat) };
+}
+
 /**
  * Reads `dir/name` through one open descriptor, so the stamp and the content belong together.
- * Undefined when the file does not exist; a file that cannot be read is reported as broken.
+ * Undefined when the file does not exist; anything that cannot be read as an account file (not a
+ * regular file, too large, unreadable, invalid) is reported as broken.
  */
 export async function loadAccountFile(dir: string, name: string): Promise<LoadedAccountFile | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path.join(dir, name), "r");
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === "ENOENT") return undefined;
-    return {
-      kind: "broken",
-      stamp: "",
-      hash: `error:${code}`,
-      reason: `cannot be opened (${code ?? "error"})`,
-    };
-  }
-  try {
-    const stat = await handle.stat();
-    const stamp = stampOf(stat);
-    if (!stat.isFile()) return { kind: "broken", stamp, hash: "not-a-file", reason: "not a regular file" };
-    const bytes = await handle.readFile();
-    return { ...decodeBytes(name, bytes, stat.mtimeMs), stamp };
-  } catch (error) {
-    const code = errorCode(error) ?? "error";
-    return { kind: "broken", stamp: "", hash: `error:${code}`, reason: `cannot be read (${code})` };
-  } finally {
-    await handle.close().catch(() => {});
-  }
+  return fromRead(name, await readRegularFile(path.join(dir, name), MAX_ACCOUNT_FILE_BYTES));
 }
 
 export interface Fingerprint {
@@ -142,6 +150,7 @@ export interface Fingerprint {
 /**
  * Stamp, content hash and readability of every candidate file, read synchronously so that a
  * watch starts from a known state: every change after it began is reported, and nothing else.
+ * The same rule as loadAccountFile: a FIFO or a link to a device is never opened for reading.
  */
 export function readFingerprintsSync(dir: string): Map<string, Fingerprint> {
   const fingerprints = new Map<string, Fingerprint>();
@@ -152,17 +161,9 @@ export function readFingerprintsSync(dir: string): Map<string, Fingerprint> {
     return fingerprints; // no directory yet: every file that appears later is new
   }
   for (const name of names) {
-    let fd: number | undefined;
-    try {
-      fd = openSync(path.join(dir, name), "r");
-      const stat = fstatSync(fd);
-      const decoded = decodeBytes(name, readFileSync(fd), stat.mtimeMs);
-      fingerprints.set(name, { stamp: stampOf(stat), hash: decoded.hash, kind: decoded.kind });
-    } catch {
-      // Gone or unreadable: the first scan sees it as it is then.
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+    const loaded = fromRead(name, readRegularFileSync(path.join(dir, name), MAX_ACCOUNT_FILE_BYTES));
+    if (loaded !== undefined)
+      fingerprints.set(name, { stamp: loaded.stamp, hash: loaded.hash, kind: loaded.kind });
   }
   return fingerprints;
 }

@@ -20,12 +20,12 @@ import { type AccountChangeTracker, startAccountChangeTracker } from "./account-
 import {
   ACCOUNTS_DIRECTORY,
   accountFileName,
+  entryExists,
   hashOf,
   isValidAccountId,
   type LoadedAccountFile,
   listAccountFileNames,
   loadAccountFile,
-  readStamp,
 } from "./account-directory.ts";
 import { decodeAccountFile } from "./account-file-decoder.ts";
 import { encodeAccountFile } from "./account-file-encoder.ts";
@@ -202,7 +202,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
         }
         // Never over another file: it may be an unreadable account that we must not touch.
         const target = path.join(dir, accountFileName(created.id));
-        if ((await readStamp(target)) !== undefined) throw new AccountFileConflictError(created.id, target);
+        if (await entryExists(target)) throw new AccountFileConflictError(created.id, target);
         return { status: "created", account: await write(created) };
       });
     },
