@@ -22,8 +22,8 @@ import { createFileAccountStore } from "../../../../src/stores/file/file-account
 import { MAX_ACCOUNT_FILE_BYTES } from "../../../../src/stores/file/read-regular-file.ts";
 import { type CapturedLog, captureLog } from "../../../support/captured-log.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
-import { startStoreInChild } from "../../../support/start-store-child.ts";
 import { createTempDir, recordEvents, sampleAccount, type TempDir } from "../../../support/store-fixtures.ts";
+import { startStoreInChild } from "../../../support/store-start-process.ts";
 import { waitFor } from "../../../support/wait-for.ts";
 
 const DEADLINE_MS = 3_000;
