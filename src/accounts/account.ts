@@ -29,6 +29,34 @@ export interface Account {
   readonly proxyDisabledAt?: number;
   readonly createdAt: number;
   readonly lastUsed?: number;
+  /**
+   * Until when (Unix seconds) the reference system keeps the account out for a human validation
+   * check (its `validation_blocked_until`); the pool treats it as a validation block until then.
+   * Read from the store, never written: grantpool's own validation blocks live in memory.
+   */
+  readonly validationBlockedUntil?: number;
+  /** The link for that check (the reference's `validation_url`). */
+  readonly validationUrl?: string;
+  /**
+   * What the stored record holds that grantpool does not interpret (the reference's quota,
+   * device profile, protected models, validation state, labels, token extras), so that copying
+   * an account into another data directory keeps it. Only the file store reads and writes it;
+   * a rewrite of an existing file keeps that file's own members instead.
+   */
+  readonly extras?: AccountExtras;
+}
+
+/** A member of a stored record that grantpool does not interpret: its key, its value as raw JSON text. */
+export interface OpaqueMember {
+  readonly key: string;
+  readonly json: string;
+}
+
+export interface AccountExtras {
+  /** Top-level members, in the record's order. */
+  readonly account: readonly OpaqueMember[];
+  /** Members of `token`, in the record's order. */
+  readonly token: readonly OpaqueMember[];
 }
 
 /** Emails identify accounts case-insensitively (the reference's case-sensitive match made duplicates). */

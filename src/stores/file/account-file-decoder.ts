@@ -2,13 +2,15 @@
  * Reads one account file (Antigravity-Manager's snake_case format) into the Account model.
  * Lenient where the reference is (missing flags are false, nulls are absent), strict where a
  * wrong value would hurt (id, email and refresh token must be non-empty strings, and the id must
- * be the file's name). Reasons name the field and what was expected, never the value.
+ * be the file's name). Reasons name the field and what was expected, never the value. Members
+ * the model does not own come along as the account's extras; the reference's validation block is
+ * read from them.
  */
 import * as v from "valibot";
-import type { Account, AccountToken } from "../../accounts/account.ts";
+import type { Account, AccountExtras, AccountToken, OpaqueMember } from "../../accounts/account.ts";
 import { err, ok, type Result } from "../../result.ts";
 import { checkJsonSyntax } from "./json-scanner.ts";
-import { stripBom } from "./raw-json-object.ts";
+import { readRawMembers, stripBom } from "./raw-json-object.ts";
 
 const requiredText = v.pipe(
   v.string("expected a non-empty string"),
@@ -77,7 +79,40 @@ function toToken(token: AccountFile["token"]): AccountToken {
   };
 }
 
-function toAccount(file: AccountFile, fallbackCreatedAt: number): Account {
+/** The members of `text` (a JSON object) whose keys are not `known`, as raw text. */
+function opaqueMembers(text: string, known: Record<string, unknown>): OpaqueMember[] {
+  return readRawMembers(text)
+    .filter((member) => !Object.hasOwn(known, member.key))
+    .map((member) => ({ key: member.key, json: member.rawValue }));
+}
+
+/** Everything the schema does not name, top level and inside `token`; undefined when nothing. */
+function extrasOf(text: string): AccountExtras | undefined {
+  const account = opaqueMembers(text, AccountFile.entries);
+  const tokenRaw = readRawMembers(text).findLast((member) => member.key === "token")?.rawValue;
+  const token = tokenRaw === undefined ? [] : opaqueMembers(tokenRaw, TokenFields.entries);
+  return account.length === 0 && token.length === 0 ? undefined : { account, token };
+}
+
+/**
+ * The reference's validation block, read as leniently as its proxy reads it (a value of another
+ * type means no block, never an unreadable file): in force while `validation_blocked` is not
+ * false and `validation_blocked_until` (Unix seconds) lies ahead. `validation_blocked: false` is
+ * how the reference, or a person, lifts the block early.
+ */
+function validationBlockOf(
+  file: Record<string, unknown>,
+): Pick<Account, "validationBlockedUntil" | "validationUrl"> {
+  const until = file.validation_blocked_until;
+  if (file.validation_blocked === false || typeof until !== "number" || !Number.isFinite(until) || until <= 0)
+    return {};
+  const url = file.validation_url;
+  return typeof url === "string" && url !== ""
+    ? { validationBlockedUntil: until, validationUrl: url }
+    : { validationBlockedUntil: until };
+}
+
+function toAccount(file: AccountFile, fallbackCreatedAt: number, extras: AccountExtras | undefined): Account {
   return {
     id: file.id,
     email: file.email,
@@ -93,6 +128,8 @@ function toAccount(file: AccountFile, fallbackCreatedAt: number): Account {
       proxyDisabledAt: file.proxy_disabled_at,
       lastUsed: file.last_used,
     }),
+    ...validationBlockOf(file),
+    ...(extras === undefined ? {} : { extras }),
   };
 }
 
@@ -136,5 +173,5 @@ export function decodeAccountFile(fileText: string, context: DecodeContext): Res
   if (parsed.output.id !== context.fileId) {
     return err(`id: does not match the file name (expected "${context.fileId}")`);
   }
-  return ok(toAccount(parsed.output, context.fallbackCreatedAt));
+  return ok(toAccount(parsed.output, context.fallbackCreatedAt, extrasOf(text)));
 }

@@ -2,20 +2,19 @@
  * Writes the Account model in Antigravity-Manager's snake_case format. When a file is rewritten,
  * its previous text is the template: members keep their order, members grantpool does not know
  * (top level and inside `token`) are copied as raw text, and known members whose value did not
- * change keep their raw text too. Optional fields the model lacks are left out of the file.
+ * change keep their raw text too. A new file gets the account's extras (members another file
+ * held, e.g. on import) the same way. Optional fields the model lacks are left out of the file.
  */
-import type { Account, AccountToken } from "../../accounts/account.ts";
+import type { Account, AccountToken, OpaqueMember } from "../../accounts/account.ts";
 import { truncateReason } from "../../accounts/account-transitions.ts";
 import {
-  type JsonValue,
-  type RawMember,
-  rawFor,
-  readRawMembers,
-  renderRawObject,
-  stripBom,
-} from "./raw-json-object.ts";
-
-type Fields = ReadonlyArray<readonly [key: string, value: JsonValue | undefined]>;
+  type Fields,
+  mergeMembers,
+  type OutputMember,
+  type RenderKnown,
+  renderFields,
+} from "./merge-raw-members.ts";
+import { rawFor, readRawMembers, renderRawObject, stripBom } from "./raw-json-object.ts";
 
 function tokenFields(token: AccountToken): Fields {
   return [
@@ -52,66 +51,30 @@ function accountFields(account: Account): Fields {
   ];
 }
 
-type RenderKnown = (key: string, previousRaw: string | undefined) => string | undefined;
-
-/**
- * Merges the previous members with ours: previous order first (unknown members verbatim, known
- * ones re-rendered or dropped), then the known members the previous text did not have.
- */
-function mergeMembers(
-  previous: readonly RawMember[],
-  known: readonly string[],
-  render: RenderKnown,
-): Pick<RawMember, "rawKey" | "rawValue">[] {
-  const knownKeys = new Set(known);
-  const done = new Set<string>();
-  const out: Pick<RawMember, "rawKey" | "rawValue">[] = [];
-  const emit = (key: string, previousRaw: string | undefined): void => {
-    done.add(key);
-    const rawValue = render(key, previousRaw);
-    if (rawValue !== undefined) out.push({ rawKey: JSON.stringify(key), rawValue });
-  };
-  for (const member of previous) {
-    if (!knownKeys.has(member.key)) out.push(member);
-    // A duplicated key means what its last occurrence says (JSON.parse); write it once, here.
-    else if (!done.has(member.key)) emit(member.key, lastRaw(previous, member.key));
-  }
-  for (const key of known) if (!done.has(key)) emit(key, undefined);
-  return out;
-}
-
-function lastRaw(members: readonly RawMember[], key: string): string | undefined {
-  return members.findLast((member) => member.key === key)?.rawValue;
-}
-
-function renderFields(fields: Fields, previous: readonly RawMember[], depth: number): string {
-  const values = new Map(fields);
-  const render: RenderKnown = (key, previousRaw) => {
-    const value = values.get(key);
-    return value === undefined ? undefined : rawFor(value, previousRaw, depth + 1);
-  };
-  return renderRawObject(
-    mergeMembers(
-      previous,
-      fields.map(([key]) => key),
-      render,
-    ),
-    depth,
-  );
+/** Extras as raw members; one named like a member we own is left out (ours is the truth). */
+function asOutput(members: readonly OpaqueMember[] | undefined, owned: Fields): OutputMember[] {
+  const ownedKeys = new Set(owned.map(([key]) => key));
+  return (members ?? [])
+    .filter((member) => !ownedKeys.has(member.key))
+    .map((member) => ({ rawKey: JSON.stringify(member.key), rawValue: member.json }));
 }
 
 /**
  * The file text for `account`. `previousText`, when given, must be the valid account file being
- * replaced (broken files are never rewritten, so the store only passes ones that decoded).
+ * replaced (broken files are never rewritten, so the store only passes ones that decoded); its
+ * members are the template. Without one (a new file), the account's extras go after our members,
+ * at the top level and inside `token`.
  */
 export function encodeAccountFile(account: Account, previousText?: string): string {
   const previous = previousText === undefined ? [] : readRawMembers(stripBom(previousText));
+  const extras = previousText === undefined ? account.extras : undefined;
   const fields = accountFields(account);
   const values = new Map(fields);
   const render: RenderKnown = (key, previousRaw) => {
     if (key === "token") {
       const previousToken = previousRaw === undefined ? [] : readRawMembers(previousRaw);
-      return renderFields(tokenFields(account.token), previousToken, 1);
+      const owned = tokenFields(account.token);
+      return renderFields(owned, previousToken, 1, asOutput(extras?.token, owned));
     }
     const value = values.get(key);
     return value === undefined ? undefined : rawFor(value, previousRaw, 1);
@@ -121,5 +84,5 @@ export function encodeAccountFile(account: Account, previousText?: string): stri
     fields.map(([key]) => key),
     render,
   );
-  return `${renderRawObject(members, 0)}\n`;
+  return `${renderRawObject([...members, ...asOutput(extras?.account, fields)], 0)}\n`;
 }
