@@ -15,8 +15,55 @@ export interface PoolEntry {
   refreshing: Promise<Result<Account, TokenFailure>> | undefined;
 }
 
+/**
+ * The validation block the stored account carries (the reference system's
+ * `validation_blocked_until`), as the pool's own blocks look.
+ */
+function storedValidationBlock(account: Account): Block | undefined {
+  const until = account.validationBlockedUntil;
+  if (until === undefined) return undefined;
+  const block: Block = { until: until * 1000, reason: "validation_required" };
+  return account.validationUrl === undefined ? block : { ...block, detail: account.validationUrl };
+}
+
+function longest(a: Block | undefined, b: Block | undefined, now: number): Block | undefined {
+  const live = [a, b].filter((block): block is Block => block !== undefined && block.until > now);
+  return live.reduce<Block | undefined>(
+    (best, block) => (best === undefined || block.until > best.until ? block : best),
+    undefined,
+  );
+}
+
+/**
+ * An entry's health also holds the validation block written in its stored account, read from
+ * the account each time: it holds however the pool replaces the account (a block the reference
+ * adds while we run counts at once), survives reset() (the record still says so), and ends when
+ * the record lifts it or its time passes. Nothing is written back.
+ */
+class EntryHealth extends AccountHealth {
+  readonly #stored: () => Account;
+
+  constructor(stored: () => Account) {
+    super();
+    this.#stored = stored;
+  }
+
+  override blockAt(now: number, model?: string): Block | undefined {
+    return longest(super.blockAt(now, model), storedValidationBlock(this.#stored()), now);
+  }
+
+  override accountBlockAt(now: number): Block | undefined {
+    return longest(super.accountBlockAt(now), storedValidationBlock(this.#stored()), now);
+  }
+}
+
 export function createEntry(account: Account): PoolEntry {
-  return { account, health: new AccountHealth(), refreshing: undefined };
+  const entry: PoolEntry = {
+    account,
+    health: new EntryHealth(() => entry.account),
+    refreshing: undefined,
+  };
+  return entry;
 }
 
 /** Why an account cannot serve a request for `model` now, or "active". Checked in SPEC §5.1's order. */
