@@ -2,6 +2,10 @@
  * `grantpool accounts import DIR`: copies the accounts of an Antigravity-Manager data directory
  * (DIR/accounts/*.json, or DIR itself when it holds the account files) into this data directory.
  * Accounts whose email is already here are left alone; unreadable files are reported and skipped.
+ * An account is copied whole: the members grantpool does not model (quota, device profile,
+ * validation state, labels, token extras) come along as the account's extras, which the file
+ * store writes into the new file byte for byte in value. The Kubernetes store keeps only what an
+ * Account resource holds.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
