@@ -11,7 +11,7 @@ import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentele
 import { silentLogger } from "../src/log/logger.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
-import { createClientAuth } from "../src/proxy/client-auth.ts";
+import { createClientAccess } from "../src/proxy/client-auth.ts";
 import { createApp } from "../src/proxy/create-app.ts";
 import { servedHandler } from "../src/proxy/served-handler.ts";
 import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
@@ -53,7 +53,7 @@ async function handlerWith(telemetry: Telemetry | undefined) {
     pool,
     isReady: () => true,
     version: "bench",
-    auth: createClientAuth("off", "127.0.0.1", []),
+    access: createClientAccess("off", "127.0.0.1", []),
     forward: {
       pool,
       profile: createGeminiProfile("http://upstream.invalid"),
@@ -65,6 +65,7 @@ async function handlerWith(telemetry: Telemetry | undefined) {
     },
     upstreamUrl: "http://upstream.invalid",
     maxBodyBytes: 1_000_000,
+    bodyTimeoutMs: 60_000,
     log: silentLogger,
     scrapeMetrics: telemetry?.scrape,
   });

@@ -202,6 +202,11 @@ export const SETTING_TABLE = {
     meaning: "request body limit; larger bodies get 413",
     flagFor: PROXY,
   }),
+  bodyTimeoutSeconds: setting("body-timeout", positiveSeconds(), {
+    default: 60,
+    meaning: "seconds a client may take to send a whole request body; slower ones get 408",
+    flagFor: PROXY,
+  }),
   refreshTimeoutSeconds: setting("refresh-timeout", positiveSeconds(), {
     default: 10,
     meaning: "seconds a token refresh may take",

@@ -6,7 +6,12 @@
 declare const Deno:
   | {
       serve(
-        options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
+        options: {
+          port: number;
+          hostname: string;
+          onListen?: (addr: { port: number }) => void;
+          onError?: (error: unknown) => Response;
+        },
         handler: (request: Request) => Response | Promise<Response>,
       ): { finished: Promise<void>; shutdown(): Promise<void>; addr: { port: number } };
       addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
@@ -29,6 +34,8 @@ export function runtimeVersion(): string {
 export interface ServeOptions {
   readonly port: number;
   readonly hostname: string;
+  /** Told of an error the handler threw (the client gets a bare 500); never shown to clients. */
+  readonly onUnexpectedError?: (error: unknown) => void;
 }
 
 export interface RunningServer {
@@ -40,11 +47,26 @@ export interface RunningServer {
 
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
+/**
+ * What a client gets when a handler throws: a short JSON 500 — never the runtime's development
+ * page, which shows source lines, paths and the request (keys in its query included).
+ */
+function internalErrorReply(): Response {
+  return Response.json(
+    { error: { code: 500, message: "internal error", status: "INTERNAL" } },
+    { status: 500 },
+  );
+}
+
 export function serve(handler: FetchHandler, options: ServeOptions): RunningServer {
   const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+  const onError = (error: unknown): Response => {
+    options.onUnexpectedError?.(error);
+    return internalErrorReply();
+  };
   if (typeof Deno !== "undefined") {
     const server = Deno.serve(
-      { port: options.port, hostname: options.hostname, onListen: () => {} },
+      { port: options.port, hostname: options.hostname, onListen: () => {}, onError },
       handler,
     );
     const port = server.addr.port;
@@ -54,6 +76,10 @@ export function serve(handler: FetchHandler, options: ServeOptions): RunningServ
     port: options.port,
     hostname: options.hostname,
     fetch: handler,
+    error: onError,
+    development: false,
+    // No idle timeout: an upstream may think for minutes before its first byte, and a stream may
+    // pause as long. Slow request bodies are cut by the proxy's own body timeout instead.
     idleTimeout: 0,
   });
   const port = server.port ?? options.port;

@@ -1,50 +1,69 @@
 /**
- * The proxy's HTTP application. It never listens itself: main serves `app.handle` through the
- * platform module, and tests call `app.handle(request)` in-process. Client authentication runs
- * before routing; every error reply is built by protocol-errors.ts.
+ * The proxy's HTTP application. It never listens itself: main serves it through the platform
+ * module behind the request gate (served-handler.ts), and tests call `app.handle(request)`
+ * in-process. Each route group carries its access rule (client-auth.ts, admin-auth.ts), checked
+ * after routing; every error reply is built by protocol-errors.ts.
  */
 import { type AnyElysia, Elysia } from "elysia";
 import type { Logger } from "../log/logger.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import { metricsReply } from "../telemetry/metrics-reply.ts";
-import type { ClientAuth } from "./client-auth.ts";
+import { requireAccess } from "./access/access-rule.ts";
+import type { ClientAccess } from "./client-auth.ts";
 import type { ForwardDeps } from "./forward-call.ts";
 import { createGeminiRoutes } from "./gemini-routes.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
+import type { StartTimer } from "./read-body.ts";
 
 export interface AppDeps {
   readonly pool: AccountPool;
   /** True once the store has been loaded (in Kubernetes, once the caches synced). */
   readonly isReady: () => boolean;
   readonly version: string;
-  readonly auth: ClientAuth;
+  readonly access: ClientAccess;
   readonly forward: ForwardDeps;
   readonly upstreamUrl: string;
   readonly maxBodyBytes: number;
+  /** Milliseconds within which a request body must have arrived. */
+  readonly bodyTimeoutMs: number;
+  /** The body timeout's timer (setTimeout unless a test drives it). */
+  readonly startTimer?: StartTimer;
   readonly log: Logger;
   /** The Prometheus text for `GET /metrics`; it answers 404 when undefined. */
   readonly scrapeMetrics?: (() => Promise<string>) | undefined;
-  /** Routes with their own authentication (the admin API), mounted as they are. */
+  /** Routes with their own access rule (the admin API), mounted as they are. */
   readonly extraRoutes?: readonly AnyElysia[];
+}
+
+/** The path of a request URL for messages; never the query, which may hold a key. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+function probeRoutes(deps: AppDeps) {
+  return (
+    new Elysia()
+      .onBeforeHandle(requireAccess(deps.access.probes))
+      .get("/healthz", () => ({ status: "ok", version: deps.version }))
+      // An empty or fully disabled pool keeps the replica ready: unready would pull every
+      // replica out of the Service at once, and clients would lose the explanatory 503.
+      .get("/readyz", ({ set }) => {
+        if (deps.isReady()) return { status: "ready", accounts: deps.pool.summary() };
+        set.status = 503;
+        return { status: "starting" };
+      })
+      .get("/metrics", () => metricsReply(deps.scrapeMetrics))
+  );
 }
 
 export function createApp(deps: AppDeps) {
   const app = new Elysia()
-    .onRequest(({ request }) => {
-      const url = new URL(request.url);
-      if (url.pathname.startsWith("/admin/") || url.pathname === "/admin") return undefined;
-      const verdict = deps.auth.check(request, url);
-      if (verdict === "allowed") return undefined;
-      return errorReply(protocolOfPath(url.pathname), {
-        kind: "unauthenticated",
-        message:
-          verdict === "missing_key"
-            ? "missing API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key="
-            : "invalid API key",
-      });
-    })
     .onError(({ code, request, error }) => {
-      const path = new URL(request.url).pathname;
+      const path = pathOf(request.url);
       if (code === "NOT_FOUND") {
         return errorReply(protocolOfPath(path), {
           kind: "not_found",
@@ -54,25 +73,19 @@ export function createApp(deps: AppDeps) {
       deps.log.error(
         `Unexpected error serving ${request.method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return Response.json(
-        { error: { code: 500, message: "internal error", status: "INTERNAL" } },
-        { status: 500 },
-      );
+      return errorReply(protocolOfPath(path), { kind: "internal_error", message: "internal error" });
     })
-    .get("/healthz", () => ({ status: "ok", version: deps.version }))
-    .get("/readyz", ({ set }) => {
-      // An empty or fully disabled pool keeps the replica ready: unready would pull every
-      // replica out of the Service at once, and clients would lose the explanatory 503.
-      if (deps.isReady()) return { status: "ready", accounts: deps.pool.summary() };
-      set.status = 503;
-      return { status: "starting" };
-    })
-    .get("/metrics", () => metricsReply(deps.scrapeMetrics))
+    .use(probeRoutes(deps))
     .use(
       createGeminiRoutes({
+        access: deps.access.api("gemini"),
         forward: deps.forward,
         upstreamUrl: deps.upstreamUrl,
-        maxBodyBytes: deps.maxBodyBytes,
+        bodyLimits: {
+          maxBytes: deps.maxBodyBytes,
+          timeoutMs: deps.bodyTimeoutMs,
+          ...(deps.startTimer === undefined ? {} : { startTimer: deps.startTimer }),
+        },
       }),
     );
   for (const routes of deps.extraRoutes ?? []) app.use(routes);

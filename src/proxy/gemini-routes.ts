@@ -1,30 +1,63 @@
 /**
  * The Gemini-native routes (SPEC §6.1): `GET /v1beta/models` and
  * `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`.
- * Bodies are read raw (never parsed by the framework) so the size limit applies before reading.
+ * Bodies are read raw (never parsed by the framework) so the size limit applies before reading,
+ * and only after the client's key was checked.
  */
 import { Elysia } from "elysia";
+import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { type ForwardDeps, forwardCall } from "./forward-call.ts";
 import { listModels } from "./list-models.ts";
 import { errorReply } from "./protocol-errors.ts";
-import { parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
 import { sessionKeyOf } from "./session-key.ts";
 import type { GeminiAction } from "./upstream/upstream-profile.ts";
 
 export interface GeminiRouteDeps {
+  readonly access: AccessRule;
   readonly forward: ForwardDeps;
   readonly upstreamUrl: string;
-  readonly maxBodyBytes: number;
+  readonly bodyLimits: BodyLimits;
 }
 
 const ACTIONS: readonly GeminiAction[] = ["generateContent", "streamGenerateContent", "countTokens"];
+const MODELS_PREFIX = "/v1beta/models/";
+/** Far above any model name. */
+const MAX_MODEL_LENGTH = 256;
 
-function parseTarget(target: string): { model: string; action: GeminiAction } | undefined {
+type Target = { readonly model: string; readonly action: GeminiAction };
+type TargetProblem = { readonly kind: "not_found" | "bad_request"; readonly message: string };
+
+/**
+ * `{model}:{action}` from the path as it arrived (percent-encoded), decoded once here: the
+ * router's own decoding of a wildcard is not used, so `%252F` stays `%2F` in the model name.
+ */
+function parseTarget(path: string): Target | TargetProblem {
+  const target = path.slice(MODELS_PREFIX.length);
   const colon = target.lastIndexOf(":");
-  if (colon <= 0) return undefined;
-  const model = decodeURIComponent(target.slice(0, colon));
   const action = ACTIONS.find((a) => a === target.slice(colon + 1));
-  return action === undefined || model.includes("/") ? undefined : { model, action };
+  if (colon <= 0 || action === undefined) {
+    return {
+      kind: "not_found",
+      message: `unknown method "${target.slice(0, 100)}": expected {model}:generateContent, :streamGenerateContent or :countTokens`,
+    };
+  }
+  let model: string;
+  try {
+    model = decodeURIComponent(target.slice(0, colon));
+  } catch {
+    return {
+      kind: "bad_request",
+      message: "the model name in the path is not valid percent-encoding (UTF-8)",
+    };
+  }
+  if (model.includes("/") || model.length > MAX_MODEL_LENGTH || /[\p{Cc}]/u.test(model)) {
+    return {
+      kind: "bad_request",
+      message: `the model name must be at most ${MAX_MODEL_LENGTH} characters, without "/" or control characters`,
+    };
+  }
+  return { model, action };
 }
 
 /** The client's query without its API key: keys never travel upstream. */
@@ -36,34 +69,24 @@ function forwardedQuery(url: URL): URLSearchParams {
 
 export function createGeminiRoutes(deps: GeminiRouteDeps) {
   return new Elysia()
+    .onBeforeHandle(requireAccess(deps.access))
     .get("/v1beta/models", ({ request }) => {
       const url = new URL(request.url);
       return listModels(deps.forward, deps.upstreamUrl, forwardedQuery(url), request.signal);
     })
     .post(
       "/v1beta/models/*",
-      async ({ request, params }) => {
-        const target = parseTarget(params["*"]);
-        if (target === undefined) {
-          return errorReply("gemini", {
-            kind: "not_found",
-            message: `unknown method "${params["*"]}": expected {model}:generateContent, :streamGenerateContent or :countTokens`,
-          });
-        }
-        const bytes = await readBodyWithLimit(request, deps.maxBodyBytes);
-        if (!bytes.ok) {
-          return bytes.error.kind === "too_large"
-            ? errorReply("gemini", {
-                kind: "payload_too_large",
-                message: `request body exceeds the limit of ${deps.maxBodyBytes} bytes (GRANTPOOL_MAX_BODY_BYTES)`,
-              })
-            : errorReply("gemini", { kind: "bad_request", message: "request body could not be read" });
-        }
+      async ({ request }) => {
+        const url = new URL(request.url);
+        const target = parseTarget(url.pathname);
+        if ("kind" in target) return errorReply("gemini", target);
+        const bytes = await readBodyWithLimit(request, deps.bodyLimits);
+        if (!bytes.ok) return bodyFailureReply("gemini", bytes.error);
         const body = parseJsonObject(bytes.value);
         if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
         const sessionKey = sessionKeyOf(request.headers, body.value);
         return forwardCall(deps.forward, {
-          call: { ...target, body: body.value, query: forwardedQuery(new URL(request.url)) },
+          call: { ...target, body: body.value, query: forwardedQuery(url) },
           protocol: "gemini",
           signal: request.signal,
           ...(sessionKey === undefined ? {} : { sessionKey }),

@@ -11,25 +11,35 @@ export type ProxyErrorKind =
   | "bad_request"
   | "not_found"
   | "payload_too_large"
+  | "request_timeout"
+  | "method_not_allowed"
   | "no_available_account"
   | "upstream_unreachable"
-  | "oauth_client_error";
+  | "oauth_client_error"
+  /** grantpool's own failure (a bug): never blamed on an account. */
+  | "internal_error";
 
 const STATUS: Record<ProxyErrorKind, number> = {
   unauthenticated: 401,
   bad_request: 400,
   not_found: 404,
   payload_too_large: 413,
+  request_timeout: 408,
+  method_not_allowed: 405,
   no_available_account: 503,
   upstream_unreachable: 502,
   oauth_client_error: 502,
+  internal_error: 500,
 };
 
 const GOOGLE_STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",
   404: "NOT_FOUND",
+  405: "INVALID_ARGUMENT",
+  408: "DEADLINE_EXCEEDED",
   413: "INVALID_ARGUMENT",
+  500: "INTERNAL",
   502: "UNAVAILABLE",
   503: "UNAVAILABLE",
 };
@@ -39,9 +49,12 @@ const OPENAI_TYPE: Record<ProxyErrorKind, string> = {
   bad_request: "invalid_request_error",
   not_found: "invalid_request_error",
   payload_too_large: "invalid_request_error",
+  request_timeout: "invalid_request_error",
+  method_not_allowed: "invalid_request_error",
   no_available_account: "no_available_account",
   upstream_unreachable: "api_error",
   oauth_client_error: "api_error",
+  internal_error: "api_error",
 };
 
 const ANTHROPIC_TYPE: Record<ProxyErrorKind, string> = {
@@ -49,9 +62,12 @@ const ANTHROPIC_TYPE: Record<ProxyErrorKind, string> = {
   bad_request: "invalid_request_error",
   not_found: "not_found_error",
   payload_too_large: "request_too_large",
+  request_timeout: "invalid_request_error",
+  method_not_allowed: "invalid_request_error",
   no_available_account: "overloaded_error",
   upstream_unreachable: "api_error",
   oauth_client_error: "api_error",
+  internal_error: "api_error",
 };
 
 export interface ProxyError {

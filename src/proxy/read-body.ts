@@ -1,40 +1,85 @@
 /**
- * Reads a request body under the size limit (SPEC §6.1): refused from Content-Length before any
- * byte is read, else counted while streaming (chunked bodies) and abandoned at the limit.
+ * Reads a request body under the limits of the edge (SPEC §6.1): the size limit is enforced from
+ * Content-Length before any byte is read, else counted while streaming (chunked bodies) and
+ * abandoned at the limit; the whole body must arrive within the body timeout, so a client that
+ * trickles bytes (or stops sending) cannot hold a request open. A JSON body must be an object
+ * that nests no deeper than MAX_JSON_NESTING.
  */
 import { err, ok, type Result } from "../result.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
+import { errorReply, type Protocol } from "./protocol-errors.ts";
+
+/** Starts a one-shot timer and returns its cancel function (setTimeout unless a test drives it). */
+export type StartTimer = (ms: number, fire: () => void) => () => void;
+
+export const realTimer: StartTimer = (ms, fire) => {
+  const handle = setTimeout(fire, ms);
+  return () => clearTimeout(handle);
+};
+
+export interface BodyLimits {
+  readonly maxBytes: number;
+  /** The whole body must have arrived this many milliseconds after reading starts. */
+  readonly timeoutMs: number;
+  readonly startTimer?: StartTimer;
+}
 
 export type BodyFailure =
   | { readonly kind: "too_large"; readonly limit: number }
+  | { readonly kind: "timeout"; readonly timeoutMs: number }
   | { readonly kind: "unreadable" };
 
-export async function readBodyWithLimit(
-  request: Request,
-  limit: number,
-): Promise<Result<Uint8Array, BodyFailure>> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) return err({ kind: "too_large", limit });
-  if (request.body === null) return ok(new Uint8Array());
-  const reader = request.body.getReader();
+const TIMED_OUT = Symbol("timed out");
+
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  limits: BodyLimits,
+): Promise<Result<Uint8Array[], BodyFailure>> {
+  const reader = body.getReader();
+  let fire: () => void = () => {};
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    fire = () => resolve(TIMED_OUT);
+  });
+  const cancelTimer = (limits.startTimer ?? realTimer)(limits.timeoutMs, () => fire());
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return err({ kind: "too_large", limit });
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next === TIMED_OUT) {
+        reader.cancel().catch(() => {});
+        return err({ kind: "timeout", timeoutMs: limits.timeoutMs });
       }
-      chunks.push(value);
+      if (next.done) return ok(chunks);
+      size += next.value.byteLength;
+      if (size > limits.maxBytes) {
+        reader.cancel().catch(() => {});
+        return err({ kind: "too_large", limit: limits.maxBytes });
+      }
+      chunks.push(next.value);
     }
   } catch {
     return err({ kind: "unreadable" });
+  } finally {
+    cancelTimer();
   }
-  const bytes = new Uint8Array(size);
+}
+
+export async function readBodyWithLimit(
+  request: Request,
+  limits: BodyLimits,
+): Promise<Result<Uint8Array, BodyFailure>> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    return err({ kind: "too_large", limit: limits.maxBytes });
+  }
+  if (request.body === null) return ok(new Uint8Array());
+  const chunks = await readAll(request.body, limits);
+  if (!chunks.ok) return chunks;
+  if (chunks.value.length === 1 && chunks.value[0] !== undefined) return ok(chunks.value[0]);
+  const bytes = new Uint8Array(chunks.value.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
-  for (const chunk of chunks) {
+  for (const chunk of chunks.value) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
@@ -43,9 +88,18 @@ export async function readBodyWithLimit(
 
 /** Parses a body that must be a JSON object; the message says what is wrong, never echoes the body. */
 export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknown>, string> {
+  if (nestsDeeperThan(bytes, MAX_JSON_NESTING)) {
+    return err(`request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return err("request body is not valid UTF-8");
+  }
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = JSON.parse(text);
   } catch (cause) {
     return err(`request body is not valid JSON (${(cause as Error).name})`);
   }
@@ -53,4 +107,24 @@ export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknow
     return err("request body must be a JSON object");
   }
   return ok(value as Record<string, unknown>);
+}
+
+/** The client's reply for a body that could not be read, in its protocol's error format. */
+export function bodyFailureReply(protocol: Protocol, failure: BodyFailure): Response {
+  switch (failure.kind) {
+    case "too_large":
+      return errorReply(protocol, {
+        kind: "payload_too_large",
+        message: `request body exceeds the limit of ${failure.limit} bytes (GRANTPOOL_MAX_BODY_BYTES)`,
+        headers: { connection: "close" },
+      });
+    case "timeout":
+      return errorReply(protocol, {
+        kind: "request_timeout",
+        message: `request body did not arrive within ${failure.timeoutMs / 1000} s (GRANTPOOL_BODY_TIMEOUT)`,
+        headers: { connection: "close" },
+      });
+    case "unreadable":
+      return errorReply(protocol, { kind: "bad_request", message: "request body could not be read" });
+  }
 }

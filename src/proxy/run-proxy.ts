@@ -10,7 +10,7 @@ import { observePoolStates } from "../telemetry/account-states-gauge.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
-import { createClientAuth } from "./client-auth.ts";
+import { createClientAccess } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
 import { servedHandler } from "./served-handler.ts";
 import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
@@ -32,8 +32,8 @@ export const EXIT_CONFIG = 2;
 
 export async function runProxy(deps: ProxyDeps): Promise<number> {
   const { settings, store, pool, log } = deps;
-  const auth = createClientAuth(settings.authMode, settings.host, settings.apiKeys);
-  if (auth.mode !== "off" && settings.apiKeys.length === 0) {
+  const access = createClientAccess(settings.authMode, settings.host, settings.apiKeys);
+  if (access.mode !== "off" && settings.apiKeys.length === 0) {
     deps.err(
       `Invalid setting "auth-mode": ${settings.authMode} on ${settings.host} requires client keys, but "api-keys" (GRANTPOOL_API_KEYS) is empty; set keys, or --auth-mode off to serve without them`,
     );
@@ -55,20 +55,28 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     pool,
     isReady: () => ready,
     version: VERSION,
-    auth,
+    access,
     forward,
     upstreamUrl: settings.upstreamUrl,
     maxBodyBytes: settings.maxBodyBytes,
+    bodyTimeoutMs: settings.bodyTimeoutSeconds * 1000,
     log,
     scrapeMetrics: telemetry.scrape,
     ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
   });
   const stopObserving = observePoolStates(telemetry.meter, pool);
-  const server = serve(servedHandler(app, telemetry), { port: settings.port, hostname: settings.host });
+  const server = serve(servedHandler(app, telemetry), {
+    port: settings.port,
+    hostname: settings.host,
+    onUnexpectedError: (error) =>
+      log.error(
+        `Unexpected error serving a request: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  });
   log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, {
     store: store.kind,
     port: server.port,
-    auth: auth.mode,
+    auth: access.mode,
     profile: settings.upstreamProfile,
   });
   await pool.start();

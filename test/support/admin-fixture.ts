@@ -11,6 +11,7 @@ import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
 import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { type PoolFixture, startPoolFixture } from "./pool-fixture.ts";
+import { rememberSecret } from "./secret-scan.ts";
 
 export interface AdminCall {
   readonly method?: string;
@@ -58,6 +59,7 @@ export async function startAdminFixture(options: AdminFixtureOptions = {}): Prom
   });
   const adminKey =
     options.adminKey === null ? undefined : (options.adminKey ?? `admin-key-${crypto.randomUUID()}`);
+  rememberSecret(adminKey);
   let ids = 0;
   const enroll: EnrollDeps = { oauth: f.oauth, store: f.store, clock: f.clock, newId: () => `acct-${++ids}` };
   const deps: AdminDeps = {

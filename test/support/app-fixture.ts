@@ -2,15 +2,18 @@
  * The proxy app in-process (`app.handle`) over a pool fixture: the Google emulator as upstream, a
  * memory store, a fake clock and a captured log. Client calls go through the real routes.
  */
-import { type AuthMode, createClientAuth } from "../../src/proxy/client-auth.ts";
+import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
+import { type AuthMode, createClientAccess } from "../../src/proxy/client-auth.ts";
 import { createApp } from "../../src/proxy/create-app.ts";
 import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
+import type { StartTimer } from "../../src/proxy/read-body.ts";
 import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
 import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
 import { DISABLED_TELEMETRY } from "../../src/telemetry/telemetry.ts";
 import { type PoolFixture, type PoolFixtureOptions, startPoolFixture } from "./pool-fixture.ts";
+import { rememberSecret } from "./secret-scan.ts";
 
 export interface AppFixture extends PoolFixture {
   readonly app: ReturnType<typeof createApp>;
@@ -27,12 +30,30 @@ export interface AppFixtureOptions extends PoolFixtureOptions {
   readonly apiKeys?: string[];
   readonly maxAttempts?: number;
   readonly maxBodyBytes?: number;
+  readonly bodyTimeoutMs?: number;
+  readonly startTimer?: StartTimer;
+  /** Mounts the admin API as the proxy does: a key, or null for an admin API without a key. */
+  readonly adminKey?: string | null;
 }
 
 export const HELLO = { contents: [{ role: "user", parts: [{ text: "hello" }] }] };
 
+function adminRoutes(pool: PoolFixture, adminKey: string | null) {
+  rememberSecret(adminKey ?? undefined);
+  let ids = 0;
+  return createAdminRoutes({
+    pool: pool.pool,
+    store: pool.store,
+    enroll: { oauth: pool.oauth, store: pool.store, clock: pool.clock, newId: () => `admin-added-${++ids}` },
+    adminKey: adminKey ?? undefined,
+    clock: pool.clock,
+    log: pool.log.logger,
+  });
+}
+
 export async function startAppFixture(options: AppFixtureOptions): Promise<AppFixture> {
   const pool = await startPoolFixture(options);
+  for (const key of options.apiKeys ?? []) rememberSecret(key);
   const upstreamUrl = pool.google.upstreamUrl;
   const fetcher = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
   const forward: ForwardDeps = {
@@ -59,12 +80,15 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     pool: pool.pool,
     isReady: () => true,
     version: "test",
-    auth: createClientAuth(options.authMode ?? "off", options.host ?? "127.0.0.1", options.apiKeys ?? []),
+    access: createClientAccess(options.authMode ?? "off", options.host ?? "127.0.0.1", options.apiKeys ?? []),
     forward,
     upstreamUrl,
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+    ...(options.startTimer === undefined ? {} : { startTimer: options.startTimer }),
     log: pool.log.logger,
     scrapeMetrics: options.telemetry?.scrape,
+    ...(options.adminKey === undefined ? {} : { extraRoutes: [adminRoutes(pool, options.adminKey)] }),
   });
   if (options.telemetry !== undefined) observePoolStates(options.telemetry.meter, pool.pool);
   const handle = servedHandler(app, options.telemetry ?? DISABLED_TELEMETRY);

@@ -2,6 +2,7 @@
 import { createLogger, type Logger, type LogLevel, type LogRecord } from "../../src/log/logger.ts";
 import type { Clock } from "../../src/time/clock.ts";
 import { systemClock } from "../../src/time/clock.ts";
+import { scanLog } from "./secret-scan.ts";
 
 export interface CapturedLog {
   readonly logger: Logger;
@@ -18,6 +19,7 @@ export function captureLog(clock: Clock = systemClock): CapturedLog {
     format: "json",
     clock,
     write: (line, record) => {
+      scanLog("captured log", line);
       lines.push(line);
       records.push(record);
     },

@@ -19,6 +19,7 @@ import type { Telemetry } from "../../src/telemetry/telemetry.ts";
 import { type CapturedLog, captureLog } from "./captured-log.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { type GoogleEmulator, startGoogleEmulator } from "./google-emulator.ts";
+import { rememberSecret } from "./secret-scan.ts";
 
 export interface PoolFixture extends AsyncDisposable {
   readonly google: GoogleEmulator;
@@ -56,6 +57,7 @@ export function accountFor(email: string, refreshToken: string, id = `id-${email
 
 export async function startPoolFixture(options: PoolFixtureOptions): Promise<PoolFixture> {
   const google = await startGoogleEmulator();
+  rememberSecret(google.clientSecret);
   const clock = new FakeClock();
   const log = captureLog(clock);
   const secrets: string[] = [];

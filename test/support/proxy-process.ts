@@ -5,6 +5,7 @@
 import type { Subprocess } from "bun";
 import { collectLines } from "./collect-lines.ts";
 import { cliEnv, MAIN } from "./run-cli.ts";
+import { scanLog } from "./secret-scan.ts";
 import { waitFor } from "./wait-for.ts";
 
 export interface ProxyProcess extends AsyncDisposable {
@@ -55,6 +56,7 @@ export async function startProxyProcess(
     child.kill("SIGTERM");
     const code = await child.exited;
     await done;
+    scanLog(`${subcommand.join(" ")} process`, logLines.join("\n"));
     return code;
   };
   return { url, logLines, child, stop, [Symbol.asyncDispose]: async () => void (await stop()) };

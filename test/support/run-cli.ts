@@ -1,6 +1,7 @@
 /** Runs the grantpool CLI from the sources in a child process, the way a user would. */
 import { join } from "node:path";
 import type { GoogleEmulator } from "./google-emulator.ts";
+import { rememberSecretsOf, scanLog } from "./secret-scan.ts";
 
 export const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 
@@ -32,6 +33,7 @@ export function emulatorEnv(google: GoogleEmulator, dataDir: string): Record<str
 }
 
 export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  rememberSecretsOf(extra);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith("GRANTPOOL_")) env[key] = value;
@@ -57,6 +59,7 @@ export async function runCommand(
     new Response(child.stderr).text(),
     child.exited,
   ]);
+  scanLog(`${[...command, ...args].slice(-3).join(" ")} (standard error)`, stderr);
   return { code, stdout, stderr };
 }
 

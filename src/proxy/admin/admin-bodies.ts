@@ -6,9 +6,14 @@
 import * as v from "valibot";
 import { MAX_REASON_LENGTH } from "../../accounts/account-transitions.ts";
 import { err, ok, type Result } from "../../result.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan } from "../json-nesting.ts";
+import { type BodyLimits, readBodyWithLimit } from "../read-body.ts";
 
 /** Far above any Google refresh token; stops junk from reaching Google's token endpoint. */
 const MAX_REFRESH_TOKEN_LENGTH = 4096;
+
+/** Admin bodies are a token or a reason: far below this, and sent at once. */
+export const ADMIN_BODY_LIMITS: BodyLimits = { maxBytes: 64 * 1024, timeoutMs: 30_000 };
 
 export const AddAccountBody = v.strictObject(
   {
@@ -67,12 +72,17 @@ export async function readJsonBody<T>(
   schema: BodySchema<T>,
   emptyAs?: unknown,
 ): Promise<Result<T, string>> {
-  let text: string;
-  try {
-    text = await request.text();
-  } catch {
+  const bytes = await readBodyWithLimit(request, ADMIN_BODY_LIMITS);
+  if (!bytes.ok) {
+    if (bytes.error.kind === "too_large")
+      return err(`body: is larger than ${ADMIN_BODY_LIMITS.maxBytes} bytes`);
+    if (bytes.error.kind === "timeout") return err("body: did not arrive in time");
     return err("body: cannot be read");
   }
+  if (nestsDeeperThan(bytes.value, MAX_JSON_NESTING)) {
+    return err(`body: nests deeper than ${MAX_JSON_NESTING} levels`);
+  }
+  const text = new TextDecoder().decode(bytes.value);
   let input: unknown = emptyAs;
   if (text.trim() === "") {
     if (emptyAs === undefined) return err("body: is empty; send a JSON object");

@@ -6,7 +6,8 @@
  */
 import { Elysia } from "elysia";
 import { redact } from "../../log/redact.ts";
-import { refuseUnlessAdmin } from "./admin-auth.ts";
+import { requireAccess } from "../access/access-rule.ts";
+import { adminAccessRule } from "./admin-auth.ts";
 import { AddAccountBody, DisableAccountBody, EnableAccountBody, readJsonBody } from "./admin-bodies.ts";
 import type { AdminDeps } from "./admin-deps.ts";
 import {
@@ -25,6 +26,22 @@ export type { AdminDeps } from "./admin-deps.ts";
 
 const badRequest = (message: string): Response => adminError(400, "INVALID_ARGUMENT", message);
 
+/** Far above any account id or email. */
+const MAX_ID_LENGTH = 320;
+
+/**
+ * The `{id}` of a route, as the router decoded it: null when its percent-encoding is broken
+ * (`%zz`, `%C0%AF`), which is the caller's mistake, answered with a 400 naming it.
+ */
+function accountIdOf(raw: string | null | undefined): string | Response {
+  if (typeof raw !== "string" || raw === "") {
+    return badRequest("path: the account id is not valid percent-encoding (UTF-8)");
+  }
+  if (raw.length > MAX_ID_LENGTH)
+    return badRequest(`path: the account id is longer than ${MAX_ID_LENGTH} characters`);
+  return raw;
+}
+
 export function createAdminRoutes(deps: AdminDeps) {
   return (
     new Elysia({ prefix: "/admin" })
@@ -34,7 +51,7 @@ export function createAdminRoutes(deps: AdminDeps) {
         deps.log.error(`Admin: ${request.method} ${new URL(request.url).pathname} failed: ${message}`);
         return adminError(500, "INTERNAL", `The admin request failed: ${message}`);
       })
-      .onBeforeHandle(({ request }) => refuseUnlessAdmin(deps.adminKey, request.headers))
+      .onBeforeHandle(requireAccess(adminAccessRule(deps.adminKey)))
       .get("/accounts", () => listAccounts(deps))
       .post(
         "/accounts",
@@ -47,24 +64,35 @@ export function createAdminRoutes(deps: AdminDeps) {
       .post(
         "/accounts/:id/enable",
         async ({ params, request }) => {
+          const id = accountIdOf(params.id);
+          if (typeof id !== "string") return id;
           const body = await readJsonBody(request, EnableAccountBody, {});
-          return body.ok ? setProxyDisabled(deps, params.id, { kind: "enable" }) : badRequest(body.error);
+          return body.ok ? setProxyDisabled(deps, id, { kind: "enable" }) : badRequest(body.error);
         },
         { parse: "none" },
       )
       .post(
         "/accounts/:id/disable",
         async ({ params, request }) => {
+          const id = accountIdOf(params.id);
+          if (typeof id !== "string") return id;
           const body = await readJsonBody(request, DisableAccountBody, {});
           if (!body.ok) return badRequest(body.error);
-          return setProxyDisabled(deps, params.id, {
+          return setProxyDisabled(deps, id, {
             kind: "disable",
             reason: body.value.reason ?? MANUAL_REASON,
           });
         },
         { parse: "none" },
       )
-      .delete("/accounts/:id", ({ params }) => removeAccount(deps, params.id), { parse: "none" })
+      .delete(
+        "/accounts/:id",
+        ({ params }) => {
+          const id = accountIdOf(params.id);
+          return typeof id === "string" ? removeAccount(deps, id) : id;
+        },
+        { parse: "none" },
+      )
       .post("/reload", () => reloadPool(deps), { parse: "none" })
       .get("/pool", () => describePool(deps))
       .get("/openapi.json", () => adminJson(200, ADMIN_OPENAPI))

@@ -73,6 +73,7 @@ describe("loadConfig defaults", () => {
       refreshSkewSeconds: 300,
       maxAttempts: 3,
       maxBodyBytes: 104857600,
+      bodyTimeoutSeconds: 60,
       refreshTimeoutSeconds: 10,
       logLevel: "info",
       logFormat: "json",

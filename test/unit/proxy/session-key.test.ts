@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createKeyChecker, extractClientKey } from "../../../src/proxy/client-auth.ts";
+import { createKeyChecker } from "../../../src/proxy/access/key-checker.ts";
+import { CLIENT_KEY_PLACES, presentedKeys } from "../../../src/proxy/access/presented-keys.ts";
 import { sessionKeyOf } from "../../../src/proxy/session-key.ts";
 
 describe("session keys", () => {
@@ -30,18 +31,24 @@ describe("session keys", () => {
 describe("client keys", () => {
   test("match any configured key exactly", () => {
     const check = createKeyChecker(["alpha", "beta"]);
-    expect(check("alpha")).toBe(true);
-    expect(check("beta")).toBe(true);
-    expect(check("alph")).toBe(false);
-    expect(check("alphaa")).toBe(false);
-    expect(createKeyChecker([])("anything")).toBe(false);
+    expect(check(["alpha"])).toBe(true);
+    expect(check(["beta"])).toBe(true);
+    expect(check(["alph"])).toBe(false);
+    expect(check(["alphaa"])).toBe(false);
+    expect(check(["wrong", "beta"])).toBe(true);
+    expect(check([])).toBe(false);
+    expect(createKeyChecker([])(["anything"])).toBe(false);
+    expect(createKeyChecker([""])([""])).toBe(false);
   });
 
-  test("are read from the bearer header before the others", () => {
-    const url = new URL("http://localhost/x?key=q");
-    expect(extractClientKey(new Headers({ authorization: "Bearer b", "x-api-key": "x" }), url)).toBe("b");
-    expect(extractClientKey(new Headers({ "x-goog-api-key": "g" }), url)).toBe("g");
-    expect(extractClientKey(new Headers(), url)).toBe("q");
-    expect(extractClientKey(new Headers(), new URL("http://localhost/x"))).toBeUndefined();
+  test("are read from every accepted place, and only from those", () => {
+    const request = (headers: Record<string, string>, query = "?key=q") =>
+      new Request(`http://localhost/x${query}`, { headers });
+    expect(
+      presentedKeys(request({ authorization: "Bearer b", "x-api-key": "x" }), CLIENT_KEY_PLACES),
+    ).toEqual(["b", "x", "q"]);
+    expect(presentedKeys(request({ "x-goog-api-key": "g" }, ""), CLIENT_KEY_PLACES)).toEqual(["g"]);
+    expect(presentedKeys(request({ authorization: "Basic b" }, ""), CLIENT_KEY_PLACES)).toEqual([]);
+    expect(presentedKeys(request({ "x-goog-api-key": "g" }), ["bearer", "x-api-key"])).toEqual([]);
   });
 });
