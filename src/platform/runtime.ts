@@ -3,6 +3,8 @@
  * and naming the runtime. Everything else uses web APIs or `node:` modules both runtimes provide.
  */
 
+import { admitRequest, plainRefusal, type Refuse } from "./request-gate.ts";
+
 declare const Deno:
   | {
       serve(
@@ -34,6 +36,8 @@ export function runtimeVersion(): string {
 export interface ServeOptions {
   readonly port: number;
   readonly hostname: string;
+  /** Shapes the request gate's refusals (a bad Host, CONNECT); Google's error shape by default. */
+  readonly refuse?: Refuse;
   /** Told of an error the handler threw (the client gets a bare 500); never shown to clients. */
   readonly onUnexpectedError?: (error: unknown) => void;
 }
@@ -58,8 +62,14 @@ function internalErrorReply(): Response {
   );
 }
 
-export function serve(handler: FetchHandler, options: ServeOptions): RunningServer {
+/** Serves `handler` behind the request gate (request-gate.ts), with a JSON last resort for errors. */
+export function serve(app: FetchHandler, options: ServeOptions): RunningServer {
   const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+  const refuse = options.refuse ?? plainRefusal;
+  const handler: FetchHandler = (request) => {
+    const admission = admitRequest(request, refuse);
+    return admission.ok ? app(admission.request) : admission.reply;
+  };
   const onError = (error: unknown): Response => {
     options.onUnexpectedError?.(error);
     return internalErrorReply();

@@ -12,7 +12,7 @@ import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createClientAccess } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
-import { servedHandler } from "./served-handler.ts";
+import { refuseInProtocol, servedHandler } from "./served-handler.ts";
 import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 
 export interface ProxyDeps {
@@ -68,6 +68,7 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   const server = serve(servedHandler(app, telemetry), {
     port: settings.port,
     hostname: settings.host,
+    refuse: refuseInProtocol,
     onUnexpectedError: (error) =>
       log.error(
         `Unexpected error serving a request: ${error instanceof Error ? error.message : String(error)}`,

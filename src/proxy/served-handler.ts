@@ -1,11 +1,12 @@
 /**
- * The app as the proxy serves it: every request passes the request gate first (a canonical URL,
- * or a 400 for an unusable target), then the HTTP server telemetry (spans, durations, named by
- * route template) when anything records — no wrapping at all when telemetry is off.
+ * The app as the proxy serves it (behind the platform's request gate): wrapped by the HTTP server
+ * telemetry (spans, durations, named by route template) when anything records, and bare — no
+ * wrapping at all — when telemetry is off.
  */
+import type { Refuse } from "../platform/request-gate.ts";
 import { type FetchHandler, instrumentHandler } from "../telemetry/http-server-telemetry.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
-import { admitRequest } from "./request-gate.ts";
+import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import { routeTemplate } from "./route-template.ts";
 
 export function servedHandler(
@@ -13,15 +14,14 @@ export function servedHandler(
   telemetry: Telemetry,
 ): FetchHandler {
   const handle = (request: Request) => app.handle(request);
-  const inner = telemetry.recording
-    ? instrumentHandler(handle, {
-        tracer: telemetry.tracer,
-        metrics: telemetry.metrics,
-        routeOf: routeTemplate,
-      })
-    : handle;
-  return (request) => {
-    const admission = admitRequest(request);
-    return admission.ok ? inner(admission.request) : admission.reply;
-  };
+  if (!telemetry.recording) return handle;
+  return instrumentHandler(handle, {
+    tracer: telemetry.tracer,
+    metrics: telemetry.metrics,
+    routeOf: routeTemplate,
+  });
 }
+
+/** The request gate's refusals in the client protocol's error format. */
+export const refuseInProtocol: Refuse = ({ status, message, path }) =>
+  errorReply(protocolOfPath(path), { kind: status === 405 ? "method_not_allowed" : "bad_request", message });

@@ -4,7 +4,7 @@
  * request ever gets the runtime's development error page; keys in queries never reach the log.
  */
 import { describe, expect, test } from "bun:test";
-import { admitRequest, CANONICAL_ORIGIN } from "../../../src/proxy/request-gate.ts";
+import { admitRequest, CANONICAL_ORIGIN, plainRefusal } from "../../../src/platform/request-gate.ts";
 import { startAppFixture } from "../../support/app-fixture.ts";
 import { listen } from "../../support/listening-app.ts";
 import { rawRequest, requestText } from "../../support/raw-http.ts";
@@ -44,7 +44,7 @@ describe("the request gate", () => {
       const request = new Request(`http://${host}/admin/v1beta/models/m:generateContent?alt=sse#x`, {
         headers: { host },
       });
-      const admitted = admitRequest(request);
+      const admitted = admitRequest(request, plainRefusal);
       expect(admitted.ok).toBe(true);
       if (admitted.ok) {
         expect(admitted.request.url).toBe(
@@ -62,7 +62,7 @@ describe("the request gate", () => {
       headers: { host: "a" },
       signal: controller.signal,
     });
-    const admitted = admitRequest(request);
+    const admitted = admitRequest(request, plainRefusal);
     if (!admitted.ok) throw new Error("refused");
     expect(await admitted.request.text()).toBe("payload");
     controller.abort();

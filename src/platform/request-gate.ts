@@ -1,16 +1,16 @@
 /**
- * The edge before routing. Every request is checked for a usable target before the router, the
+ * The edge before routing, applied by `serve` to every server grantpool runs (proxy, operator
+ * health, login callback). Every request is checked for a usable target before the router, the
  * access rules or the telemetry see it, and is handed on with one canonical URL
  * (`http://grantpool.invalid` + path + query): the path the router cuts out of that URL and the
  * path a WHATWG URL parser reads from it are the same string, whatever Host the client sent.
  * (Bun builds `request.url` from the Host header; Elysia finds the path by searching for a `/`
  * from a fixed offset, so a short or odd Host used to make the two disagree.)
  *
- * Refused here with a 400 in the client protocol's error format: a Host header that is not a
- * host[:port] (RFC 9110 §7.2), a target that is not a URL, and CONNECT (grantpool is an origin
- * server, not a forward proxy); TRACE with a 405. Nothing of the request is logged.
+ * Refused here: a Host header that is not a host[:port] (RFC 9110 §7.2), a target that is not an
+ * http(s) URL, and CONNECT (grantpool is an origin server, not a forward proxy) with a 400; TRACE
+ * with a 405. The caller shapes the reply; nothing of the request is logged.
  */
-import { errorReply, type Protocol, protocolOfPath } from "./protocol-errors.ts";
 
 export const CANONICAL_ORIGIN = "http://grantpool.invalid";
 
@@ -18,17 +18,18 @@ export const CANONICAL_ORIGIN = "http://grantpool.invalid";
 const HOST_HEADER = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._~!$&'()*+,;=-]{1,253})(?::(\d{1,5}))?$/;
 const MAX_PORT = 65535;
 
+export interface Refusal {
+  readonly status: 400 | 405;
+  readonly message: string;
+  /** The request's path as far as it can be told, for choosing the reply's format. */
+  readonly path: string;
+}
+
+export type Refuse = (refusal: Refusal) => Response;
+
 export type Admission =
   | { readonly ok: true; readonly request: Request }
   | { readonly ok: false; readonly reply: Response };
-
-function refuse(
-  protocol: Protocol,
-  message: string,
-  kind: "bad_request" | "method_not_allowed" = "bad_request",
-) {
-  return { ok: false as const, reply: errorReply(protocol, { kind, message }) };
-}
 
 function hostProblem(host: string | null): string | undefined {
   if (host === null) return undefined; // HTTP/1.0 and HTTP/2 (:authority) requests may have none
@@ -46,24 +47,35 @@ function roughPath(url: string): string {
   return slash === -1 ? "/" : url.slice(slash);
 }
 
-export function admitRequest(request: Request): Admission {
+export function admitRequest(request: Request, refuse: Refuse): Admission {
   const method = request.method;
+  const path = roughPath(request.url);
+  const refused = (status: 400 | 405, message: string): Admission => ({
+    ok: false,
+    reply: refuse({ status, message, path }),
+  });
   if (method === "CONNECT") {
-    return refuse("gemini", "CONNECT is not supported: grantpool is an API server, not a forward proxy");
+    return refused(400, "CONNECT is not supported: grantpool is an API server, not a forward proxy");
   }
-  const protocol = protocolOfPath(roughPath(request.url));
-  if (method === "TRACE") return refuse(protocol, "TRACE is not supported", "method_not_allowed");
+  if (method === "TRACE") return refused(405, "TRACE is not supported");
   const problem = hostProblem(request.headers.get("host"));
-  if (problem !== undefined) return refuse(protocol, `bad request: ${problem}`);
+  if (problem !== undefined) return refused(400, `bad request: ${problem}`);
   let url: URL;
   try {
     url = new URL(request.url);
   } catch {
-    return refuse(protocol, "bad request: the request target is not a valid URL");
+    return refused(400, "bad request: the request target is not a valid URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return refuse(protocol, "bad request: the request target is not an http(s) URL");
+    return refused(400, "bad request: the request target is not an http(s) URL");
   }
   const canonical = `${CANONICAL_ORIGIN}${url.pathname}${url.search}`;
   return { ok: true, request: canonical === request.url ? request : new Request(canonical, request) };
 }
+
+/** The reply of a server that has no protocol of its own: Google's error shape. */
+export const plainRefusal: Refuse = ({ status, message }) =>
+  Response.json(
+    { error: { code: status, message, status: status === 400 ? "INVALID_ARGUMENT" : "UNIMPLEMENTED" } },
+    { status },
+  );
