@@ -73,17 +73,19 @@ export async function removeFileDurably(target: string): Promise<boolean> {
 }
 
 /**
- * Deletes temporary files left by a writer that died mid-write. Only safe while holding the
- * store's lock: every writer holds it while its temporary file exists.
+ * Deletes temporary files left by a writer that died mid-write: every one in `dir`, or only those
+ * of `target` (a name in `dir`). Only safe while holding the store's lock: every writer holds it
+ * while its temporary file exists.
  */
-export async function removeOrphanTempFiles(dir: string): Promise<number> {
+export async function removeOrphanTempFiles(dir: string, target?: string): Promise<number> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch {
     return 0;
   }
-  const orphans = names.filter(isTempFileName);
+  const prefix = target === undefined ? "." : `.${target}.`;
+  const orphans = names.filter((name) => isTempFileName(name) && name.startsWith(prefix));
   await Promise.all(orphans.map((name) => fs.unlink(path.join(dir, name)).catch(() => {})));
   return orphans.length;
 }

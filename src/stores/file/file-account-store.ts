@@ -2,7 +2,8 @@
  * The embedded default store (SPEC §4): one Antigravity-Manager JSON file per account in
  * `<data-dir>/accounts/`. Every read-modify-write runs under an in-process mutex and a
  * cross-process lock file and re-reads the file from disk first; writes are atomic; unreadable
- * files are reported once and never rewritten or deleted; changes by anyone are watched.
+ * files are reported once and never rewritten or deleted; changes by anyone are watched. A
+ * reference data directory's account index follows every write, under the same lock.
  */
 import * as path from "node:path";
 import { type Account, sameEmail } from "../../accounts/account.ts";
@@ -39,6 +40,7 @@ import {
 import { createBrokenFileReports } from "./broken-file-reports.ts";
 import { AccountFileConflictError, AccountFileIoError, InvalidAccountError } from "./file-store-errors.ts";
 import { acquireLockFile } from "./lock-file.ts";
+import { createReferenceIndex } from "./reference-index.ts";
 
 export interface FileAccountStoreOptions {
   readonly dataDir: string;
@@ -69,6 +71,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
   const dir = path.join(options.dataDir, ACCOUNTS_DIRECTORY);
   const lockPath = path.join(dir, ".lock");
   const reports = createBrokenFileReports(log);
+  const index = createReferenceIndex({ dataDir: options.dataDir, log });
   const mutex = createAsyncMutex();
   const listeners = new Set<StoreListener>();
   let tracker: AccountChangeTracker | undefined;
@@ -106,8 +109,11 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
         onBreak: (reason) => log.warn(`Breaking stale account store lock ${lockPath}: ${reason}`),
       });
       try {
-        // A writer that died holding the lock may have left its temporary file behind.
-        if (lock.brokeStale) await removeOrphanTempFiles(dir);
+        // A writer that died holding the lock may have left its temporary files behind.
+        if (lock.brokeStale) {
+          await removeOrphanTempFiles(dir);
+          await index.removeOrphans();
+        }
         return await task();
       } finally {
         await lock.release();
@@ -131,6 +137,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       throw new AccountFileIoError("write", file, error);
     }
     watching?.end(name, { type: "wrote", hash: hashOf(bytes), account: readBack.value });
+    await index.accountWritten(readBack.value);
     return readBack.value;
   };
 
@@ -220,6 +227,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
           const removed = await removeFileDurably(file);
           watching?.end(name, removed ? { type: "removed" } : { type: "failed" });
           reports.gone(file);
+          if (removed) await index.accountRemoved(id);
           return removed;
         } catch (error) {
           watching?.end(name, { type: "failed" });

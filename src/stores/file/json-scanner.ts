@@ -17,6 +17,12 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** One element of an array, as a span of the source text. */
+export interface ValueSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** One member of an object, as spans of the source text. */
 export interface MemberSpan {
   readonly keyStart: number;
@@ -105,7 +111,7 @@ class Scanner {
     }
   }
 
-  array(depth: number): void {
+  array(depth: number, elements?: ValueSpan[]): void {
     this.expect("[");
     this.whitespace();
     if (this.text[this.pos] === "]") {
@@ -114,7 +120,9 @@ class Scanner {
     }
     for (;;) {
       this.whitespace();
+      const start = this.pos;
       this.value(depth);
+      elements?.push({ start, end: this.pos });
       this.whitespace();
       if (this.text[this.pos] === "]") {
         this.pos++;
@@ -201,4 +209,15 @@ export function scanObjectMembers(text: string): MemberSpan[] {
   scanner.object(1, members);
   scanner.end();
   return members;
+}
+
+/** The spans of the elements of the JSON array `text`. Throws JsonSyntaxError when it is not one. */
+export function scanArrayElements(text: string): ValueSpan[] {
+  const scanner = new Scanner(text);
+  const elements: ValueSpan[] = [];
+  scanner.whitespace();
+  if (text[scanner.pos] !== "[") scanner.fail("Expected a JSON array");
+  scanner.array(1, elements);
+  scanner.end();
+  return elements;
 }

@@ -3,7 +3,7 @@
  * their raw source text, so a value like `1.0`, `12345678901234567890123` or `"\u00e9"` survives a
  * rewrite exactly; JSON.parse/JSON.stringify would turn them into `1`, `1.2345678901234568e+22`, `"é"`.
  */
-import { scanObjectMembers } from "./json-scanner.ts";
+import { scanArrayElements, scanObjectMembers } from "./json-scanner.ts";
 
 /** A member as it appears in the source: its decoded key and the raw text of key and value. */
 export interface RawMember {
@@ -22,6 +22,11 @@ export function readRawMembers(text: string): RawMember[] {
       rawValue: text.slice(span.valueStart, span.valueEnd),
     };
   });
+}
+
+/** The elements of the JSON array `text` as raw text, in order. Throws JsonSyntaxError on bad input. */
+export function readRawElements(text: string): string[] {
+  return scanArrayElements(text).map((span) => text.slice(span.start, span.end));
 }
 
 /** A JSON value grantpool produces itself. */
@@ -44,13 +49,21 @@ export function renderRawObject(
   return `{\n${lines.join(",\n")}\n${"  ".repeat(depth)}}`;
 }
 
+/** Pretty-prints an array whose elements are already raw JSON text, with 2-space indentation. */
+export function renderRawArray(elements: readonly string[], depth = 0): string {
+  if (elements.length === 0) return "[]";
+  const inner = "  ".repeat(depth + 1);
+  return `[\n${elements.map((element) => `${inner}${element}`).join(",\n")}\n${"  ".repeat(depth)}]`;
+}
+
 /** Pretty-prints a value of ours at `depth`, so it lines up with the members around it. */
 export function renderJson(value: JsonValue, depth: number): string {
   const text = JSON.stringify(value, null, 2);
   return text.split("\n").join(`\n${"  ".repeat(depth)}`);
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Whether two parsed JSON values are equal (objects compared by members, in any order). */
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
