@@ -92,8 +92,8 @@ export class AccountPool {
     this.#unsubscribe = this.#options.store.watch((event) => this.#apply(event, false));
     const accounts = await this.#options.store.list();
     for (const account of accounts) this.#apply({ type: "upsert", account }, true);
-    const summary = this.summary();
-    this.#options.log.info(`Loaded ${summary.total} accounts (${summary.active} active)`, {
+    const { total, active } = this.summary();
+    this.#options.log.info(`Loaded ${total} ${total === 1 ? "account" : "accounts"} (${active} active)`, {
       store: this.#options.store.kind,
     });
   }
@@ -251,7 +251,8 @@ export class AccountPool {
       });
     } else if (!before.disabled && stored.disabled) {
       this.#options.strategy.release(stored.id);
-      if (!initialLoad) {
+      // Our own disable already logged its two lines (SPEC §5.5); its store event is only an echo.
+      if (!initialLoad && !this.#refresher.isOwnDisable(stored)) {
         this.#options.log.info(
           `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
           {

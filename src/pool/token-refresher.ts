@@ -2,11 +2,11 @@
  * Keeps access tokens fresh: one refresh per account at a time (single flight), the new token
  * persisted, and the token-endpoint rows of SPEC §5.4 applied — invalid_grant disables the account
  * persistently (§5.5) unless the stored token was replaced meanwhile, transient errors cool it down,
- * configuration errors disable nothing.
+ * configuration errors disable nothing. Upstream 401s come in waves (every request in flight with
+ * the dead access token); a wave gets one refresh, and a disabled account is never refreshed again.
  */
 import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
-import { markDisabled } from "../accounts/account-transitions.ts";
 import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Throttle } from "../log/throttle.ts";
@@ -14,6 +14,7 @@ import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
+import { createInvalidGrantDisabler } from "./disable-on-invalid-grant.ts";
 import type { PoolEntry } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 
@@ -27,7 +28,7 @@ export interface TokenRefresherDeps {
   readonly tracer: Tracer;
   readonly configErrorThrottle: Throttle;
   readonly refreshSkewSeconds: number;
-  /** Called once the account is disabled (by us or, as we learn, by another writer). */
+  /** Called once this process disabled the account. */
   readonly onDisabled: (entry: PoolEntry) => void;
 }
 
@@ -36,8 +37,19 @@ export type Freshness = Result<Account, TokenFailure>;
 export interface TokenRefresher {
   /** The account with an access token valid for at least the skew; refreshes when needed. */
   ensureFresh(entry: PoolEntry): Promise<Freshness>;
-  /** Refreshes even though the token looks valid (upstream said 401), unless another caller already did. */
+  /**
+   * Refreshes even though the token looks valid (upstream said 401): once per rejected access
+   * token. A token already replaced gets the current one; one whose refresh failed gets that failure.
+   */
   refreshAfterRejection(entry: PoolEntry, rejectedAccessToken: string): Promise<Freshness>;
+  /** True when `account` is disabled by this process's own decision (its store event is an echo). */
+  isOwnDisable(account: Account): boolean;
+}
+
+/** The last refresh of an account that ended: the access token it was to replace, and its failure. */
+interface SettledRefresh {
+  readonly replaced: string;
+  readonly failure: TokenFailure | undefined;
 }
 
 /** A stale copy of an account may hand us a refresh token that was already replaced; try the new one once. */
@@ -45,6 +57,8 @@ const MAX_TOKEN_REPLACEMENTS = 1;
 
 export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
   const { store, oauth, clock, log, observer } = deps;
+  const disabler = createInvalidGrantDisabler(deps);
+  const settled = new WeakMap<PoolEntry, SettledRefresh>();
 
   const needsRefresh = (account: Account): boolean =>
     account.token.accessToken === "" ||
@@ -76,67 +90,13 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     if (result?.status === "updated") entry.account = result.account;
   };
 
-  const disable = async (
-    entry: PoolEntry,
-    used: string,
-    failure: TokenFailure,
-  ): Promise<Account | undefined> => {
-    const email = entry.account.email;
-    const reason = describeTokenFailure(failure);
-    const result = await store
-      .update(entry.account.id, (current) =>
-        current.token.refreshToken === used && !current.disabled
-          ? markDisabled(current, reason, unixSeconds(clock))
-          : undefined,
-      )
-      .catch((cause: unknown) => {
-        log.error(`Cannot save the disabled state of ${email}: ${String(cause)}`, {
-          account: entry.account.id,
-        });
-        return {
-          status: "updated" as const,
-          account: markDisabled(entry.account, reason, unixSeconds(clock)),
-        };
-      });
-    if (result.status === "unchanged" && result.account.token.refreshToken !== used) {
-      // Re-added or rotated while our refresh was in flight: the new token gets its chance.
-      log.info(`Refresh token of ${email} was replaced during a failed refresh; using the new one`, {
-        account: entry.account.id,
-      });
-      entry.account = result.account;
-      return result.account;
-    }
-    log.error(`Token refresh failed (${email}): ${reason}, trying next account`, {
-      account: entry.account.id,
-    });
-    if (result.status === "missing") {
-      entry.account = markDisabled(entry.account, reason, unixSeconds(clock));
-    } else {
-      entry.account = result.account;
-    }
-    if (result.status === "updated") {
-      log.warn(`Disabling account due to invalid_grant (${email}): refresh_token likely revoked/expired`, {
-        account: entry.account.id,
-      });
-      notify(observer, "accountDisabled", {
-        accountId: entry.account.id,
-        email,
-        store: store.kind,
-        reason: "invalid_grant",
-        detail: entry.account.disabledReason ?? reason,
-      });
-    }
-    deps.onDisabled(entry);
-    return undefined;
-  };
-
   const onFailure = async (
     entry: PoolEntry,
     used: string,
     failure: TokenFailure,
   ): Promise<Account | undefined> => {
     const email = entry.account.email;
-    if (failure.kind === "invalid_grant") return disable(entry, used, failure);
+    if (failure.kind === "invalid_grant") return disabler.disable(entry, used, failure);
     if (failure.kind === "transient") {
       const block = entry.health.recordTransientFailure(clock.now(), failure.code);
       const seconds = Math.round((block.until - clock.now()) / 1000);
@@ -203,22 +163,63 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
 
   const singleFlight = (entry: PoolEntry): Promise<Freshness> => {
     if (entry.refreshing !== undefined) return entry.refreshing;
-    const flight = tracedRefresh(entry).finally(() => {
-      entry.refreshing = undefined;
-    });
+    const gone = disabledFailure(entry.account);
+    if (gone !== undefined) return Promise.resolve(err(gone));
+    const replaced = entry.account.token.accessToken;
+    const flight = tracedRefresh(entry)
+      .then((fresh) => {
+        settled.set(entry, { replaced, failure: fresh.ok ? undefined : fresh.error });
+        return fresh;
+      })
+      .finally(() => {
+        entry.refreshing = undefined;
+      });
     entry.refreshing = flight;
     return flight;
   };
 
+  /** The failure of the refresh that was to replace the current access token, if that is how it ended. */
+  const failedRenewal = (entry: PoolEntry): TokenFailure | undefined => {
+    const last = settled.get(entry);
+    return last?.replaced === entry.account.token.accessToken ? last.failure : undefined;
+  };
+
+  const ensureFresh = (entry: PoolEntry): Promise<Freshness> => {
+    if (entry.refreshing !== undefined) return entry.refreshing;
+    const gone = disabledFailure(entry.account);
+    if (gone !== undefined) return Promise.resolve(err(gone));
+    // A token whose renewal failed (say after a 401) is not used again, whatever its expiry says.
+    return needsRefresh(entry.account) || failedRenewal(entry) !== undefined
+      ? singleFlight(entry)
+      : Promise.resolve(ok(entry.account));
+  };
+
   return {
-    ensureFresh(entry) {
-      if (entry.refreshing !== undefined) return entry.refreshing;
-      return needsRefresh(entry.account) ? singleFlight(entry) : Promise.resolve(ok(entry.account));
-    },
+    ensureFresh,
     refreshAfterRejection(entry, rejectedAccessToken) {
       if (entry.refreshing !== undefined) return entry.refreshing;
-      if (entry.account.token.accessToken !== rejectedAccessToken) return Promise.resolve(ok(entry.account));
+      const gone = disabledFailure(entry.account);
+      if (gone !== undefined) return Promise.resolve(err(gone));
+      // The current token's refresh already failed: later rejections of the wave share that failure.
+      const failure = failedRenewal(entry);
+      if (failure !== undefined) return Promise.resolve(err(failure));
+      // Replaced since this request sent it (or refreshed already): the current token is the answer.
+      const current = entry.account.token.accessToken;
+      if (current !== rejectedAccessToken || settled.get(entry)?.replaced === rejectedAccessToken) {
+        return ensureFresh(entry);
+      }
       return singleFlight(entry);
     },
+    isOwnDisable: (account) => disabler.isOwnDisable(account),
+  };
+}
+
+/** Why a disabled account is not refreshed: it stays out until its token is replaced (SPEC §5.6). */
+function disabledFailure(account: Account): TokenFailure | undefined {
+  if (!account.disabled) return undefined;
+  return {
+    kind: "invalid_grant",
+    code: "disabled",
+    description: account.disabledReason ?? "account disabled",
   };
 }
