@@ -2,23 +2,22 @@
  * One client call, served through the pool with failover (SPEC §5.4): pick an account, send the
  * call upstream, and on a failure before the reply is handed to the client, apply the error table
  * and try the next account — at most `maxAttempts` accounts. A 401 refreshes the account's token
- * once and retries on the same account. Once a reply is handed over, nothing is retried.
+ * once and retries on the same account. Once a reply is handed over, nothing is retried. Only the
+ * upstream's answer, or its silence, counts against an account; a failure that is the client's or
+ * grantpool's own answers the client at once and leaves every account's health alone.
  */
-import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
+import type { TokenFailure } from "../accounts/token-failure.ts";
 import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool, Lease } from "../pool/account-pool.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
-import {
-  ACCOUNT_ID,
-  type GrantpoolMetrics,
-  NOOP_METRICS,
-  NOOP_TRACER,
-  statusClass,
-} from "../telemetry/grantpool-metrics.ts";
+import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
+import { describeCause } from "./upstream/describe-cause.ts";
+import { type SendOutcome, sendUpstream } from "./upstream/send-upstream.ts";
 import { type GeminiCall, replyHeaders, type UpstreamProfile } from "./upstream/upstream-profile.ts";
 
 export interface ForwardDeps {
@@ -45,8 +44,8 @@ export const ACCOUNT_HEADER = "x-grantpool-account";
 type Attempt =
   /** A reply for the client (success, or an error that is the client's own business). */
   | { readonly kind: "answer"; readonly response: Response }
-  /** This account failed; `response` is the upstream's error reply, if there was one. */
-  | { readonly kind: "next"; readonly response?: Response };
+  /** This account failed; `response` is the upstream's error reply, `failure` why there was none. */
+  | { readonly kind: "next"; readonly response?: Response; readonly failure?: string };
 
 function tagged(response: Response, accountId: string): Response {
   response.headers.set(ACCOUNT_HEADER, accountId);
@@ -57,63 +56,57 @@ function describeVerdict(verdict: UpstreamVerdict): string {
   return "message" in verdict ? `${verdict.kind}: ${verdict.message}` : verdict.kind;
 }
 
-/** Prepares and sends one upstream call; a profile's own failure (no project) comes back as its reply. */
-async function sendUntraced(
-  deps: ForwardDeps,
-  call: GeminiCall,
-  lease: Lease,
-  signal: AbortSignal,
-): Promise<Response> {
-  const prepared = await deps.profile.prepare(call, lease, signal);
-  if (!prepared.ok) return prepared.error.reply;
-  return deps.fetch(prepared.value.url, prepared.value.init);
+/** Google refused grantpool's OAuth client: no account can work, so no other is tried (SPEC §5.4). */
+function oauthClientError(protocol: Protocol, failure: TokenFailure): Response {
+  return errorReply(protocol, {
+    kind: "oauth_client_error",
+    message: `Google rejected grantpool's OAuth client (${failure.code}: ${failure.description}); no account was disabled`,
+  });
 }
 
-/** One upstream call as a CLIENT span (until its reply's headers), counted by status class. */
-function send(deps: ForwardDeps, call: GeminiCall, lease: Lease, signal: AbortSignal): Promise<Response> {
-  const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
-  const count = (status: number | "error"): void =>
-    (deps.metrics ?? NOOP_METRICS).upstreamRequests.add(1, {
-      status_class: statusClass(status),
-      [ACCOUNT_ID]: lease.accountId,
+/** The request could not be prepared: the client's body, or a bug of ours; never the account's fault. */
+function notPrepared(
+  deps: ForwardDeps,
+  request: ForwardRequest,
+  lease: Lease,
+  outcome: Extract<SendOutcome, { kind: "unserializable_body" | "internal" }>,
+): Response {
+  const cause = describeCause(outcome.cause);
+  const fields = { account: lease.accountId, model: request.call.model };
+  if (outcome.kind === "unserializable_body") {
+    deps.log.warn(`Cannot serialize the client's request body for the upstream: ${cause}`, fields);
+    return errorReply(request.protocol, {
+      kind: "bad_request",
+      message: `The request body cannot be sent upstream: ${cause}`,
     });
-  return (deps.tracer ?? NOOP_TRACER).startActiveSpan(
-    `upstream ${call.action}`,
-    { kind: SpanKind.CLIENT, attributes },
-    async (span) => {
-      try {
-        const reply = await sendUntraced(deps, call, lease, signal);
-        span.setAttribute("http.response.status_code", reply.status);
-        if (reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-        count(reply.status);
-        return reply;
-      } catch (cause) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
-        count("error");
-        throw cause;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  }
+  deps.log.error(`Cannot prepare the upstream request (${request.call.action}): ${cause}`, fields);
+  return errorReply(request.protocol, {
+    kind: "internal_error",
+    message: "internal_error: grantpool failed to prepare the upstream request; its log says why",
+  });
 }
 
 async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease): Promise<Attempt> {
   const { call } = request;
   let current = lease;
   for (let refreshed = false; ; refreshed = true) {
-    let reply: Response;
-    try {
-      reply = await send(deps, call, current, request.signal);
-    } catch (cause) {
-      if (request.signal.aborted) return { kind: "answer", response: new Response(null, { status: 499 }) };
-      const message = `cannot reach the upstream: ${cause instanceof Error ? cause.message : String(cause)}`;
-      deps.log.warn(`Upstream unreachable with ${current.email}; trying next account`, {
+    const sent = await sendUpstream(deps, call, current, request.signal);
+    if (sent.kind !== "reply" && request.signal.aborted) {
+      return { kind: "answer", response: new Response(null, { status: 499 }) };
+    }
+    if (sent.kind === "unserializable_body" || sent.kind === "internal") {
+      return { kind: "answer", response: notPrepared(deps, request, current, sent) };
+    }
+    if (sent.kind === "unreachable") {
+      const failure = `cannot reach the upstream: ${describeCause(sent.cause)}`;
+      deps.log.warn(`Upstream unreachable with ${current.email} (${failure}); trying next account`, {
         account: current.accountId,
       });
-      await deps.pool.report(current.accountId, { kind: "transient", message });
-      return { kind: "next" };
+      await deps.pool.report(current.accountId, { kind: "transient", message: failure });
+      return { kind: "next", failure };
     }
+    const reply = sent.reply;
     if (reply.ok) {
       await deps.pool.report(current.accountId, { kind: "success" });
       return {
@@ -135,6 +128,9 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
         current = renewed.value;
         continue;
       }
+      if (renewed.error.kind === "config") {
+        return { kind: "answer", response: oauthClientError(request.protocol, renewed.error.failure) };
+      }
       return { kind: "next", response: passOn() };
     }
     await deps.pool.report(current.accountId, verdict);
@@ -150,14 +146,20 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
   }
 }
 
-function noAvailableAccount(deps: ForwardDeps, request: ForwardRequest, tried: number): Response {
+function noAvailableAccount(
+  deps: ForwardDeps,
+  request: ForwardRequest,
+  tried: number,
+  lastFailure: string | undefined,
+): Response {
   const summary = deps.pool.summary(request.call.model);
   const retryAt = summary.earliestRetryAt;
   const headers: Record<string, string> =
     retryAt === undefined
       ? {}
       : { "retry-after": String(Math.max(1, Math.ceil((retryAt - deps.clock.now()) / 1000))) };
-  const triedText = tried > 0 ? `${tried} tried without success; ` : "";
+  const lastText = lastFailure === undefined ? "" : ` (last: ${lastFailure})`;
+  const triedText = tried > 0 ? `${tried} tried without success${lastText}; ` : "";
   return errorReply(request.protocol, {
     kind: "no_available_account",
     message: `no_available_account: ${triedText}${explainSummary(summary)}`,
@@ -168,6 +170,8 @@ function noAvailableAccount(deps: ForwardDeps, request: ForwardRequest, tried: n
 export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): Promise<Response> {
   const tried = new Set<string>();
   let lastError: Response | undefined;
+  /** Why the last account that got no reply got none, for the client's message. */
+  let lastUnreachable: string | undefined;
   while (tried.size < deps.maxAttempts) {
     const lease = await deps.pool.acquire({
       exclude: tried,
@@ -179,21 +183,16 @@ export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): P
         tried.add(lease.error.accountId);
         continue;
       }
-      if (lease.error.kind === "config") {
-        const { code, description } = lease.error.failure;
-        return errorReply(request.protocol, {
-          kind: "oauth_client_error",
-          message: `Google rejected grantpool's OAuth client (${code}: ${description}); no account was disabled`,
-        });
-      }
+      if (lease.error.kind === "config") return oauthClientError(request.protocol, lease.error.failure);
       // No account can serve now: say why, and when to come back (SPEC §5.4).
-      return noAvailableAccount(deps, request, tried.size);
+      return noAvailableAccount(deps, request, tried.size, lastUnreachable);
     }
     tried.add(lease.value.accountId);
     const outcome = await attempt(deps, request, lease.value);
     if (outcome.kind === "answer") return outcome.response;
     lastError = outcome.response ?? lastError;
+    lastUnreachable = outcome.failure ?? lastUnreachable;
   }
   // The attempt limit is spent: the last upstream error says the most about why.
-  return lastError ?? noAvailableAccount(deps, request, tried.size);
+  return lastError ?? noAvailableAccount(deps, request, tried.size, lastUnreachable);
 }

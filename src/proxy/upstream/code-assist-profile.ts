@@ -5,11 +5,18 @@
  * are unwrapped, so clients speak plain Gemini.
  */
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
-import { err, ok } from "../../result.ts";
+import { ok, type Result } from "../../result.ts";
 import { createProjectResolver } from "./code-assist-project.ts";
 import { sseToJsonArray } from "./sse-to-json-array.ts";
 import { rewriteSseData } from "./sse-transform.ts";
-import { replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+import {
+  type PreparedRequest,
+  type ProfileFailure,
+  replyHeaders,
+  serializeBody,
+  type UpstreamProfile,
+  upstreamHeaders,
+} from "./upstream-profile.ts";
 
 export interface CodeAssistOptions {
   readonly baseUrl: string;
@@ -45,14 +52,14 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
       const text = query.toString();
       const url = `${options.baseUrl}/v1internal:${call.action}${text === "" ? "" : `?${text}`}`;
       const headers = upstreamHeaders(lease);
+      const post = (body: Result<string, ProfileFailure>): Result<PreparedRequest, ProfileFailure> =>
+        body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body;
       if (call.action === "countTokens") {
-        const body = JSON.stringify({ request: { ...call.body, model: `models/${call.model}` } });
-        return ok({ url, init: { method: "POST", headers, body, signal } });
+        return post(serializeBody({ request: { ...call.body, model: `models/${call.model}` } }));
       }
       const project = await projects.projectFor(lease, signal);
-      if (!project.ok) return err({ reply: project.error });
-      const body = JSON.stringify({ model: call.model, project: project.value, request: call.body });
-      return ok({ url, init: { method: "POST", headers, body, signal } });
+      if (!project.ok) return project;
+      return post(serializeBody({ model: call.model, project: project.value, request: call.body }));
     },
     adaptSuccess(reply, call) {
       const headers = replyHeaders(reply);

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import type { Lease } from "../../pool/account-pool.ts";
 import { err, ok, type Result } from "../../result.ts";
-import { upstreamHeaders } from "./upstream-profile.ts";
+import { type ProfileFailure, upstreamHeaders } from "./upstream-profile.ts";
 
 const LoadCodeAssistReply = v.looseObject({
   cloudaicompanionProject: v.optional(v.union([v.string(), v.looseObject({ id: v.string() })])),
@@ -19,7 +19,7 @@ export interface ProjectResolverDeps {
   readonly remember: (accountId: string, projectId: string) => Promise<void>;
 }
 
-export type ProjectLookup = Result<string, Response>;
+export type ProjectLookup = Result<string, ProfileFailure>;
 
 const LOAD_BODY = JSON.stringify({
   metadata: { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" },
@@ -29,22 +29,29 @@ export function createProjectResolver(deps: ProjectResolverDeps) {
   const known = new Map<string, Promise<ProjectLookup>>();
 
   const lookup = async (lease: Lease, signal: AbortSignal): Promise<ProjectLookup> => {
-    const reply = await deps.fetch(`${deps.baseUrl}/v1internal:loadCodeAssist`, {
-      method: "POST",
-      headers: upstreamHeaders(lease),
-      body: LOAD_BODY,
-      signal,
-    });
-    if (!reply.ok) return err(reply);
+    let reply: Response;
+    try {
+      reply = await deps.fetch(`${deps.baseUrl}/v1internal:loadCodeAssist`, {
+        method: "POST",
+        headers: upstreamHeaders(lease),
+        body: LOAD_BODY,
+        signal,
+      });
+    } catch (cause) {
+      return err({ kind: "unreachable", cause });
+    }
+    if (!reply.ok) return err({ kind: "reply", reply });
     const parsed = v.safeParse(LoadCodeAssistReply, await reply.json().catch(() => undefined));
     const project = parsed.success ? parsed.output.cloudaicompanionProject : undefined;
     const id = typeof project === "string" ? project : project?.id;
     if (id === undefined || id === "") {
       const message =
         "Cloud Code Assist has no project for this account; sign in once with Gemini Code Assist";
-      return err(
-        Response.json({ error: { code: 403, message, status: "PERMISSION_DENIED" } }, { status: 403 }),
+      const reply = Response.json(
+        { error: { code: 403, message, status: "PERMISSION_DENIED" } },
+        { status: 403 },
       );
+      return err({ kind: "reply", reply });
     }
     await deps.remember(lease.accountId, id).catch(() => {});
     return ok(id);

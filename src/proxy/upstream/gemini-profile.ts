@@ -1,6 +1,6 @@
 /** The `gemini` profile: the Gemini API itself; paths go through as they are. */
 import { ok } from "../../result.ts";
-import { replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+import { replyHeaders, serializeBody, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
 export function createGeminiProfile(baseUrl: string): UpstreamProfile {
   return {
@@ -12,8 +12,9 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
         lease,
         lease.projectId === undefined ? {} : { "x-goog-user-project": lease.projectId },
       );
+      const body = serializeBody(call.body);
       return Promise.resolve(
-        ok({ url, init: { method: "POST", headers, body: JSON.stringify(call.body), signal } }),
+        body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body,
       );
     },
     adaptSuccess(reply) {

@@ -4,7 +4,7 @@
  * profiles answer errors in Google's format.
  */
 import type { Lease } from "../../pool/account-pool.ts";
-import type { Result } from "../../result.ts";
+import { err, ok, type Result } from "../../result.ts";
 
 export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens";
 
@@ -21,10 +21,14 @@ export interface PreparedRequest {
   readonly init: RequestInit;
 }
 
-export interface ProfileFailure {
-  /** Counts against the account like an upstream reply would (e.g. loadCodeAssist failed). */
-  readonly reply: Response;
-}
+/** Why a profile could not prepare the upstream request; what it means decides who is blamed. */
+export type ProfileFailure =
+  /** A call made on the way was refused (e.g. loadCodeAssist): counts like an upstream reply would. */
+  | { readonly kind: "reply"; readonly reply: Response }
+  /** A call made on the way got no reply: transient for the account, like a failed upstream call. */
+  | { readonly kind: "unreachable"; readonly cause: unknown }
+  /** The client's body cannot be serialized (too deeply nested, say): the client's fault, no account's. */
+  | { readonly kind: "unserializable_body"; readonly cause: unknown };
 
 export interface UpstreamProfile {
   readonly name: "gemini" | "code-assist";
@@ -57,4 +61,13 @@ export function replyHeaders(reply: Response): Headers {
     if (value !== null) headers.set(name, value);
   }
   return headers;
+}
+
+/** The upstream request body as JSON text; a value JSON.stringify refuses is the client's fault. */
+export function serializeBody(value: unknown): Result<string, ProfileFailure> {
+  try {
+    return ok(JSON.stringify(value));
+  } catch (cause) {
+    return err({ kind: "unserializable_body", cause });
+  }
 }

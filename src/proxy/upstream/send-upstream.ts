@@ -1,0 +1,97 @@
+/**
+ * One upstream call for one lease: the profile prepares it, fetch sends it. What went wrong is told
+ * apart, because it decides who is blamed: only a network call that got no reply counts against the
+ * account; a body the client sent that cannot be serialized is the client's, and anything the
+ * profile throws is grantpool's own failure.
+ */
+import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import type { FetchLike } from "../../oauth/google-oauth-client.ts";
+import type { Lease } from "../../pool/account-pool.ts";
+import type { Result } from "../../result.ts";
+import {
+  ACCOUNT_ID,
+  type GrantpoolMetrics,
+  NOOP_METRICS,
+  NOOP_TRACER,
+  statusClass,
+} from "../../telemetry/grantpool-metrics.ts";
+import type { GeminiCall, PreparedRequest, ProfileFailure, UpstreamProfile } from "./upstream-profile.ts";
+
+export interface SendDeps {
+  readonly profile: UpstreamProfile;
+  readonly fetch: FetchLike;
+  /** A CLIENT span per upstream call; a no-op tracer when not given. */
+  readonly tracer?: Tracer;
+  readonly metrics?: GrantpoolMetrics;
+}
+
+export type SendOutcome =
+  /** The upstream's reply, or the refusal of a call the profile made on the way. */
+  | { readonly kind: "reply"; readonly reply: Response }
+  /** A network call got no reply (refused, reset, timed out — or aborted by the client). */
+  | { readonly kind: "unreachable"; readonly cause: unknown }
+  /** The client's body cannot be serialized for the upstream. */
+  | { readonly kind: "unserializable_body"; readonly cause: unknown }
+  /** Preparing the request threw: a bug of grantpool's, nothing to do with the account. */
+  | { readonly kind: "internal"; readonly cause: unknown };
+
+async function sendUntraced(
+  deps: SendDeps,
+  call: GeminiCall,
+  lease: Lease,
+  signal: AbortSignal,
+): Promise<SendOutcome> {
+  let prepared: Result<PreparedRequest, ProfileFailure>;
+  try {
+    prepared = await deps.profile.prepare(call, lease, signal);
+  } catch (cause) {
+    return { kind: "internal", cause };
+  }
+  if (!prepared.ok) {
+    const failure = prepared.error;
+    return failure.kind === "reply" ? { kind: "reply", reply: failure.reply } : failure;
+  }
+  try {
+    return { kind: "reply", reply: await deps.fetch(prepared.value.url, prepared.value.init) };
+  } catch (cause) {
+    return { kind: "unreachable", cause };
+  }
+}
+
+/** One upstream call as a CLIENT span (until its reply's headers), counted by status class. */
+export function sendUpstream(
+  deps: SendDeps,
+  call: GeminiCall,
+  lease: Lease,
+  signal: AbortSignal,
+): Promise<SendOutcome> {
+  const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
+  const count = (status: number | "error"): void =>
+    (deps.metrics ?? NOOP_METRICS).upstreamRequests.add(1, {
+      status_class: statusClass(status),
+      [ACCOUNT_ID]: lease.accountId,
+    });
+  return (deps.tracer ?? NOOP_TRACER).startActiveSpan(
+    `upstream ${call.action}`,
+    { kind: SpanKind.CLIENT, attributes },
+    async (span) => {
+      try {
+        const outcome = await sendUntraced(deps, call, lease, signal);
+        if (outcome.kind === "reply") {
+          span.setAttribute("http.response.status_code", outcome.reply.status);
+          if (outcome.reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+          count(outcome.reply.status);
+        } else if (outcome.kind === "unreachable") {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
+          count("error");
+        } else {
+          // Nothing was sent: no upstream request to count.
+          span.setStatus({ code: SpanStatusCode.ERROR, message: "request not prepared" });
+        }
+        return outcome;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
