@@ -4,6 +4,13 @@ import { runCli } from "./cli/run-cli.ts";
 import { readAllStdin } from "./platform/runtime.ts";
 import { systemClock } from "./time/clock.ts";
 
+/** A bug or a refused permission (Deno): one line, never a stack trace with source excerpts. */
+function crashed(error: unknown): number {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(`grantpool: unexpected error: ${reason}\n`);
+  return 1;
+}
+
 const code = await runCli(
   { argv: process.argv.slice(2), env: process.env, stdoutIsTTY: process.stdout.isTTY === true },
   {
@@ -17,5 +24,5 @@ const code = await runCli(
     newId: randomUUID,
     env: process.env,
   },
-);
+).catch(crashed);
 process.exit(code);

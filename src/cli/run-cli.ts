@@ -1,10 +1,10 @@
 /** Dispatches a parsed command line to its command. Returns the exit code. */
 
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { helpTopic } from "../config/commands.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { loadConfig } from "../config/load-config.ts";
+import { readConfigText } from "../config/read-config-text.ts";
 import { usageText } from "../config/usage-text.ts";
 import { createThrottle } from "../log/throttle.ts";
 import { openBrowser } from "../platform/open-browser.ts";
@@ -130,7 +130,7 @@ export async function runCli(io: ProcessIO, deps: ProcessDeps): Promise<number> 
   const loaded = loadConfig({
     argv: io.argv,
     env: io.env,
-    readFile: (path) => readFileSync(path, "utf8"),
+    readFile: readConfigText,
     homeDir: homedir(),
     stdoutIsTTY: io.stdoutIsTTY,
   });

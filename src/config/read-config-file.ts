@@ -2,7 +2,8 @@
  * Reads the YAML (or JSON) config file into key/value entries that remember their line. The file
  * is parsed with YAML's failsafe schema, so every scalar arrives as text, exactly like flags and
  * variables, and one set of schemas validates all three. A plain `~`, `null` or empty value
- * means "not set".
+ * means "not set". Aliases are capped (MAX_ALIAS_COUNT), so an alias bomb ("billion laughs") is an
+ * issue naming the file and line, not a runaway expansion or an uncaught error.
  */
 import { isMap, isScalar, LineCounter, type Node, type ParsedNode, parseDocument } from "yaml";
 import { didYouMean } from "./closest-name.ts";
@@ -19,6 +20,9 @@ export interface ConfigFile {
   readonly entries: readonly FileEntry[];
   readonly issues: readonly string[];
 }
+
+/** Alias resolutions allowed per value; a settings file needs a handful at most. */
+export const MAX_ALIAS_COUNT = 100;
 
 const UNSET_WORDS = ["", "~", "null", "Null", "NULL"];
 const FILE_KEYS = SETTING_KEYS.filter((key) => SETTING_TABLE[key].inFile !== false).map(
@@ -58,7 +62,16 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
     }
     const valueNode = pair.value as ParsedNode | null;
     if (isUnset(valueNode)) continue;
-    entries.push({ key, value: valueNode?.toJS(doc), line });
+    try {
+      entries.push({ key, value: valueNode?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }), line });
+    } catch (error) {
+      // yaml throws a ReferenceError for too many aliases (and for an alias to nothing).
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = message.includes("Excessive alias count")
+        ? `its YAML aliases expand more than ${MAX_ALIAS_COUNT} times; write the value out instead`
+        : message;
+      issues.push(`Cannot read setting "${name}" in config file ${path}:${line}: ${reason}`);
+    }
   }
   return { entries, issues };
 }
