@@ -5,7 +5,7 @@
  * other sources; here only the shape of the command line is, and every problem is a usage error.
  */
 import { err, ok, type Result } from "../result.ts";
-import { didYouMean } from "./closest-name.ts";
+import { closestName, didYouMean } from "./closest-name.ts";
 import {
   ACCOUNTS_ACTIONS,
   ALL_COMMANDS,
@@ -40,6 +40,8 @@ interface Scan {
   readonly words: string[];
   readonly issues: string[];
   help: boolean;
+  /** How many flags were not recognized (their values, if any, cannot be told from positionals). */
+  unknownFlags: number;
 }
 
 function usageError(issues: readonly string[], topic: UsageTopic): Result<never, ConfigError> {
@@ -57,6 +59,27 @@ function recordFlag(scan: Scan, key: SettingKey, flag: FlagValue): void {
   }
 }
 
+/**
+ * Records an unknown flag; returns how many tokens it used. A typo of a flag that takes a value
+ * (`--dta-dir D`) takes its value along, so that D is not read as a positional or a subcommand
+ * and the typo is the only problem reported.
+ */
+function scanUnknownFlag(
+  scan: Scan,
+  tokens: readonly string[],
+  index: number,
+  flag: string,
+  inline: string | undefined,
+): number {
+  const closest = closestName(flag, FLAG_NAMES);
+  scan.issues.push(`Unknown flag ${flag}${closest === undefined ? "" : ` (did you mean ${closest}?)`}`);
+  scan.unknownFlags += 1;
+  const meant = closest === undefined ? undefined : findSettingKey(closest.slice(2));
+  const next = tokens[index + 1];
+  const takesValue = meant !== undefined && !SETTING_TABLE[meant].kind.boolean;
+  return inline === undefined && takesValue && next !== undefined && !next.startsWith("-") ? 2 : 1;
+}
+
 /** Reads the flag at tokens[index]; returns how many tokens it used. */
 function scanFlag(scan: Scan, tokens: readonly string[], index: number): number {
   const token = tokens[index] ?? "";
@@ -64,10 +87,7 @@ function scanFlag(scan: Scan, tokens: readonly string[], index: number): number 
   const flag = equals === -1 ? token : token.slice(0, equals);
   const inline = equals === -1 ? undefined : token.slice(equals + 1);
   const key = flag.startsWith("--") ? findSettingKey(flag.slice(2)) : undefined;
-  if (key === undefined) {
-    scan.issues.push(`Unknown flag ${flag}${didYouMean(flag, FLAG_NAMES, (name) => name)}`);
-    return 1;
-  }
+  if (key === undefined) return scanUnknownFlag(scan, tokens, index, flag, inline);
   if (inline !== undefined || SETTING_TABLE[key].kind.boolean) {
     recordFlag(scan, key, { flag, value: inline ?? true });
     return 1;
@@ -82,7 +102,7 @@ function scanFlag(scan: Scan, tokens: readonly string[], index: number): number 
 }
 
 function scanTokens(tokens: readonly string[]): Scan {
-  const scan: Scan = { flags: new Map(), words: [], issues: [], help: false };
+  const scan: Scan = { flags: new Map(), words: [], issues: [], help: false, unknownFlags: 0 };
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index] ?? "";
@@ -176,12 +196,14 @@ export function parseArgv(argv: readonly string[]): Result<ParsedArgv, ConfigErr
     const topicWords = resolved.command === undefined ? [word] : resolved.command.split(" ");
     return ok({ command: "help", positionals: topicWords, flags: new Map() });
   }
-  const issues = [...scan.issues, ...resolved.issues];
+  const issues = [...scan.issues];
+  // After an unknown flag the words may hold its value: a word count or a subcommand read from
+  // them would be a second, misleading error for the same typo.
+  const wordsReliable = scan.unknownFlags === 0;
+  if (wordsReliable) issues.push(...resolved.issues);
   if (resolved.command !== undefined) {
-    issues.push(
-      ...flagIssues(resolved.command, scan.flags),
-      ...countIssues(resolved.command, resolved.positionals),
-    );
+    issues.push(...flagIssues(resolved.command, scan.flags));
+    if (wordsReliable) issues.push(...countIssues(resolved.command, resolved.positionals));
   }
   if (resolved.command === undefined || issues.length > 0) return usageError(issues, resolved.topic);
   return ok({ command: resolved.command, positionals: resolved.positionals, flags: scan.flags });

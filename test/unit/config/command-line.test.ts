@@ -153,6 +153,34 @@ describe("usage errors", () => {
     ]);
   });
 
+  test("a mistyped flag is the one error, its value not taken for a positional or a subcommand", () => {
+    const typo = "Unknown flag --dta-dir (did you mean --data-dir?)";
+    for (const argv of [
+      ["accounts", "list", "--dta-dir", "/srv/pool"],
+      ["accounts", "--dta-dir", "/srv/pool", "list"],
+      ["accounts", "list", "--dta-dir=/srv/pool"],
+    ]) {
+      expect(loadError(argv).issues).toEqual([typo]);
+    }
+    expect(loadError(["proxy", "--prot", "80"]).issues).toEqual([
+      "Unknown flag --prot (did you mean --port?)",
+    ]);
+  });
+
+  test("an unknown flag with no suggestion is the one error, whatever follows it", () => {
+    expect(loadError(["accounts", "list", "--frobnicate", "x"]).issues).toEqual([
+      "Unknown flag --frobnicate",
+    ]);
+    expect(loadError(["accounts", "--frobnicate", "x", "list"]).issues).toEqual([
+      "Unknown flag --frobnicate",
+    ]);
+  });
+
+  test("a typo of a boolean flag does not take the next word", () => {
+    const error = loadError(["accounts", "remove", "--jsn", "a@x.com"]);
+    expect(error.issues).toEqual(["Unknown flag --jsn (did you mean --json?)"]);
+  });
+
   test("an unknown help topic is a usage error", () => {
     expect(loadError(["help", "nope"]).issues).toEqual(['Unknown help topic "nope"']);
   });
