@@ -32,11 +32,8 @@ const one = (argument: string) => ({ argument, minArguments: 1, maxArguments: 1 
 const none = { minArguments: 0, maxArguments: 0 };
 
 export const COMMAND_SPECS: readonly CommandSpec[] = [
-  {
-    command: "proxy",
-    ...none,
-    summary: "Serve the Gemini, OpenAI and Anthropic APIs through the account pool",
-  },
+  // Only the Gemini API's own routes exist; the OpenAI and Anthropic routes are not there yet.
+  { command: "proxy", ...none, summary: "Serve the Gemini API (/v1beta/models/…) through the account pool" },
   { command: "operator", ...none, summary: "Reconcile Account resources and their Secrets in Kubernetes" },
   { command: "accounts list", ...none, summary: "List the accounts and their state" },
   {
