@@ -46,6 +46,26 @@ function exclusive(input: CheckInput, a: SettingKey, b: SettingKey): string {
   );
 }
 
+/**
+ * Every command that talks to Google's token endpoint needs the OAuth client its refresh tokens
+ * were issued to. Without it nothing can be verified or refreshed, so it is a configuration error
+ * found before any network call (and a proxy or operator that could never refresh does not start).
+ */
+function oauthClientRequired(key: "oauthClientId" | "oauthClientSecret"): CrossCheck {
+  const commands = SETTING_TABLE[key].flagFor;
+  return {
+    commands,
+    uses: [key],
+    check: (input) =>
+      input.values[key] === undefined
+        ? required(
+            key,
+            `by "${input.command}" (Google's token endpoint needs the OAuth client the refresh tokens were issued to)`,
+          )
+        : undefined,
+  };
+}
+
 function requiredBy(key: SettingKey, command: Command): CrossCheck {
   return {
     commands: [command],
@@ -79,6 +99,8 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         ? exclusive(input, "refreshToken", "refreshTokenFile")
         : undefined,
   },
+  oauthClientRequired("oauthClientId"),
+  oauthClientRequired("oauthClientSecret"),
   requiredBy("name", "accounts manifest"),
   requiredBy("refreshTokenFile", "accounts manifest"),
 ];

@@ -5,17 +5,28 @@ import { type ConfigInput, type LoadedConfig, loadConfig } from "../../../src/co
 
 export interface FixtureOptions {
   readonly env?: Record<string, string>;
+  /** Leave out the OAuth client every test environment has by default (see OAUTH_CLIENT_ENV). */
+  readonly withoutOAuthClient?: boolean;
   readonly files?: Record<string, string>;
   readonly stdoutIsTTY?: boolean;
 }
 
 export const HOME = "/home/tester";
 
+/**
+ * The commands that call Google require an OAuth client; tests about other settings get one from
+ * the environment, so their expected issues are only their own.
+ */
+export const OAUTH_CLIENT_ENV: Readonly<Record<string, string>> = {
+  GRANTPOOL_OAUTH_CLIENT_ID: "test-client.apps.googleusercontent.com",
+  GRANTPOOL_OAUTH_CLIENT_SECRET: "test-client-secret",
+};
+
 export function configInput(argv: readonly string[], options: FixtureOptions = {}): ConfigInput {
   const files = options.files ?? {};
   return {
     argv,
-    env: options.env ?? {},
+    env: { ...(options.withoutOAuthClient === true ? {} : OAUTH_CLIENT_ENV), ...options.env },
     readFile: (path) => {
       const text = files[path];
       if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);

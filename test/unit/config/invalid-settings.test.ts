@@ -178,6 +178,44 @@ describe("settings that depend on each other", () => {
   });
 });
 
+describe("the OAuth client", () => {
+  const CLIENT_ISSUE = (setting: string, variable: string, command: string) =>
+    `Setting "${setting}" is required by "${command}" (Google's token endpoint needs the OAuth client the refresh tokens were issued to): expected a non-empty string from --${setting}, ${variable} or the config file`;
+
+  test("is required, id and secret, by every command that calls Google's token endpoint", () => {
+    const argvs = [["proxy"], ["operator"], ["accounts", "add"], ["accounts", "login"]];
+    for (const argv of argvs) {
+      const error = loadError(argv, { withoutOAuthClient: true });
+      expect(error.code).toBe("config_invalid");
+      expect(issuesOf(error)).toEqual([
+        CLIENT_ISSUE("oauth-client-id", "GRANTPOOL_OAUTH_CLIENT_ID", argv.join(" ")),
+        CLIENT_ISSUE("oauth-client-secret", "GRANTPOOL_OAUTH_CLIENT_SECRET", argv.join(" ")),
+      ]);
+    }
+  });
+
+  test("a missing secret alone is named alone", () => {
+    const error = loadError(["accounts", "add", "--oauth-client-id", "c.apps.googleusercontent.com"], {
+      withoutOAuthClient: true,
+    });
+    expect(issuesOf(error)).toEqual([
+      CLIENT_ISSUE("oauth-client-secret", "GRANTPOOL_OAUTH_CLIENT_SECRET", "accounts add"),
+    ]);
+  });
+
+  test("is not required by the commands that never call Google", () => {
+    const cases: [string[], string][] = [
+      [["accounts", "list"], "accounts list"],
+      [["accounts", "disable", "a@x.com"], "accounts disable"],
+      [["version"], "version"],
+      [["help"], "help"],
+    ];
+    for (const [argv, command] of cases) {
+      expect(String(load(argv, { withoutOAuthClient: true }).command)).toBe(command);
+    }
+  });
+});
+
 describe("the config file", () => {
   test("a missing config file is an error naming the file and where its name came from", () => {
     const error = loadError(["proxy"], { env: { GRANTPOOL_CONFIG: "/nowhere.yaml" } });

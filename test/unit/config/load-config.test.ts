@@ -46,8 +46,9 @@ describe("loadConfig precedence", () => {
 
 describe("loadConfig defaults", () => {
   test("gives every documented default when nothing is set", () => {
-    const { command, positionals, settings } = load(["proxy"]);
-    expect(command).toBe("proxy");
+    // accounts list: a command that needs no OAuth client, so that truly nothing is set.
+    const { command, positionals, settings } = load(["accounts", "list"], { withoutOAuthClient: true });
+    expect(command).toBe("accounts list");
     expect(positionals).toEqual([]);
     expect(settings).toEqual({
       port: 8045,
@@ -83,7 +84,7 @@ describe("loadConfig defaults", () => {
   });
 
   test("leaves optional settings out rather than setting them to undefined", () => {
-    const { settings } = load(["proxy"]);
+    const { settings } = load(["accounts", "list"], { withoutOAuthClient: true });
     for (const key of [
       "namespace",
       "adminKey",
