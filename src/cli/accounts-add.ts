@@ -55,7 +55,7 @@ export async function accountsAdd(
     return EXIT_USAGE;
   }
   const batch = tokens.length > 1;
-  let failures = 0;
+  const counts = { created: 0, updated: 0, recovered: 0, failed: 0 };
   for (const { line, token } of tokens) {
     const prefix = batch ? `line ${line}: ` : "";
     const result = await enrollRefreshToken(deps, token).catch((cause: unknown) => ({
@@ -63,14 +63,23 @@ export async function accountsAdd(
       error: { message: `cannot store the account: ${(cause as Error).message}` },
     }));
     if (result.ok) {
+      counts[result.value.outcome] += 1;
       ctx.out(`${prefix}${describeEnrolled(result.value)}`);
     } else {
-      failures += 1;
+      counts.failed += 1;
       const reason =
         "failure" in result.error ? describeRejection(result.error.failure) : result.error.message;
       ctx.err(`${prefix}${reason}`);
     }
   }
-  if (batch) ctx.out(`${tokens.length - failures} added, ${failures} failed`);
-  return failures === 0 ? EXIT_OK : EXIT_FAILED;
+  if (batch) ctx.out(summary(counts));
+  return counts.failed === 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `1 added, 1 updated, 1 failed`: each outcome that occurred, in the words the lines used. */
+function summary(counts: Record<Enrolled["outcome"] | "failed", number>): string {
+  const parts = (["created", "updated", "recovered"] as const)
+    .filter((outcome) => counts[outcome] > 0)
+    .map((outcome) => `${counts[outcome]} ${VERB[outcome].toLowerCase()}`);
+  return [...parts, `${counts.failed} failed`].join(", ");
 }

@@ -121,6 +121,27 @@ describe("grantpool accounts add", () => {
     expect(accountFiles()).toHaveLength(2);
   });
 
+  test("the summary counts each line's outcome in the words the line used, skipping blanks and comments", async () => {
+    const first = google.addIdentity({ email: "a@example.com" });
+    expect((await runCli(["accounts", "add", "--refresh-token", first], { env })).code).toBe(0);
+    const again = google.mintRefreshToken("a@example.com");
+    const fresh = google.addIdentity({ email: "b@example.com" });
+    const bad = google.addIdentity({ email: "c@example.com" });
+    google.revoke(bad);
+    const stdin = `# tokens\r\n${again}\r\n\r\n   \n${fresh}\n# ${bad}\n${bad}\n\n`;
+    const run = await runCli(["accounts", "add"], { env, stdin });
+    expect(run.code).toBe(1);
+    const out = run.stdout.trim().split("\n");
+    expect(out).toHaveLength(3);
+    expect(out[0]).toStartWith("line 2: Updated a@example.com (id ");
+    expect(out[1]).toStartWith("line 5: Added b@example.com (id ");
+    expect(out[2]).toBe("1 added, 1 updated, 1 failed");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "line 7: Google rejected the refresh token (invalid_grant: Token has been expired or revoked.)",
+    ]);
+    expect(accountFiles()).toHaveLength(2);
+  });
+
   test("upserts by email ignoring case instead of creating a duplicate", async () => {
     const first = google.addIdentity({ email: "Bob@Example.com" });
     expect((await runCli(["accounts", "add", "--refresh-token", first], { env })).code).toBe(0);
