@@ -1,7 +1,8 @@
 /**
  * grantpool runs under Deno too (SPEC §2): the CLI's `accounts` commands and the file store,
  * driven by the Deno that npm installed, against the same Google emulator, and the proxy serving
- * a generateContent request.
+ * a generateContent request. Every run goes through `npm run deno` (scripts/run.mjs --deno): the
+ * command the README gives, with its narrow permissions, so a permission it lacks fails here.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -9,9 +10,15 @@ import { join } from "node:path";
 import { type CliFixture, startCliFixture } from "../support/cli-fixture.ts";
 import type { GoogleEmulator } from "../support/google-emulator.ts";
 import { startProxyProcess } from "../support/proxy-process.ts";
-import { MAIN, runCli } from "../support/run-cli.ts";
+import { runCli, runCommand } from "../support/run-cli.ts";
 
-const DENO = [join(import.meta.dir, "..", "..", "node_modules", ".bin", "deno"), "run", "-A", "--quiet"];
+const ROOT = join(import.meta.dir, "..", "..");
+/** `npm run deno --` without npm: what the package.json script runs. */
+const NPM_RUN_DENO = ["node", join(ROOT, "scripts", "run.mjs"), "--deno"];
+
+function deno(args: readonly string[]) {
+  return runCommand(NPM_RUN_DENO, args, { env });
+}
 
 let fixture: CliFixture;
 let google: GoogleEmulator;
@@ -19,7 +26,7 @@ let dataDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  fixture = await startCliFixture({ DENO_NO_UPDATE_CHECK: "1" });
+  fixture = await startCliFixture();
   ({ google, dataDir, env } = fixture);
 });
 
@@ -29,37 +36,57 @@ afterAll(async () => {
 
 describe("under Deno", () => {
   test("reports the Deno runtime in version", async () => {
-    const run = await runCli(["version"], { runtime: DENO, env });
+    const run = await deno(["version"]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/^grantpool \S+ \(deno \d/);
   });
 
   test("adds an account, lists it and writes the store", async () => {
     const token = google.addIdentity({ email: "dana@example.com" });
-    const added = await runCli(["accounts", "add", "--refresh-token", token], { runtime: DENO, env });
+    const added = await deno(["accounts", "add", "--refresh-token", token]);
     expect(added.stderr).toBe("");
     expect(added.code).toBe(0);
-    const listed = await runCli(["accounts", "list", "--json"], { runtime: DENO, env });
+    const listed = await deno(["accounts", "list", "--json"]);
     expect(listed.code).toBe(0);
     const accounts = JSON.parse(listed.stdout) as { id: string; email: string; state: string }[];
     expect(accounts).toMatchObject([{ email: "dana@example.com", state: "active" }]);
-    const disabled = await runCli(["accounts", "disable", "dana@example.com"], { runtime: DENO, env });
+    const disabled = await deno(["accounts", "disable", "dana@example.com"]);
     expect(disabled.code).toBe(0);
     const file = JSON.parse(readFileSync(join(dataDir, "accounts", `${accounts[0]?.id}.json`), "utf8"));
     expect(file).toMatchObject({ proxy_disabled: true, proxy_disabled_reason: "manual" });
   });
 
-  test("the proxy serves a generateContent request", async () => {
+  test("the proxy serves a generateContent request, and its log stream is JSON lines only", async () => {
     const token = google.addIdentity({ email: "erin@example.com" });
     expect((await runCli(["accounts", "add", "--refresh-token", token], { env })).code).toBe(0);
-    await using proxy = await startProxyProcess(env, { command: [...DENO, MAIN] });
-    const reply = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
-    });
-    expect(reply.status).toBe(200);
-    expect(reply.headers.get("x-grantpool-account")).toBeTruthy();
-    expect(await reply.text()).toContain("answered by");
+    const proxy = await startProxyProcess(env, { command: NPM_RUN_DENO });
+    try {
+      const call = (path: string) =>
+        fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+        });
+      const reply = await call("generateContent");
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get("x-grantpool-account")).toBeTruthy();
+      expect(await reply.text()).toContain("answered by");
+      // A streamed answer too: request signals are where Deno's legacy-abort warning came from.
+      expect(await (await call("streamGenerateContent?alt=sse")).text()).toContain("answered ");
+    } finally {
+      expect(await proxy.stop()).toBe(0);
+    }
+    expect(proxy.logLines.length).toBeGreaterThanOrEqual(3);
+    for (const line of proxy.logLines) {
+      expect(() => JSON.parse(line), `a log line that is not JSON: ${line}`).not.toThrow();
+    }
+  });
+
+  test("a file outside the permitted paths is refused in one line, not a stack trace", async () => {
+    const run = await deno(["accounts", "import", "/etc"]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Requires read access to "/etc"');
   });
 });
