@@ -1,80 +1,172 @@
 /**
- * Standalone launcher for the Google emulator, for a spawned grantpool (or a human) to talk to:
+ * The Google emulator on its own, for a person (the README's tour) or a spawned grantpool:
  *
- *   bun test/support/google-emulator-main.ts [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
+ *   npm run emulator -- [--port 8046] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
+ *       serves until Ctrl-C (SIGINT) or SIGTERM; first prints the `export GRANTPOOL_…` lines that
+ *       point grantpool at it, and a refresh token per --accounts email (as # comments)
+ *   npm run -s emulator -- env [--port 8046]                 those export lines, from the running one
+ *   npm run -s emulator -- token EMAIL… [--port 8046]        a new refresh token per email, one a line
+ *   npm run -s emulator -- revoke EMAIL|TOKEN… [--port 8046] revoke (the tour's invalid_grant)
  *
- * Prints one JSON line (URLs, OAuth client, minted accounts with their refresh tokens, and the
- * GRANTPOOL_* environment that points grantpool at it), then serves until SIGTERM or SIGINT.
+ * The commands talk to the running emulator's control routes (google-emulator-front.ts), waiting
+ * up to CONNECT_DEADLINE_MS for it to answer, so `npm run emulator &` can be followed at once.
  */
 import { parseArgs } from "node:util";
 import { startGoogleEmulator } from "./google-emulator.ts";
+import { startEmulatorFront } from "./google-emulator-front.ts";
 
-const USAGE =
-  "usage: bun test/support/google-emulator-main.ts [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]";
+const DEFAULT_PORT = 8046;
+const CONNECT_DEADLINE_MS = 10_000;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
-function readOptions(): { accounts: string[]; clientId?: string; clientSecret?: string } {
+const USAGE = `usage: npm run emulator -- [--port ${DEFAULT_PORT}] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
+       npm run -s emulator -- env [--port ${DEFAULT_PORT}]
+       npm run -s emulator -- token EMAIL... [--port ${DEFAULT_PORT}]
+       npm run -s emulator -- revoke EMAIL|TOKEN... [--port ${DEFAULT_PORT}]`;
+
+interface Options {
+  readonly command: "serve" | "env" | "token" | "revoke";
+  readonly words: string[];
+  readonly port: number;
+  readonly accounts: string[];
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function readOptions(): Options {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      port: { type: "string" },
+      accounts: { type: "string" },
+      "client-id": { type: "string" },
+      "client-secret": { type: "string" },
+      help: { type: "boolean" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const [command = "serve", ...words] = positionals;
+  if (command !== "serve" && command !== "env" && command !== "token" && command !== "revoke") {
+    fail(`unknown command "${command}"\n${USAGE}`);
+  }
+  const port = Number(values.port ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected 0 to 65535\n${USAGE}`);
+  const accounts = (values.accounts ?? "")
+    .split(",")
+    .map((email) => email.trim())
+    .filter((email) => email !== "");
+  const bad = [...accounts, ...(command === "token" ? words : [])].find((email) => !EMAIL.test(email));
+  if (bad !== undefined) fail(`"${bad}" is not an email address`);
+  if ((command === "token" || command === "revoke") && words.length === 0) {
+    fail(`${command}: give at least one ${command === "token" ? "EMAIL" : "EMAIL or TOKEN"}\n${USAGE}`);
+  }
+  return {
+    command,
+    words,
+    port,
+    accounts,
+    ...(values["client-id"] === undefined ? {} : { clientId: values["client-id"] }),
+    ...(values["client-secret"] === undefined ? {} : { clientSecret: values["client-secret"] }),
+  };
+}
+
+async function serve(options: Options): Promise<void> {
+  const { clientId, clientSecret } = options;
+  const emulator = await startGoogleEmulator({
+    ...(clientId === undefined ? {} : { clientId }),
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+  });
+  let front: ReturnType<typeof startEmulatorFront>;
   try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        accounts: { type: "string" },
-        "client-id": { type: "string" },
-        "client-secret": { type: "string" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-    });
-    if (values.help === true) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const accounts = (values.accounts ?? "")
-      .split(",")
-      .map((email) => email.trim())
-      .filter((email) => email !== "");
-    const bad = accounts.find((email) => !/^[^@\s]+@[^@\s]+$/.test(email));
-    if (bad !== undefined) throw new Error(`--accounts: "${bad}" is not an email address`);
-    const options: { accounts: string[]; clientId?: string; clientSecret?: string } = { accounts };
-    if (values["client-id"] !== undefined) options.clientId = values["client-id"];
-    if (values["client-secret"] !== undefined) options.clientSecret = values["client-secret"];
-    return options;
+    front = startEmulatorFront(emulator, options.port);
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
+    await emulator.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `Cannot listen on 127.0.0.1:${options.port}: ${reason} (an emulator running already? --port N picks another port)\n`,
+    );
+    process.exit(1);
+  }
+  const minted = options.accounts.map((email) => `# refresh token of ${email}: ${front.mintToken(email)}`);
+  const lines = [
+    `# Google emulator on ${front.url} (Ctrl-C stops it). Point grantpool at it in your shell:`,
+    front.exportLines(),
+    ...minted,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await front.close();
+    await emulator.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+/** Calls a control route of the running emulator, waiting for it to come up. */
+async function control(port: number, method: string, path: string, params = ""): Promise<string> {
+  const url = `http://127.0.0.1:${port}/emulator/${path}${params === "" ? "" : `?${params}`}`;
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
+  for (;;) {
+    try {
+      const reply = await fetch(url, { method });
+      const body = await reply.text();
+      if (!reply.ok) {
+        process.stderr.write(body);
+        process.exit(1);
+      }
+      return body;
+    } catch {
+      if (Date.now() > deadline) {
+        process.stderr.write(
+          `No Google emulator answers on port ${port}: start one with \`npm run emulator\`\n`,
+        );
+        process.exit(1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
-const { accounts, ...clientOptions } = readOptions();
-const emulator = await startGoogleEmulator(clientOptions);
-const minted = accounts.map((email) => ({ email, refreshToken: emulator.addIdentity({ email }) }));
-
-console.log(
-  JSON.stringify({
-    url: emulator.url,
-    tokenUrl: emulator.tokenUrl,
-    userinfoUrl: emulator.userinfoUrl,
-    authUrl: emulator.authUrl,
-    upstreamUrl: emulator.upstreamUrl,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-    accounts: minted,
-    env: {
-      GRANTPOOL_OAUTH_TOKEN_URL: emulator.tokenUrl,
-      GRANTPOOL_OAUTH_USERINFO_URL: emulator.userinfoUrl,
-      GRANTPOOL_OAUTH_AUTH_URL: emulator.authUrl,
-      GRANTPOOL_OAUTH_CLIENT_ID: emulator.clientId,
-      GRANTPOOL_OAUTH_CLIENT_SECRET: emulator.clientSecret,
-      GRANTPOOL_UPSTREAM_URL: emulator.upstreamUrl,
-    },
-  }),
-);
-
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await emulator.close();
-  process.exit(0);
+async function run(options: Options): Promise<void> {
+  switch (options.command) {
+    case "serve":
+      return serve(options);
+    case "env":
+      process.stdout.write(await control(options.port, "GET", "env"));
+      return;
+    case "token":
+      for (const email of options.words) {
+        const params = new URLSearchParams({ email });
+        process.stdout.write(await control(options.port, "POST", "tokens", params.toString()));
+      }
+      return;
+    case "revoke":
+      for (const word of options.words) {
+        const params = new URLSearchParams(EMAIL.test(word) ? { email: word } : { token: word });
+        process.stdout.write(await control(options.port, "POST", "revoke", params.toString()));
+      }
+      return;
+  }
 }
-process.on("SIGTERM", () => void stop());
-process.on("SIGINT", () => void stop());
+
+let options: Options;
+try {
+  options = readOptions();
+} catch (error) {
+  fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+}
+await run(options);

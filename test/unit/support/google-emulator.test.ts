@@ -1,6 +1,5 @@
 /** Tests of the Google emulator itself: the replies other tests rely on must be Google's. */
 import { describe, expect, test } from "bun:test";
-import { fileURLToPath } from "node:url";
 import { type GoogleEmulator, startGoogleEmulator } from "../../support/google-emulator.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
@@ -614,41 +613,5 @@ describe("Cloud Code Assist stand-in", () => {
       domain: "cloudcode-pa.googleapis.com",
       metadata: { model: "gemini-2.5-pro", quotaResetDelay: "2h5m9.25s" },
     });
-  });
-});
-
-describe("standalone launcher", () => {
-  test("prints its URLs and minted accounts as one JSON line and stops on SIGTERM", async () => {
-    const main = fileURLToPath(new URL("../../support/google-emulator-main.ts", import.meta.url));
-    const child = Bun.spawn([process.execPath, main, "--accounts", "a@x.com,b@y.com"], { stdout: "pipe" });
-    try {
-      const reader = child.stdout.getReader();
-      let text = "";
-      while (!text.includes("\n")) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-      const info = JSON.parse(text.split("\n")[0] ?? "") as {
-        tokenUrl: string;
-        clientId: string;
-        clientSecret: string;
-        accounts: { email: string; refreshToken: string }[];
-        env: Record<string, string>;
-      };
-      expect(info.accounts.map((a) => a.email)).toEqual(["a@x.com", "b@y.com"]);
-      expect(info.env.GRANTPOOL_OAUTH_TOKEN_URL).toBe(info.tokenUrl);
-      const reply = await postForm(info.tokenUrl, {
-        grant_type: "refresh_token",
-        refresh_token: info.accounts[1]?.refreshToken ?? "",
-        client_id: info.clientId,
-        client_secret: info.clientSecret,
-      });
-      expect(reply.status).toBe(200);
-      child.kill("SIGTERM");
-      expect(await child.exited).toBe(0);
-    } finally {
-      child.kill();
-    }
   });
 });
