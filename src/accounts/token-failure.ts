@@ -78,6 +78,16 @@ export function describeTokenFailure(failure: TokenFailure): string {
   return `${failure.code}: ${failure.description}`;
 }
 
+/** The code of the failure a refresh gets locally when no OAuth client is configured. */
+export const OAUTH_CLIENT_MISSING = "oauth_client_missing";
+
+/** Why the OAuth client could not be used (a `config` failure), for logs and client replies. */
+export function describeClientProblem(failure: TokenFailure): string {
+  return failure.code === OAUTH_CLIENT_MISSING
+    ? `no OAuth client is configured (${failure.description})`
+    : `Google rejected grantpool's OAuth client (${describeTokenFailure(failure)})`;
+}
+
 /** One line saying why a token was not accepted; never the token itself. */
 export function describeRejection(failure: TokenFailure): string {
   const detail = describeTokenFailure(failure);

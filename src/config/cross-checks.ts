@@ -47,14 +47,17 @@ function exclusive(input: CheckInput, a: SettingKey, b: SettingKey): string {
 }
 
 /**
- * Every command that talks to Google's token endpoint needs the OAuth client its refresh tokens
- * were issued to. Without it nothing can be verified or refreshed, so it is a configuration error
- * found before any network call (and a proxy or operator that could never refresh does not start).
+ * The commands whose whole job is to talk to Google's token endpoint need the OAuth client the
+ * refresh tokens were issued to: without it nothing can be verified, so it is a configuration
+ * error found before any network call. The proxy is not among them: the README's first command
+ * must start it on a fresh machine, and a proxy without a client serves its probes and admin API,
+ * warns once at start, and answers calls that need a token refresh with a 502 naming the settings.
  */
+const OAUTH_CLIENT_COMMANDS: readonly Command[] = ["operator", "accounts add", "accounts login"];
+
 function oauthClientRequired(key: "oauthClientId" | "oauthClientSecret"): CrossCheck {
-  const commands = SETTING_TABLE[key].flagFor;
   return {
-    commands,
+    commands: OAUTH_CLIENT_COMMANDS,
     uses: [key],
     check: (input) =>
       input.values[key] === undefined

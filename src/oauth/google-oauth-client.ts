@@ -4,7 +4,12 @@
  * never include a token.
  */
 import * as v from "valibot";
-import { classifyTokenEndpointReply, networkFailure, type TokenFailure } from "../accounts/token-failure.ts";
+import {
+  classifyTokenEndpointReply,
+  networkFailure,
+  OAUTH_CLIENT_MISSING,
+  type TokenFailure,
+} from "../accounts/token-failure.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
 import { describeIssues, TokenReply, UserinfoReply } from "./oauth-replies.ts";
@@ -86,14 +91,16 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
   };
 
   const clientCredentials = (): Result<{ id: string; secret: string }, TokenFailure> => {
-    if (options.clientId === undefined || options.clientId === "") {
+    const { clientId, clientSecret } = options;
+    if (clientId === undefined || clientId === "" || clientSecret === undefined || clientSecret === "") {
       return err({
         kind: "config",
-        code: "missing_client_id",
-        description: "GRANTPOOL_OAUTH_CLIENT_ID is not set",
+        code: OAUTH_CLIENT_MISSING,
+        description:
+          "set --oauth-client-id / GRANTPOOL_OAUTH_CLIENT_ID and --oauth-client-secret / GRANTPOOL_OAUTH_CLIENT_SECRET",
       });
     }
-    return ok({ id: options.clientId, secret: options.clientSecret ?? "" });
+    return ok({ id: clientId, secret: clientSecret });
   };
 
   const tokenCall = async (grant: Record<string, string>): Promise<Result<TokenGrant, TokenFailure>> => {

@@ -7,7 +7,7 @@
  */
 import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
-import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
+import { describeClientProblem, describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Throttle } from "../log/throttle.ts";
 import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
@@ -106,7 +106,7 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       );
     } else if (deps.configErrorThrottle(`oauth-config:${failure.code}`)) {
       log.error(
-        `OAuth client rejected by Google (${describeTokenFailure(failure)}): check GRANTPOOL_OAUTH_CLIENT_ID and GRANTPOOL_OAUTH_CLIENT_SECRET; no account is disabled`,
+        `${describeClientProblem(failure)}: check GRANTPOOL_OAUTH_CLIENT_ID and GRANTPOOL_OAUTH_CLIENT_SECRET; no account is disabled`,
       );
     }
     return undefined;

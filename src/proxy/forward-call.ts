@@ -7,7 +7,7 @@
  * grantpool's own answers the client at once and leaves every account's health alone.
  */
 import type { Tracer } from "@opentelemetry/api";
-import type { TokenFailure } from "../accounts/token-failure.ts";
+import { describeClientProblem, type TokenFailure } from "../accounts/token-failure.ts";
 import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
@@ -60,7 +60,7 @@ function describeVerdict(verdict: UpstreamVerdict): string {
 function oauthClientError(protocol: Protocol, failure: TokenFailure): Response {
   return errorReply(protocol, {
     kind: "oauth_client_error",
-    message: `Google rejected grantpool's OAuth client (${failure.code}: ${failure.description}); no account was disabled`,
+    message: `${describeClientProblem(failure)}; no account was disabled`,
   });
 }
 

@@ -39,6 +39,11 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     );
     return EXIT_CONFIG;
   }
+  if (settings.oauthClientId === undefined || settings.oauthClientSecret === undefined) {
+    log.warn(
+      "No OAuth client is configured (--oauth-client-id / GRANTPOOL_OAUTH_CLIENT_ID and --oauth-client-secret / GRANTPOOL_OAUTH_CLIENT_SECRET): no access token can be refreshed, and calls that need one get 502",
+    );
+  }
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   let ready = false;
   const forward = {

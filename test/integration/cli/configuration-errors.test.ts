@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CliFixture, startCliFixture } from "../../support/cli-fixture.ts";
 import { aliasBomb } from "../../support/hostile-config.ts";
+import { startProxyProcess } from "../../support/proxy-process.ts";
 import { type CliRun, cliEnv, MAIN, runCli } from "../../support/run-cli.ts";
 
 let fixture: CliFixture;
@@ -89,11 +90,29 @@ describe("no OAuth client", () => {
     expect(run.stderr).toContain("GRANTPOOL_OAUTH_CLIENT_ID");
   });
 
-  test("the proxy refuses to start rather than serve a pool it could never refresh", async () => {
-    const run = await runCli(["proxy", "--port", "0"], { env: envWithoutClient() });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Setting "oauth-client-id" is required by "proxy"');
-    expect(run.stderr).not.toContain("listening");
+  test("the proxy starts, warns once, and answers a call that needs a token with a 502 naming the settings", async () => {
+    const env = envWithoutClient();
+    const added = await runCli(
+      ["accounts", "add", "--refresh-token", fixture.google.addIdentity({ email: "n@x.com" })],
+      {
+        env: fixture.env,
+      },
+    );
+    expect(added.code).toBe(0);
+    await using proxy = await startProxyProcess(env);
+    fixture.google.expireAccessTokens(); // the stored access token is refused: a refresh is needed
+    const reply = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(reply.status).toBe(502);
+    const { error } = (await reply.json()) as { error: { message: string } };
+    expect(error.message).toContain("no OAuth client is configured");
+    expect(error.message).toContain("GRANTPOOL_OAUTH_CLIENT_ID");
+    const warnings = proxy.logLines.filter((line) => line.includes("No OAuth client is configured"));
+    expect(warnings).toHaveLength(1);
+    expect((await runCli(["accounts", "list", "--json"], { env })).stdout).toContain('"disabled": false');
   });
 });
 

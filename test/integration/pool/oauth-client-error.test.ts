@@ -81,7 +81,7 @@ describe("a misconfigured OAuth client", () => {
     f.google.failTokenEndpoint("invalid_client");
     for (let i = 0; i < 5; i++) expect((await f.forward()).status).toBe(502);
     const logged = () =>
-      f.log.messages("error").filter((m) => m.startsWith("OAuth client rejected by Google"));
+      f.log.messages("error").filter((m) => m.startsWith("Google rejected grantpool's OAuth client"));
     expect(logged()).toHaveLength(1);
     f.clock.advanceSeconds(60);
     await f.forward();
