@@ -17,8 +17,21 @@ import type { AccountStore } from "../stores/account-store.ts";
 import { createFileAccountStore } from "../stores/file/file-account-store.ts";
 import type { Clock } from "../time/clock.ts";
 
+/** The configured secrets the logger masks wherever they appear (keys and the client secret). */
+function configuredSecrets(settings: Settings): string[] {
+  return [...settings.apiKeys, settings.adminKey, settings.oauthClientSecret].filter(
+    (secret): secret is string => secret !== undefined && secret !== "",
+  );
+}
+
 export function createProcessLogger(settings: Settings, clock: Clock, write: (line: string) => void): Logger {
-  return createLogger({ level: settings.logLevel, format: settings.logFormat, clock, write });
+  return createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    clock,
+    write,
+    secrets: configuredSecrets(settings),
+  });
 }
 
 export function createOAuth(settings: Settings, fetch: FetchLike, clock: Clock): GoogleOAuthClient {
