@@ -10,10 +10,8 @@
  * and removes it again; toggle flips one account's proxy_disabled. Prints "done" at the end.
  */
 import type { Account } from "../../src/accounts/account.ts";
-import { createLogger } from "../../src/log/logger.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
-import { createFileAccountStore } from "../../src/stores/file/file-account-store.ts";
-import { systemClock } from "../../src/time/clock.ts";
+import { openChildFileStore } from "./child-file-store.ts";
 
 function newAccount(id: string): Account {
   return {
@@ -57,13 +55,7 @@ async function main(): Promise<number> {
     process.stderr.write("usage: index-writer-child.ts <data-dir> add|add-remove|toggle <name> <count>\n");
     return 2;
   }
-  const log = createLogger({
-    level: "warn",
-    format: "text",
-    clock: systemClock,
-    write: (line) => process.stderr.write(`${line}\n`),
-  });
-  const store = createFileAccountStore({ dataDir, log, clock: systemClock });
+  const store = openChildFileStore(dataDir);
   const failure = await run(store, command ?? "", name, Number(countText ?? "1"));
   await store.close();
   if (failure !== undefined) {

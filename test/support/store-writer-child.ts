@@ -9,9 +9,7 @@
  * prints "writing" before each update, so a parent can kill it while a write is under way.
  */
 import type { Account } from "../../src/accounts/account.ts";
-import { createLogger } from "../../src/log/logger.ts";
-import { createFileAccountStore } from "../../src/stores/file/file-account-store.ts";
-import { systemClock } from "../../src/time/clock.ts";
+import { openChildFileStore } from "./child-file-store.ts";
 
 type Change = (account: Account) => Account;
 
@@ -31,13 +29,7 @@ async function main(): Promise<number> {
     process.stderr.write("usage: store-writer-child.ts <data-dir> <command> <id> [count]\n");
     return 2;
   }
-  const log = createLogger({
-    level: "warn",
-    format: "text",
-    clock: systemClock,
-    write: (line) => process.stderr.write(`${line}\n`),
-  });
-  const store = createFileAccountStore({ dataDir, log, clock: systemClock });
+  const store = openChildFileStore(dataDir);
   const forever = command === "rewrite-forever";
   const count = forever ? Number.POSITIVE_INFINITY : Number(countText ?? "1");
   for (let i = 0; i < count; i++) {
