@@ -79,6 +79,9 @@ if (kubeDir !== undefined) {
 // Debian's Prometheus, unpacked into the cache (not installed), for the dashboard test: fetched
 // here so that a download never runs inside a test's deadline.
 check("prometheus", process.execPath, [join(root, "scripts", "ensure-prometheus.mjs")]);
+// Debian's podman, runc and slirp4netns for the image tests (test/image), installed with apt-get
+// when missing, for the same reason.
+check("podman", process.execPath, [join(root, "scripts", "ensure-podman.mjs")]);
 
 const testsOk = step("tests", bin("bun"), [
   "test",
