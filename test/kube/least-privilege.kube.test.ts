@@ -96,6 +96,9 @@ describe("least privilege", () => {
     expect(await can("robot", "patch", "accounts.grantpool.io", "--subresource=status")).toBe("yes");
     expect(await can("alice", "update", "secrets")).toBe("no");
     expect(await can("alice", "patch", "accounts.grantpool.io")).toBe("no");
-    expect(await can("alice", "update", "leases.coordination.k8s.io")).toBe("yes");
+    // Reading and renewing a Lease is limited to the operator's own; only create cannot be.
+    expect(await can("alice", "update", "leases.coordination.k8s.io/grantpool-operator")).toBe("yes");
+    expect(await can("alice", "update", "leases.coordination.k8s.io/someone-else")).toBe("no");
+    expect(await can("alice", "create", "leases.coordination.k8s.io")).toBe("yes");
   });
 });
