@@ -33,10 +33,7 @@ export interface PodmanSandbox {
   readonly hostRecord: HostRecord;
   /** Runs `podman <args>` against the sandbox; killed after `timeoutMs` (default 30 s). */
   podman(args: readonly string[], timeoutMs?: number): Promise<PodmanRun>;
-  /**
-   * `podman run --pull never <args>` under the sandbox's cgroup parent. With `--detach` among the
-   * args, the container id is remembered so that `close` removes it should the test not.
-   */
+  /** `podman run --pull never <args>` under the sandbox's cgroup parent; `close` removes what it left. */
   run(args: readonly string[], timeoutMs?: number): Promise<PodmanRun>;
   /** `podman rm --force --time 0 <id>` (killed at once); fails when podman cannot remove it. */
   remove(id: string): Promise<void>;
@@ -160,7 +157,6 @@ export async function openPodmanSandbox(): Promise<PodmanSandbox> {
   const cgroupParent = `/${basename(dir)}`;
   const env = writeSettings(dir);
   const record = recordHostState(dir, cgroupParent);
-  const started = new Set<string>();
   let closed = false;
 
   const podman = (args: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS) =>
@@ -170,24 +166,16 @@ export async function openPodmanSandbox(): Promise<PodmanSandbox> {
     cgroupParent,
     hostRecord: record,
     podman,
-    async run(args, timeoutMs) {
-      const result = await podman(
-        ["run", "--pull", "never", "--cgroup-parent", cgroupParent, ...args],
-        timeoutMs,
-      );
-      if (args.includes("--detach") && result.code === 0) started.add(result.stdout.trim());
-      return result;
-    },
+    run: (args, timeoutMs) =>
+      podman(["run", "--pull", "never", "--cgroup-parent", cgroupParent, ...args], timeoutMs),
     async remove(id) {
       const result = await podman(["rm", "--force", "--time", "0", id]);
       if (result.code !== 0) throw new Error(`podman rm --force ${id} failed: ${result.stderr}`);
-      started.delete(id);
     },
     async close() {
       if (closed) return;
       closed = true;
       try {
-        for (const id of started) await podman(["rm", "--force", "--time", "0", id]);
         await podman(["rm", "--all", "--force", "--time", "0"]);
       } finally {
         restoreHostState(dir, record);
