@@ -37,6 +37,14 @@ export interface ResolvedSettings {
   readonly issues: readonly string[];
 }
 
+/**
+ * Kubernetes gives pods with service links `<SERVICE>_PORT=tcp://10.0.0.7:8045` for every Service in
+ * their namespace: a Service named `grantpool` would set GRANTPOOL_PORT, and one named
+ * `grantpool-metrics` GRANTPOOL_METRICS_PORT. No grantpool setting takes such a value, so a
+ * variable of this shape is not the user's and counts as unset.
+ */
+const SERVICE_LINK = /^(?:tcp|udp|sctp):\/\/[^/\s]+:\d+$/;
+
 /** The winning raw value of one setting, or undefined when it is unset and has no default. */
 export function pickValue(key: SettingKey, inputs: SettingInputs): PickedValue | undefined {
   const row: SettingRow = SETTING_TABLE[key];
@@ -44,8 +52,9 @@ export function pickValue(key: SettingKey, inputs: SettingInputs): PickedValue |
   if (flag !== undefined) return { value: flag.value, source: { kind: "flag", flag: flag.flag } };
   const name = envName(row);
   const fromEnv = inputs.env[name];
-  // An empty variable counts as unset, as deployment templates often render unset values empty.
-  if (fromEnv !== undefined && fromEnv.trim() !== "")
+  // An empty variable counts as unset, as deployment templates often render unset values empty;
+  // so does a Kubernetes service link (see SERVICE_LINK).
+  if (fromEnv !== undefined && fromEnv.trim() !== "" && !SERVICE_LINK.test(fromEnv))
     return { value: fromEnv, source: { kind: "variable", name } };
   const entry = inputs.file?.entries.find((candidate) => candidate.key === key);
   if (entry !== undefined && inputs.file !== undefined) {

@@ -14,6 +14,18 @@ describe("loadConfig precedence", () => {
     expect(settings.refreshSkewSeconds).toBe(300);
   });
 
+  test("a Kubernetes service link in a variable counts as unset (a Service named grantpool)", () => {
+    const links = {
+      GRANTPOOL_PORT: "tcp://10.96.0.12:8045",
+      GRANTPOOL_METRICS_PORT: "tcp://10.96.0.13:9090",
+      GRANTPOOL_PORT_8045_TCP: "tcp://10.96.0.12:8045",
+    };
+    const { settings } = load(["proxy"], { env: links });
+    expect(settings.port).toBe(8045);
+    expect(settings.metricsPort).toBe(9090);
+    expect(load(["operator"], { env: links }).settings.metricsPort).toBe(9090);
+  });
+
   test("the variable beats the file when no flag is given", () => {
     expect(load(["proxy"], { env, files }).settings.port).toBe(7100);
   });
