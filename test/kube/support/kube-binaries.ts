@@ -1,5 +1,5 @@
 /**
- * Builds the Kubernetes test tools (kube-testenv, kubectl, helm) from the Go module in test/kube
+ * Builds the Kubernetes test tools (kube-testenv, kube-node, kubectl, helm) from the Go module in test/kube
  * into a cache shared by every clone on this machine, keyed by the Kubernetes version and a hash
  * of the module's files, so a second run, or another clone, builds nothing.
  */
@@ -9,15 +9,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** The Go module: go.mod, go.sum and the server's sources. */
+/** The Go module: go.mod, go.sum and the sources of our own commands. */
 export const MODULE_DIR = join(import.meta.dir, "..");
-const SERVER_PACKAGE = "./cmd/kube-testenv";
+/** The control plane (etcd + kube-apiserver) and the node components (kubelet, kube-proxy, …). */
+const OWN_COMMANDS = ["kube-testenv", "kube-node"];
 const TOOL_PACKAGES = ["k8s.io/kubernetes/cmd/kubectl", "helm.sh/helm/v4/cmd/helm"];
-const EXECUTABLES = ["kube-testenv", "kubectl", "helm"] as const;
+const EXECUTABLES = [...OWN_COMMANDS, "kubectl", "helm"] as const;
 
 export interface KubeBinaries {
   readonly binDir: string;
   readonly server: string;
+  /** kubelet, kube-proxy, kube-controller-manager and kube-scheduler as sub-commands. */
+  readonly node: string;
   readonly kubectl: string;
   readonly helm: string;
   readonly kubernetesVersion: string;
@@ -59,11 +62,13 @@ function linkerFlags(kubernetes: string, helm: string): string {
 }
 
 function sourceFiles(): string[] {
-  const serverDir = join(MODULE_DIR, "cmd", "kube-testenv");
-  const goFiles = readdirSync(serverDir)
-    .filter((name) => name.endsWith(".go"))
-    .sort()
-    .map((name) => join(serverDir, name));
+  const goFiles = OWN_COMMANDS.flatMap((command) => {
+    const dir = join(MODULE_DIR, "cmd", command);
+    return readdirSync(dir)
+      .filter((name) => name.endsWith(".go"))
+      .sort()
+      .map((name) => join(dir, name));
+  });
   return [join(MODULE_DIR, "go.mod"), join(MODULE_DIR, "go.sum"), ...goFiles];
 }
 
@@ -77,6 +82,7 @@ function binariesIn(binDir: string, kubernetesVersion: string): KubeBinaries {
   return {
     binDir,
     server: join(binDir, "kube-testenv"),
+    node: join(binDir, "kube-node"),
     kubectl: join(binDir, "kubectl"),
     helm: join(binDir, "helm"),
     kubernetesVersion,
@@ -104,11 +110,14 @@ export function ensureKubeBinaries(options: BuildOptions = {}): KubeBinaries {
   // leaves a half-filled cache entry behind.
   const work = mkdtempSync(join(cacheRoot(), ".build-"));
   try {
-    log(`kube: building kube-testenv, kubectl and helm for Kubernetes ${kubernetes} into ${target}`);
+    log(
+      `kube: building kube-testenv, kube-node, kubectl and helm for Kubernetes ${kubernetes} into ${target}`,
+    );
     log("kube: the first build on a machine also downloads the Go modules: about 10 minutes on 2 cores");
     const started = Date.now();
     const args = ["build", "-trimpath", `-ldflags=${ldflags}`, "-o", `${join(work, "bin")}/`];
-    const result = spawnSync("go", [...args, SERVER_PACKAGE, ...TOOL_PACKAGES], {
+    const own = OWN_COMMANDS.map((command) => `./cmd/${command}`);
+    const result = spawnSync("go", [...args, ...own, ...TOOL_PACKAGES], {
       cwd: MODULE_DIR,
       // A local toolchain only (no download), go.mod/go.sum exactly as committed, and no VCS stamp
       // (the binaries must not depend on the state of the work tree).

@@ -49,6 +49,17 @@ export interface StartOptions {
   /** The server exits by itself when this process is gone (a test run that was killed). */
   readonly ownerPid?: number;
   readonly log?: (line: string) => void;
+  /** Node mode (support/kube-node.ts): the server runs inside the node's network namespace. */
+  readonly node?: NodeServerOptions;
+}
+
+export interface NodeServerOptions {
+  /** For `nsenter --net=…`: network only, the server keeps the host's mount namespace. */
+  readonly netnsPath: string;
+  /** Advertised to pods as the kubernetes Service's endpoint. */
+  readonly nodeIp: string;
+  /** The namespace's end of the veth pair: the URL the kubeconfig gives clients on the host. */
+  readonly publicIp: string;
 }
 
 /** The pid in `dir/pid` when that process is a running kube-testenv, else undefined. */
@@ -77,6 +88,7 @@ async function launch(
   binaries: KubeBinaries,
   ownerPid: number | undefined,
   resume: boolean,
+  node?: NodeServerOptions,
 ): Promise<void> {
   for (const name of resume ? [READY] : CREATED) rmSync(join(dir, name), { recursive: true, force: true });
   const log = openSync(join(dir, LOG), "a");
@@ -85,8 +97,14 @@ async function launch(
     dir,
     ...(ownerPid === undefined ? [] : ["-owner-pid", String(ownerPid)]),
     ...(resume ? ["-resume"] : []),
+    ...(node === undefined ? [] : ["-node-ip", node.nodeIp, "-public-ip", node.publicIp]),
   ];
-  const child = spawn(binaries.server, args, { detached: true, stdio: ["ignore", log, log] });
+  // nsenter execs the server: the pid below is the server's own either way.
+  const [command, commandArgs] =
+    node === undefined
+      ? [binaries.server, args]
+      : ["nsenter", [`--net=${node.netnsPath}`, "--", binaries.server, ...args]];
+  const child = spawn(command, commandArgs, { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);
   let exit: string | undefined;
   child.on("exit", (code, signal) => {
@@ -117,7 +135,7 @@ export async function startKubeServer(dirArg: string, options: StartOptions = {}
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await launch(dir, binaries, options.ownerPid, false);
+      await launch(dir, binaries, options.ownerPid, false, options.node);
       break;
     } catch (error) {
       // The free ports are chosen before they are bound: another process may take one meanwhile.

@@ -15,15 +15,10 @@ import (
 	"time"
 )
 
-func apiServerFlags(dir string, c credentials, apiPort, etcdPort int) []string {
-	return []string{
+func apiServerFlags(dir string, c credentials, apiPort, etcdPort int, node *nodeAddresses) []string {
+	flags := []string{
 		"--etcd-servers=http://127.0.0.1:" + strconv.Itoa(etcdPort),
-		"--bind-address=127.0.0.1",
 		"--secure-port=" + strconv.Itoa(apiPort),
-		// Without a default route the server cannot guess an address to advertise.
-		"--advertise-address=127.0.0.1",
-		// Loopback addresses are not valid Endpoints; there is no cluster to reach anyway.
-		"--endpoint-reconciler-type=none",
 		"--cert-dir=" + filepath.Join(dir, "pki"),
 		"--tls-cert-file=" + c.servingCert,
 		"--tls-private-key-file=" + c.servingKey,
@@ -34,10 +29,30 @@ func apiServerFlags(dir string, c credentials, apiPort, etcdPort int) []string {
 		"--service-account-signing-key-file=" + c.serviceAccountKey,
 		"--service-cluster-ip-range=10.0.0.0/24",
 		"--allow-privileged=true",
-		// No controller-manager creates ServiceAccounts, so pods could not be admitted with it.
-		"--disable-admission-plugins=ServiceAccount",
 		"--profiling=false",
 	}
+	if node == nil {
+		return append(flags,
+			"--bind-address=127.0.0.1",
+			// Without a default route the server cannot guess an address to advertise.
+			"--advertise-address=127.0.0.1",
+			// Loopback addresses are not valid Endpoints; there is no cluster to reach anyway.
+			"--endpoint-reconciler-type=none",
+			// No controller-manager creates ServiceAccounts, so pods could not be admitted with it.
+			"--disable-admission-plugins=ServiceAccount",
+		)
+	}
+	return append(flags,
+		// Every address of the node's network namespace: pods come from the CNI bridge, the host
+		// over the veth pair, the node's components over loopback.
+		"--bind-address=0.0.0.0",
+		// The kubernetes Service's endpoint, which pods reach through kube-proxy.
+		"--advertise-address="+node.node.String(),
+		// Writes that endpoint (a lease keeps it while this server lives).
+		"--endpoint-reconciler-type=lease",
+		// kubectl logs/exec: the kubelet at the node's InternalIP, not at its host name (unresolvable).
+		"--kubelet-preferred-address-types=InternalIP",
+	)
 }
 
 // waitReady polls /readyz, then waits for namespace "default", which the server creates itself

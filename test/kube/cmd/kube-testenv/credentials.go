@@ -76,7 +76,7 @@ func credentialFiles(pki string) credentials {
 	}
 }
 
-func writeCredentials(pki string) (credentials, error) {
+func writeCredentials(pki string, node *nodeAddresses) (credentials, error) {
 	if err := os.MkdirAll(pki, 0o700); err != nil {
 		return credentials{}, err
 	}
@@ -89,7 +89,7 @@ func writeCredentials(pki string) (credentials, error) {
 	if err := os.WriteFile(c.caFile, c.caPEM, 0o644); err != nil {
 		return c, err
 	}
-	if err := writeServingCert(c, caKey, caCert); err != nil {
+	if err := writeServingCert(c, caKey, caCert, node); err != nil {
 		return c, err
 	}
 	if err := writeKeyPair(c.serviceAccountKey, c.serviceAccountPub); err != nil {
@@ -123,7 +123,7 @@ func newCA() (*ecdsa.PrivateKey, *x509.Certificate, error) {
 	return key, cert, err
 }
 
-func writeServingCert(c credentials, caKey *ecdsa.PrivateKey, caCert *x509.Certificate) error {
+func writeServingCert(c credentials, caKey *ecdsa.PrivateKey, caCert *x509.Certificate, node *nodeAddresses) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
@@ -134,6 +134,11 @@ func writeServingCert(c credentials, caKey *ecdsa.PrivateKey, caCert *x509.Certi
 	template.DNSNames = []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"}
 	// 10.0.0.1 is the `kubernetes` Service's address in --service-cluster-ip-range.
 	template.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(10, 0, 0, 1)}
+	if node != nil {
+		// Pods reach it at the node's address (the kubernetes Service's endpoint), the host at
+		// the address of the namespace's end of the veth pair.
+		template.IPAddresses = append(template.IPAddresses, node.node, node.public)
+	}
 	der, err := x509.CreateCertificate(rand.Reader, template, caCert, &key.PublicKey, caKey)
 	if err != nil {
 		return err

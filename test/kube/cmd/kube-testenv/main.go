@@ -3,6 +3,8 @@
 // the files clients need into -dir and serves until SIGTERM. test/kube/env.ts starts and stops it.
 // With -resume it starts again on what an earlier start left in -dir (ports, certificates,
 // tokens, etcd's data): a restarted API server, as far as its clients can tell.
+// With -node-ip (node mode, started inside the node's network namespace) it serves a real node:
+// see nodeAddresses.
 package main
 
 import (
@@ -25,6 +27,8 @@ func main() {
 	dir := flag.String("dir", "", "directory for certificates, tokens, etcd data and the kubeconfig")
 	owner := flag.Int("owner-pid", 0, "exit when this process is gone (0: run until SIGTERM)")
 	resume := flag.Bool("resume", false, "reuse the ports, credentials and etcd data of an earlier start in -dir")
+	nodeIP := flag.String("node-ip", "", "node mode: the node's address, advertised to pods")
+	publicIP := flag.String("public-ip", "", "node mode: the address clients outside the node's network namespace reach")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "kube-testenv: -dir is required")
@@ -33,18 +37,23 @@ func main() {
 	if *owner != 0 {
 		go exitWithOwner(*owner, filepath.Join(*dir, "etcd"))
 	}
-	if err := run(*dir, *resume); err != nil {
+	node, err := parseNodeAddresses(*nodeIP, *publicIP)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kube-testenv: %v\n", err)
+		os.Exit(2)
+	}
+	if err := run(*dir, *resume, node); err != nil {
 		fmt.Fprintf(os.Stderr, "kube-testenv: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, resume bool) error {
+func run(dir string, resume bool, node *nodeAddresses) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	ports, creds, err := prepare(dir, resume)
+	ports, creds, err := prepare(dir, resume, node)
 	if err != nil {
 		return err
 	}
@@ -65,14 +74,18 @@ func run(dir string, resume bool) error {
 	}()
 
 	server := app.NewAPIServerCommand()
-	server.SetArgs(apiServerFlags(dir, creds, ports.API, ports.EtcdClient))
+	server.SetArgs(apiServerFlags(dir, creds, ports.API, ports.EtcdClient, node))
 	exited := make(chan int, 1)
 	go func() { exited <- cli.Run(server) }()
 
-	url := fmt.Sprintf("https://127.0.0.1:%d", ports.API)
+	local := fmt.Sprintf("https://127.0.0.1:%d", ports.API)
+	url := local
+	if node != nil {
+		url = fmt.Sprintf("https://%s:%d", node.public, ports.API)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := waitReady(ctx, url, creds, exited); err != nil {
+	if err := waitReady(ctx, local, creds, exited); err != nil {
 		return err
 	}
 	// A resumed server keeps the files clients already read: rewriting them would make a reader
@@ -97,7 +110,7 @@ func run(dir string, resume bool) error {
 
 // prepare picks new ports and credentials for a first start, or reads back those of the earlier
 // start for a resumed one.
-func prepare(dir string, resume bool) (serverPorts, credentials, error) {
+func prepare(dir string, resume bool, node *nodeAddresses) (serverPorts, credentials, error) {
 	if resume {
 		ports, err := readPorts(dir)
 		if err != nil {
@@ -110,7 +123,7 @@ func prepare(dir string, resume bool) (serverPorts, credentials, error) {
 	if err != nil {
 		return ports, credentials{}, err
 	}
-	creds, err := writeCredentials(filepath.Join(dir, "pki"))
+	creds, err := writeCredentials(filepath.Join(dir, "pki"), node)
 	if err != nil {
 		return ports, creds, err
 	}
