@@ -58,6 +58,12 @@ export function positiveSeconds() {
   return kind(schema, "a number of seconds greater than 0", "SECONDS");
 }
 
+/** A number of seconds, zero or more; fractions allowed. */
+export function nonNegativeSeconds() {
+  const schema = v.pipe(v.union([v.number(), numberText]), v.number(), v.finite(), v.minValue(0));
+  return kind(schema, "a number of seconds, 0 or more", "SECONDS");
+}
+
 const TRUE_WORDS = ["true", "1", "yes", "on"];
 const FALSE_WORDS = ["false", "0", "no", "off"];
 

@@ -12,6 +12,7 @@ import {
   httpUrl,
   integer,
   list,
+  nonNegativeSeconds,
   oneOf,
   optional,
   path,
@@ -205,6 +206,12 @@ export const SETTING_TABLE = {
   bodyTimeoutSeconds: setting("body-timeout", positiveSeconds(), {
     default: 60,
     meaning: "seconds a client may take to send a whole request body; slower ones get 408",
+    flagFor: PROXY,
+  }),
+  shutdownDelaySeconds: setting("shutdown-delay", nonNegativeSeconds(), {
+    default: 0,
+    meaning:
+      "seconds the proxy still serves after SIGTERM (unready, closing each connection) before it stops listening",
     flagFor: PROXY,
   }),
   refreshTimeoutSeconds: setting("refresh-timeout", positiveSeconds(), {

@@ -1,4 +1,7 @@
-/** `grantpool proxy`: loads the pool from the store, serves the app, and shuts down cleanly on a signal. */
+/**
+ * `grantpool proxy`: loads the pool from the store, serves the app, and shuts down cleanly on a
+ * signal: first, for --shutdown-delay seconds, it drains (see `drain`), then it stops listening.
+ */
 import type { AnyElysia } from "elysia";
 import type { Settings } from "../config/setting-table.ts";
 import type { Logger } from "../log/logger.ts";
@@ -70,15 +73,23 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
   });
   const stopObserving = observePoolStates(telemetry.meter, pool);
-  const server = serve(servedHandler(app, telemetry), {
-    port: settings.port,
-    hostname: settings.host,
-    refuse: refuseInProtocol,
-    onUnexpectedError: (error) =>
-      log.error(
-        `Unexpected error serving a request: ${error instanceof Error ? error.message : String(error)}`,
-      ),
-  });
+  const served = servedHandler(app, telemetry);
+  let draining = false;
+  const server = serve(
+    async (request) => {
+      const reply = await served(request);
+      return draining ? closingConnection(reply) : reply;
+    },
+    {
+      port: settings.port,
+      hostname: settings.host,
+      refuse: refuseInProtocol,
+      onUnexpectedError: (error) =>
+        log.error(
+          `Unexpected error serving a request: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    },
+  );
   log.info(`grantpool ${VERSION} proxy listening on ${server.url}`, {
     store: store.kind,
     port: server.port,
@@ -89,10 +100,39 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   ready = true;
   const signal = await new Promise<string>((resolve) => onShutdownSignal(resolve));
   log.info(`Received ${signal}, shutting down`);
+  if (settings.shutdownDelaySeconds > 0) {
+    ready = false;
+    draining = true;
+    await drain(settings.shutdownDelaySeconds, log);
+  }
   pool.stop();
   await server.stop();
   stopObserving();
   await telemetry.shutdown();
   await store.close();
   return 0;
+}
+
+/**
+ * Keeps serving while whoever balances calls over the proxies notices it is going: in
+ * Kubernetes the pod leaves the Service's endpoints and kube-proxy rewrites its rules a moment
+ * after the kubelet sends SIGTERM, so calls still arrive. Meanwhile /readyz answers 503 and every
+ * reply closes its connection, so that no client reuses a kept-alive connection that the final
+ * stop would cut under a request.
+ */
+async function drain(seconds: number, log: Logger): Promise<void> {
+  log.info(`Draining for ${seconds} s (--shutdown-delay) before the proxy stops listening`);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+}
+
+function closingConnection(reply: Response): Response {
+  try {
+    reply.headers.set("connection", "close");
+    return reply;
+  } catch {
+    // Immutable headers (a Response.error(), a fetched reply): the same reply with a copy of them.
+    const headers = new Headers(reply.headers);
+    headers.set("connection", "close");
+    return new Response(reply.body, { status: reply.status, statusText: reply.statusText, headers });
+  }
 }

@@ -59,6 +59,7 @@ function numberSchema(row: SettingRow): JsonSchema {
   }
   if (!accepts(row, 0) && accepts(row, 1e-9) && !accepts(row, -1))
     return { type: "number", exclusiveMinimum: 0 };
+  if (accepts(row, 0) && accepts(row, 1e-9) && !accepts(row, -1e-9)) return { type: "number", minimum: 0 };
   throw new Error(`setting ${row.name}: a kind of number the chart's schema does not know`);
 }
 

@@ -87,6 +87,7 @@ describe("loadConfig defaults", () => {
       maxAttempts: 3,
       maxBodyBytes: 104857600,
       bodyTimeoutSeconds: 60,
+      shutdownDelaySeconds: 0,
       refreshTimeoutSeconds: 10,
       logLevel: "info",
       logFormat: "json",
