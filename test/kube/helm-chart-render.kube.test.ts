@@ -205,6 +205,7 @@ describe("helm template with the defaults", () => {
       "--store=kubernetes",
       "--host=0.0.0.0",
       "--port=8045",
+      "--shutdown-delay=5",
       `--namespace=${ns}`,
     ]);
     const service = findObject(defaults.objects, "Service", "gp-grantpool-proxy") as KubeObject & {

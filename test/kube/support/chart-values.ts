@@ -109,6 +109,7 @@ export function everyOptionOn(grafanaNamespace: string): object {
       enabled: true,
       replicas: 4,
       port: 8080,
+      shutdownDelay: 2,
       settings: {
         "auth-mode": "all_except_health",
         "upstream-url": "https://upstream.example.com",

@@ -21,6 +21,7 @@ export const CHART_MANAGED_SETTINGS: Readonly<Record<string, string>> = {
   "leader-elect": "always on: the operator runs several replicas",
   config: "no config file: every setting is a variable",
   "metrics-port": "operator.metricsPort, which the probes and the Service use",
+  "shutdown-delay": "proxy.shutdownDelay, which must stay below the pods' termination grace period",
   "api-keys": "keys, a Secret",
   "admin-key": "keys, a Secret",
   "oauth-client-id": "oauth, a Secret",
