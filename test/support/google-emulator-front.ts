@@ -54,10 +54,10 @@ class Front implements EmulatorFront {
   readonly #issued = new Map<string, Set<string>>();
   readonly #server: ReturnType<typeof Bun.serve>;
 
-  constructor(emulator: GoogleEmulator, port: number) {
+  constructor(emulator: GoogleEmulator, port: number, hostname: string) {
     this.#emulator = emulator;
     this.#server = Bun.serve({
-      hostname: "127.0.0.1",
+      hostname,
       port,
       idleTimeout: 0,
       // No `development: false`: with it Bun 1.4.4 ignores a taken port instead of throwing.
@@ -65,7 +65,7 @@ class Front implements EmulatorFront {
       error: (error) => text(502, `Google emulator front: ${error.message}`),
     });
     this.port = this.#server.port ?? port;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${this.port}`;
   }
 
   exportLines(): string {
@@ -158,7 +158,15 @@ class Front implements EmulatorFront {
   }
 }
 
-/** Serves the front door on 127.0.0.1:`port` (0: any free port); throws when the port is taken. */
-export function startEmulatorFront(emulator: GoogleEmulator, port: number): EmulatorFront {
-  return new Front(emulator, port);
+/**
+ * Serves the front door on `hostname` (default 127.0.0.1; the kube node tests serve pods from
+ * inside the node's network namespace on 0.0.0.0) and `port` (0: any free port); throws when the
+ * port is taken.
+ */
+export function startEmulatorFront(
+  emulator: GoogleEmulator,
+  port: number,
+  hostname = "127.0.0.1",
+): EmulatorFront {
+  return new Front(emulator, port, hostname);
 }

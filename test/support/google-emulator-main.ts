@@ -1,9 +1,10 @@
 /**
  * The Google emulator on its own, for a person (the README's tour) or a spawned grantpool:
  *
- *   npm run emulator -- [--port 8046] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
+ *   npm run emulator -- [--port 8046] [--host 127.0.0.1] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
  *       serves until Ctrl-C (SIGINT) or SIGTERM; first prints the `export GRANTPOOL_…` lines that
- *       point grantpool at it, and a refresh token per --accounts email (as # comments)
+ *       point grantpool at it, and a refresh token per --accounts email (as # comments); --host
+ *       0.0.0.0 serves every address (the kube node tests run it inside the node's namespace)
  *   npm run -s emulator -- env [--port 8046]                 those export lines, from the running one
  *   npm run -s emulator -- token EMAIL… [--port 8046]        a new refresh token per email, one a line
  *   npm run -s emulator -- revoke EMAIL|TOKEN… [--port 8046] revoke (the tour's invalid_grant)
@@ -19,7 +20,7 @@ const DEFAULT_PORT = 8046;
 const CONNECT_DEADLINE_MS = 10_000;
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
-const USAGE = `usage: npm run emulator -- [--port ${DEFAULT_PORT}] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
+const USAGE = `usage: npm run emulator -- [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--accounts a@x.com,b@y.com] [--client-id ID] [--client-secret S]
        npm run -s emulator -- env [--port ${DEFAULT_PORT}]
        npm run -s emulator -- token EMAIL... [--port ${DEFAULT_PORT}]
        npm run -s emulator -- revoke EMAIL|TOKEN... [--port ${DEFAULT_PORT}]`;
@@ -28,6 +29,7 @@ interface Options {
   readonly command: "serve" | "env" | "token" | "revoke";
   readonly words: string[];
   readonly port: number;
+  readonly host: string;
   readonly accounts: string[];
   readonly clientId?: string;
   readonly clientSecret?: string;
@@ -43,6 +45,7 @@ function readOptions(): Options {
     args: process.argv.slice(2),
     options: {
       port: { type: "string" },
+      host: { type: "string" },
       accounts: { type: "string" },
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
@@ -74,6 +77,7 @@ function readOptions(): Options {
     command,
     words,
     port,
+    host: values.host ?? "127.0.0.1",
     accounts,
     ...(values["client-id"] === undefined ? {} : { clientId: values["client-id"] }),
     ...(values["client-secret"] === undefined ? {} : { clientSecret: values["client-secret"] }),
@@ -88,12 +92,12 @@ async function serve(options: Options): Promise<void> {
   });
   let front: ReturnType<typeof startEmulatorFront>;
   try {
-    front = startEmulatorFront(emulator, options.port);
+    front = startEmulatorFront(emulator, options.port, options.host);
   } catch (error) {
     await emulator.close();
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `Cannot listen on 127.0.0.1:${options.port}: ${reason} (an emulator running already? --port N picks another port)\n`,
+      `Cannot listen on ${options.host}:${options.port}: ${reason} (an emulator running already? --port N picks another port)\n`,
     );
     process.exit(1);
   }
