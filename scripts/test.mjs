@@ -57,23 +57,43 @@ const kubeDir =
   (filters.length === 0 || kubeFiles.some((f) => filters.some((x) => `test/kube/${f}`.includes(x))))
     ? mkdtempSync(join(tmpdir(), "grantpool-kube-"))
     : undefined;
+// The files named node-*.kube.test.ts need running pods: they share a second server with a real
+// node (`kube up DIR --node`: kubelet, containerd, … in a network namespace of its own; see
+// test/kube/README.md), named in GRANTPOOL_TEST_KUBE_NODE_DIR. The other kube files keep the plain
+// server, where no pod ever runs.
+const nodeFiles = kubeFiles.filter((f) => f.startsWith("node-"));
+const kubeNodeDir =
+  nodeFiles.length > 0 &&
+  (filters.length === 0 || nodeFiles.some((f) => filters.some((x) => `test/kube/${f}`.includes(x))))
+    ? mkdtempSync(join(tmpdir(), "grantpool-kube-node-"))
+    : undefined;
 let kubeStopped = false;
 function stopKube() {
-  if (kubeDir === undefined || kubeStopped) return;
+  if (kubeStopped) return;
   kubeStopped = true;
-  step("kube down", bin("bun"), [join(root, "test", "kube", "env.ts"), "down", kubeDir]);
+  for (const [name, dir] of [
+    ["kube node down", kubeNodeDir],
+    ["kube down", kubeDir],
+  ]) {
+    if (dir !== undefined) step(name, bin("bun"), [join(root, "test", "kube", "env.ts"), "down", dir]);
+  }
 }
 if (kubeDir !== undefined) {
   process.on("exit", stopKube);
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
-  check("kube up", bin("bun"), [
-    join(root, "test", "kube", "env.ts"),
-    "up",
-    kubeDir,
-    "--owner-pid",
-    String(process.pid),
-  ]);
+  const owner = ["--owner-pid", String(process.pid)];
+  check("kube up", bin("bun"), [join(root, "test", "kube", "env.ts"), "up", kubeDir, ...owner]);
   process.env.GRANTPOOL_TEST_KUBE_DIR = kubeDir;
+  if (kubeNodeDir !== undefined) {
+    check("kube node up", bin("bun"), [
+      join(root, "test", "kube", "env.ts"),
+      "up",
+      kubeNodeDir,
+      "--node",
+      ...owner,
+    ]);
+    process.env.GRANTPOOL_TEST_KUBE_NODE_DIR = kubeNodeDir;
+  }
 }
 
 // Debian's Prometheus, unpacked into the cache (not installed), for the dashboard test: fetched

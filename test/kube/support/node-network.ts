@@ -8,7 +8,8 @@
  *                                        gpnode0   10.200.0.1/24           the node's InternalIP
  *                                        gpnode1   (its peer, no address)
  *                                        cni0      10.244.0.1/24           pods (CNI bridge)
- *                                        Services  10.0.0.0/24             (kube-proxy, iptables)
+ *                                        Services  10.0.0.0/24             (kube-proxy, iptables;
+ *                                                                           routed to gpnode0)
  *
  * The pair's peers are created directly inside the namespace (`ip link add … netns`, `ip -n`), so
  * no private address ever touches the host. The kubelet refuses a link-local node address, and
@@ -92,6 +93,9 @@ export function createNodeNetwork(network: NodeNetwork): void {
   mustIp(["-n", netns, "addr", "add", `${network.nodeIp}/24`, "dev", "gpnode0"]);
   mustIp(["-n", netns, "link", "set", "gpnode0", "up"]);
   mustIp(["-n", netns, "link", "set", "gpnode1", "up"]);
+  // A call from the namespace itself to a Service address needs a route before kube-proxy's
+  // OUTPUT rule rewrites it to a pod's; pods' calls come in through the bridge and need none.
+  mustIp(["-n", netns, "route", "add", network.serviceCidr, "dev", "gpnode0", "src", network.nodeIp]);
 }
 
 /**
