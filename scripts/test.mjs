@@ -85,6 +85,9 @@ if (kubeDir !== undefined) {
   check("kube up", bin("bun"), [join(root, "test", "kube", "env.ts"), "up", kubeDir, ...owner]);
   process.env.GRANTPOOL_TEST_KUBE_DIR = kubeDir;
   if (kubeNodeDir !== undefined) {
+    // Debian's containerd, runc and CNI plugins, installed with apt-get when missing (`up --node`
+    // would install them too; as a step of its own a failed install is named as such).
+    check("node runtime", process.execPath, [join(root, "scripts", "ensure-node-runtime.mjs")]);
     check("kube node up", bin("bun"), [
       join(root, "test", "kube", "env.ts"),
       "up",

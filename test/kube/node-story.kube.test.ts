@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe("the story on a real node", () => {
-  test("two proxy and two operator pods run Ready under the chart's ServiceAccounts in a restricted namespace", async () => {
+  test("two proxy and two operator pods run Ready under the chart's ServiceAccounts in a restricted namespace, their logs readable", async () => {
     const labels = JSON.parse(
       await kubectlOk(node, ["get", "namespace", ns, "-o", "jsonpath={.metadata.labels}"]),
     );
@@ -100,6 +100,10 @@ describe("the story on a real node", () => {
         expect(pod.spec.serviceAccountName).toBe(account);
       }
     }
+    // The API server reaches the kubelet (at the node's InternalIP) for a pod's log.
+    const [proxy] = await pods(node, ns, "proxy");
+    const log = await kubectlOk(node, ["logs", "-n", ns, proxy?.metadata.name ?? ""]);
+    expect(log).toContain("proxy listening on http://0.0.0.0:8045");
   });
 
   test("clients reach every account through the proxy's Service", async () => {
