@@ -76,10 +76,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   const served = servedHandler(app, telemetry);
   let draining = false;
   const server = serve(
-    async (request) => {
-      const reply = await served(request);
-      return draining ? closingConnection(reply) : reply;
-    },
+    // Only a draining proxy touches the reply: the usual path stays as the app answered.
+    (request) => (draining ? Promise.resolve(served(request)).then(closingConnection) : served(request)),
     {
       port: settings.port,
       hostname: settings.host,
