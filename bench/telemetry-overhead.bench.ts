@@ -13,6 +13,7 @@ import { AccountPool } from "../src/pool/account-pool.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import { createClientAccess } from "../src/proxy/client-auth.ts";
 import { createApp } from "../src/proxy/create-app.ts";
+import { createModelMap } from "../src/proxy/model-map.ts";
 import { servedHandler } from "../src/proxy/served-handler.ts";
 import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
@@ -54,6 +55,7 @@ async function handlerWith(telemetry: Telemetry | undefined) {
     isReady: () => true,
     version: "bench",
     access: createClientAccess("off", "127.0.0.1", []),
+    modelMap: createModelMap([]),
     forward: {
       pool,
       profile: createGeminiProfile("http://upstream.invalid"),

@@ -10,6 +10,7 @@ import { createThrottle } from "../log/throttle.ts";
 import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
+import { createModelMap } from "../proxy/model-map.ts";
 import { runProxy } from "../proxy/run-proxy.ts";
 import { createAccountTelemetry } from "../telemetry/account-telemetry.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
@@ -73,6 +74,7 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           observer: createAccountTelemetry(telemetry),
           tracer: telemetry.tracer,
         });
+        const modelMap = createModelMap(settings.modelMap);
         const admin = createAdminRoutes({
           pool,
           store,
@@ -80,9 +82,11 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           adminKey: settings.adminKey,
           clock: ctx.clock,
           log: ctx.log,
+          modelMap,
         });
         return await runProxy({
           settings,
+          modelMap,
           store,
           pool,
           log: ctx.log,

@@ -17,6 +17,8 @@ export interface SettingKind<S extends v.GenericSchema = v.GenericSchema> {
   readonly path: boolean;
   /** A list: repeated flags add to it. */
   readonly list: boolean;
+  /** What each item of a list must look like (for documents that describe settings, e.g. the chart's schema). */
+  readonly itemPattern?: RegExp;
   /** The setting may be absent; then it is left out of Settings. */
   readonly optional: boolean;
 }
@@ -127,6 +129,26 @@ export function list() {
     v.transform((entries) => entries.map((entry) => entry.trim()).filter((entry) => entry !== "")),
   );
   return { ...kind(items, "a comma-separated list or a YAML list of strings", "A,B"), list: true };
+}
+
+/** One `PATTERN=MODEL` entry of the model map: a name or glob, and a model name or `*`. */
+export const MODEL_MAP_ENTRY = /^[A-Za-z0-9._:@/*-]{1,128}=(?:\*|[A-Za-z0-9._:@/-]{1,128})$/;
+
+/** The model map: a list of `PATTERN=MODEL` entries (see proxy/model-map.ts). */
+export function modelMapEntries() {
+  const base = list();
+  const schema = v.pipe(
+    base.schema,
+    v.check((entries) => entries.every((entry) => MODEL_MAP_ENTRY.test(entry))),
+  );
+  return {
+    ...base,
+    schema,
+    expect:
+      "PATTERN=MODEL entries, comma-separated or a YAML list (PATTERN a model name, * matching any characters; MODEL a model name, or * to keep the client's)",
+    placeholder: "PATTERN=MODEL,…",
+    itemPattern: MODEL_MAP_ENTRY,
+  };
 }
 
 export function optional<S extends v.GenericSchema>(base: SettingKind<S>) {

@@ -12,6 +12,7 @@ import {
   httpUrl,
   integer,
   list,
+  modelMapEntries,
   nonNegativeSeconds,
   oneOf,
   optional,
@@ -191,6 +192,12 @@ export const SETTING_TABLE = {
   refreshSkewSeconds: setting("refresh-skew", integer({ min: 0, unit: "seconds" }), {
     default: 300,
     meaning: "seconds before expiry at which a token is refreshed",
+    flagFor: PROXY,
+  }),
+  modelMap: setting("model-map", modelMapEntries(), {
+    default: [],
+    meaning:
+      "client model names mapped to upstream models, PATTERN=MODEL (* in PATTERN matches anything; MODEL * keeps the name); tried before the built-in map of Claude names",
     flagFor: PROXY,
   }),
   maxAttempts: setting("max-attempts", integer({ min: 1 }), {

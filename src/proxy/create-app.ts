@@ -12,6 +12,7 @@ import { requireAccess } from "./access/access-rule.ts";
 import type { ClientAccess } from "./client-auth.ts";
 import type { ForwardDeps } from "./forward-call.ts";
 import { createGeminiRoutes } from "./gemini-routes.ts";
+import type { ModelMap } from "./model-map.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import type { StartTimer } from "./read-body.ts";
 
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly isReady: () => boolean;
   readonly version: string;
   readonly access: ClientAccess;
+  /** Client model names → upstream models, for every protocol's routes. */
+  readonly modelMap: ModelMap;
   readonly forward: ForwardDeps;
   readonly upstreamUrl: string;
   readonly maxBodyBytes: number;
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps) {
     .use(
       createGeminiRoutes({
         access: deps.access.api("gemini"),
+        modelMap: deps.modelMap,
         forward: deps.forward,
         upstreamUrl: deps.upstreamUrl,
         bodyLimits: {

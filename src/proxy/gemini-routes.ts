@@ -8,6 +8,7 @@ import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { type ForwardDeps, forwardCall } from "./forward-call.ts";
 import { listModels } from "./list-models.ts";
+import type { ModelMap } from "./model-map.ts";
 import { errorReply } from "./protocol-errors.ts";
 import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
 import { sessionKeyOf } from "./session-key.ts";
@@ -15,6 +16,7 @@ import type { GeminiAction } from "./upstream/upstream-profile.ts";
 
 export interface GeminiRouteDeps {
   readonly access: AccessRule;
+  readonly modelMap: ModelMap;
   readonly forward: ForwardDeps;
   readonly upstreamUrl: string;
   readonly bodyLimits: BodyLimits;
@@ -86,7 +88,12 @@ export function createGeminiRoutes(deps: GeminiRouteDeps) {
         if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
         const sessionKey = sessionKeyOf(request.headers, body.value);
         return forwardCall(deps.forward, {
-          call: { ...target, body: body.value, query: forwardedQuery(url) },
+          call: {
+            model: deps.modelMap.resolve(target.model),
+            action: target.action,
+            body: body.value,
+            query: forwardedQuery(url),
+          },
           protocol: "gemini",
           signal: request.signal,
           ...(sessionKey === undefined ? {} : { sessionKey }),

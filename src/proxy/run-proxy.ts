@@ -15,6 +15,7 @@ import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createClientAccess } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
+import { createModelMap, describeModelMap, type ModelMap } from "./model-map.ts";
 import { refuseInProtocol, servedHandler } from "./served-handler.ts";
 import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 
@@ -29,6 +30,8 @@ export interface ProxyDeps {
   readonly extraRoutes?: readonly AnyElysia[];
   /** The pool's observer should already report to the same telemetry. */
   readonly telemetry?: Telemetry;
+  /** Client model names → upstream models; built from the settings when not given. */
+  readonly modelMap?: ModelMap;
 }
 
 export const EXIT_CONFIG = 2;
@@ -47,6 +50,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
       "No OAuth client is configured (--oauth-client-id / GRANTPOOL_OAUTH_CLIENT_ID and --oauth-client-secret / GRANTPOOL_OAUTH_CLIENT_SECRET): no access token can be refreshed, and calls that need one get 502",
     );
   }
+  const modelMap = deps.modelMap ?? createModelMap(settings.modelMap);
+  log.info(`Model map: ${describeModelMap(modelMap)}; other names are passed through`);
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   let ready = false;
   const forward = {
@@ -64,6 +69,7 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     isReady: () => ready,
     version: VERSION,
     access,
+    modelMap,
     forward,
     upstreamUrl: settings.upstreamUrl,
     maxBodyBytes: settings.maxBodyBytes,

@@ -8,6 +8,7 @@ import type { Account } from "../../src/accounts/account.ts";
 import type { EnrollDeps } from "../../src/pool/enroll-account.ts";
 import type { AdminDeps } from "../../src/proxy/admin/admin-deps.ts";
 import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
+import { createModelMap } from "../../src/proxy/model-map.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
 import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { type PoolFixture, startPoolFixture } from "./pool-fixture.ts";
@@ -42,6 +43,8 @@ export interface AdminFixtureOptions {
   readonly adminKey?: string | null;
   /** Deliver the store's change events to the pool, as a running proxy does (default false). */
   readonly storeEvents?: boolean;
+  /** `--model-map` entries; the admin API then shows the map. */
+  readonly modelMap?: readonly string[];
   /** The store under test (a memory store by default), built from the fixture's accounts. */
   readonly store?: (accounts: Account[]) => AccountStore;
 }
@@ -69,6 +72,7 @@ export async function startAdminFixture(options: AdminFixtureOptions = {}): Prom
     adminKey,
     clock: f.clock,
     log: f.log.logger,
+    ...(options.modelMap === undefined ? {} : { modelMap: createModelMap(options.modelMap) }),
   };
   const app = new Elysia().use(createAdminRoutes(deps));
   const minted: string[] = [];

@@ -6,6 +6,7 @@ import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
 import { type AuthMode, createClientAccess } from "../../src/proxy/client-auth.ts";
 import { createApp } from "../../src/proxy/create-app.ts";
 import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
+import { createModelMap } from "../../src/proxy/model-map.ts";
 import type { StartTimer } from "../../src/proxy/read-body.ts";
 import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
@@ -32,6 +33,8 @@ export interface AppFixtureOptions extends PoolFixtureOptions {
   readonly maxBodyBytes?: number;
   readonly bodyTimeoutMs?: number;
   readonly startTimer?: StartTimer;
+  /** `--model-map` entries (PATTERN=MODEL). */
+  readonly modelMap?: readonly string[];
   /** Mounts the admin API as the proxy does: a key, or null for an admin API without a key. */
   readonly adminKey?: string | null;
 }
@@ -81,6 +84,7 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     isReady: () => true,
     version: "test",
     access: createClientAccess(options.authMode ?? "off", options.host ?? "127.0.0.1", options.apiKeys ?? []),
+    modelMap: createModelMap(options.modelMap ?? []),
     forward,
     upstreamUrl,
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,

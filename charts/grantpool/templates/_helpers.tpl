@@ -110,7 +110,9 @@ A setting's value as its variable holds it. Numbers from values.yaml arrive as f
 would print 104857600 as 1.048576e+08: whole numbers are printed as integers.
 */}}
 {{- define "grantpool.settingValue" -}}
-{{- if and (kindIs "float64" .) (eq . (floor .)) }}
+{{- if kindIs "slice" . }}
+{{- join "," . }}
+{{- else if and (kindIs "float64" .) (eq . (floor .)) }}
 {{- printf "%d" (int64 .) }}
 {{- else }}
 {{- toString . }}

@@ -4,6 +4,7 @@ import type { AccountPool } from "../../pool/account-pool.ts";
 import type { EnrollDeps } from "../../pool/enroll-account.ts";
 import type { AccountStore } from "../../stores/account-store.ts";
 import type { Clock } from "../../time/clock.ts";
+import type { ModelMap } from "../model-map.ts";
 
 export interface AdminDeps {
   readonly pool: AccountPool;
@@ -15,4 +16,6 @@ export interface AdminDeps {
   readonly adminKey?: string | undefined;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Shown by `GET /admin/pool`; none when the proxy maps no names. */
+  readonly modelMap?: ModelMap;
 }

@@ -151,6 +151,7 @@ export function describePool(deps: AdminDeps): Response {
   return adminJson(200, {
     summary: adminPoolSummary(deps.pool.summary()),
     accounts: deps.pool.view().map((member) => poolMemberStatus(member, now)),
+    modelMap: deps.modelMap?.entries ?? [],
   });
 }
 

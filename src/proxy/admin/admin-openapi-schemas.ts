@@ -159,10 +159,27 @@ export const ADMIN_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   },
   PoolSummary,
   PoolMember,
+  ModelMapEntry: {
+    type: "object",
+    required: ["pattern", "target", "source"],
+    properties: {
+      pattern: text("A client model name; * matches any run of characters"),
+      target: text("The upstream model, or * for the client's own name"),
+      source: { type: "string", enum: ["setting", "built-in"] },
+    },
+  },
   PoolReply: {
     type: "object",
-    required: ["summary", "accounts"],
-    properties: { summary: ref("PoolSummary"), accounts: { type: "array", items: ref("PoolMember") } },
+    required: ["summary", "accounts", "modelMap"],
+    properties: {
+      summary: ref("PoolSummary"),
+      accounts: { type: "array", items: ref("PoolMember") },
+      modelMap: {
+        type: "array",
+        items: ref("ModelMapEntry"),
+        description: "How client model names become upstream models, in the order entries are tried",
+      },
+    },
   },
   ReloadReply: { type: "object", required: ["summary"], properties: { summary: ref("PoolSummary") } },
 };

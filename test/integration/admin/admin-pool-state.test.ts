@@ -196,6 +196,7 @@ describe("GET /admin/pool", () => {
         },
         { id: "id-carol", email: "carol@example.com", state: "active", modelCooldowns: [] },
       ],
+      modelMap: [],
     });
     f.clock.advanceSeconds(45);
     const later = await f.callJson("/admin/pool");
@@ -232,5 +233,17 @@ describe("on the file store", () => {
     } finally {
       dir.remove();
     }
+  });
+
+  test("shows the model map in the order its entries are tried", async () => {
+    await using f = await startAdminFixture({ modelMap: ["claude-*=gemini-3-pro-preview", "my-model=*"] });
+    const { body } = await f.callJson("/admin/pool");
+    expect(body.modelMap).toEqual([
+      { pattern: "my-model", target: "*", source: "setting" },
+      { pattern: "claude-*", target: "gemini-3-pro-preview", source: "setting" },
+      { pattern: "claude-*opus*", target: "gemini-2.5-pro", source: "built-in" },
+      { pattern: "claude-*sonnet*", target: "gemini-2.5-pro", source: "built-in" },
+      { pattern: "claude-*haiku*", target: "gemini-2.5-flash", source: "built-in" },
+    ]);
   });
 });

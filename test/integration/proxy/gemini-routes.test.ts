@@ -126,4 +126,14 @@ describe("code-assist streaming without alt=sse", () => {
     for (const element of elements) expect(element.candidates).toBeDefined();
     expect(f.google.upstreamRequests.at(-1)?.query.alt).toBe("sse");
   });
+
+  test("sends the model the model map names, and the client's name when nothing matches", async () => {
+    await using f = await startAppFixture({ emails: [A], modelMap: ["house-model=gemini-2.5-flash"] });
+    expect((await f.gemini("house-model:generateContent")).status).toBe(200);
+    expect(f.google.upstreamRequests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect((await f.gemini("claude-haiku-4-5:generateContent")).status).toBe(200);
+    expect(f.google.upstreamRequests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect((await f.gemini("other-model:countTokens")).status).toBe(200);
+    expect(f.google.upstreamRequests.at(-1)?.path).toBe("/v1beta/models/other-model:countTokens");
+  });
 });

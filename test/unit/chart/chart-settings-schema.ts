@@ -69,8 +69,12 @@ export function settingValueSchema(row: SettingRow): JsonSchema {
   const kind = row.kind;
   let shape: JsonSchema;
   if (kind.boolean) shape = { type: "boolean" };
-  else if (kind.list || kind.path)
-    throw new Error(`setting ${row.name}: lists and paths are the chart's own`);
+  else if (kind.path) throw new Error(`setting ${row.name}: paths are the chart's own`);
+  else if (kind.list) {
+    const item = kind.itemPattern?.source ?? "\\S";
+    if (!accepts(row, [])) throw new Error(`setting ${row.name}: not a list`);
+    shape = { type: "array", items: { type: "string", pattern: item } };
+  }
   else if (accepts(row, 1)) shape = numberSchema(row);
   else if (kind.placeholder.includes("|")) {
     const choices = kind.placeholder.split("|");

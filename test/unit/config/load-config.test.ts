@@ -84,6 +84,7 @@ describe("loadConfig defaults", () => {
       strategy: "round-robin",
       stickyIdleSeconds: 3600,
       refreshSkewSeconds: 300,
+      modelMap: [],
       maxAttempts: 3,
       maxBodyBytes: 104857600,
       bodyTimeoutSeconds: 60,
