@@ -74,8 +74,7 @@ export function settingValueSchema(row: SettingRow): JsonSchema {
     const item = kind.itemPattern?.source ?? "\\S";
     if (!accepts(row, [])) throw new Error(`setting ${row.name}: not a list`);
     shape = { type: "array", items: { type: "string", pattern: item } };
-  }
-  else if (accepts(row, 1)) shape = numberSchema(row);
+  } else if (accepts(row, 1)) shape = numberSchema(row);
   else if (kind.placeholder.includes("|")) {
     const choices = kind.placeholder.split("|");
     if (!choices.every((choice) => accepts(row, choice)) || accepts(row, "no-such-choice"))
