@@ -20,11 +20,15 @@ export interface ModelMap {
   readonly entries: readonly ModelMapEntry[];
 }
 
-/** Current Claude families onto generally available Gemini models of the same tier. */
+/**
+ * Claude families onto generally available Gemini models of the same tier; any other Claude name
+ * (a new family, such as Claude Code's `claude-fable-5-2` alias) goes to the strongest.
+ */
 export const BUILT_IN_MODEL_MAP: readonly string[] = [
+  "claude-*haiku*=gemini-2.5-flash",
   "claude-*opus*=gemini-2.5-pro",
   "claude-*sonnet*=gemini-2.5-pro",
-  "claude-*haiku*=gemini-2.5-flash",
+  "claude-*=gemini-2.5-pro",
 ];
 
 const KEEP = "*";

@@ -241,9 +241,10 @@ describe("on the file store", () => {
     expect(body.modelMap).toEqual([
       { pattern: "my-model", target: "*", source: "setting" },
       { pattern: "claude-*", target: "gemini-3-pro-preview", source: "setting" },
+      { pattern: "claude-*haiku*", target: "gemini-2.5-flash", source: "built-in" },
       { pattern: "claude-*opus*", target: "gemini-2.5-pro", source: "built-in" },
       { pattern: "claude-*sonnet*", target: "gemini-2.5-pro", source: "built-in" },
-      { pattern: "claude-*haiku*", target: "gemini-2.5-flash", source: "built-in" },
+      { pattern: "claude-*", target: "gemini-2.5-pro", source: "built-in" },
     ]);
   });
 });

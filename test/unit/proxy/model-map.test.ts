@@ -7,6 +7,8 @@ describe("the model map", () => {
     expect(map.resolve("claude-sonnet-4-5-20250929")).toBe("gemini-2.5-pro");
     expect(map.resolve("claude-opus-4-1")).toBe("gemini-2.5-pro");
     expect(map.resolve("claude-3-5-haiku-20241022")).toBe("gemini-2.5-flash");
+    expect(map.resolve("claude-haiku-5-5")).toBe("gemini-2.5-flash");
+    expect(map.resolve("claude-fable-5-2")).toBe("gemini-2.5-pro");
     expect(map.resolve("gemini-2.5-flash")).toBe("gemini-2.5-flash");
     expect(map.resolve("my-model")).toBe("my-model");
   });
@@ -28,13 +30,14 @@ describe("the model map", () => {
       "built-in",
       "built-in",
       "built-in",
+      "built-in",
     ]);
   });
 
   test("a target of * keeps the client's name, which the built-in map would have changed", () => {
     const map = createModelMap(["claude-*=*"]);
     expect(map.resolve("claude-sonnet-4-5")).toBe("claude-sonnet-4-5");
-    expect(describeModelMap(map)).toStartWith("claude-* → (as asked), claude-*opus* → gemini-2.5-pro");
+    expect(describeModelMap(map)).toStartWith("claude-* → (as asked), claude-*haiku* → gemini-2.5-flash");
   });
 
   test("pattern characters other than * match themselves", () => {
