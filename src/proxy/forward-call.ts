@@ -5,6 +5,11 @@
  * once and retries on the same account. Once a reply is handed over, nothing is retried. Only the
  * upstream's answer, or its silence, counts against an account; a failure that is the client's or
  * grantpool's own answers the client at once and leaves every account's health alone.
+ *
+ * The upstream speaks plain Gemini (the profile wraps and unwraps). A client of another protocol
+ * hands in a ReplyAdapter: its successful reply and any upstream error passed on to it are
+ * translated there, once, whichever account served; grantpool's own errors are already in the
+ * client's protocol (protocol-errors.ts).
  */
 import type { Tracer } from "@opentelemetry/api";
 import { describeClientProblem, type TokenFailure } from "../accounts/token-failure.ts";
@@ -32,11 +37,31 @@ export interface ForwardDeps {
   readonly metrics?: GrantpoolMetrics;
 }
 
+/** An upstream error reply on its way to the client: Google's JSON error, as the upstream sent it. */
+export interface UpstreamError {
+  readonly status: number;
+  readonly body: string;
+  /** The headers passed on (content type, `retry-after`, …). */
+  readonly headers: Headers;
+  /** How long the pool cools the account down for this reply (Google's RetryInfo and the like). */
+  readonly retryAfterMs?: number;
+}
+
+/** Turns plain Gemini replies into the client's protocol. */
+export interface ReplyAdapter {
+  /** A 2xx reply, already plain Gemini; may stream. */
+  success(reply: Response): Response | Promise<Response>;
+  /** An upstream error passed on to the client. */
+  upstreamError(error: UpstreamError): Response;
+}
+
 export interface ForwardRequest {
   readonly call: GeminiCall;
   readonly protocol: Protocol;
   readonly sessionKey?: string;
   readonly signal: AbortSignal;
+  /** Absent: the client speaks Gemini and gets the upstream's replies as they are. */
+  readonly reply?: ReplyAdapter;
 }
 
 export const ACCOUNT_HEADER = "x-grantpool-account";
@@ -109,19 +134,18 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
     const reply = sent.reply;
     if (reply.ok) {
       await deps.pool.report(current.accountId, { kind: "success" });
-      return {
-        kind: "answer",
-        response: tagged(await deps.profile.adaptSuccess(reply, call), current.accountId),
-      };
+      const gemini = await deps.profile.adaptSuccess(reply, call);
+      const response = request.reply === undefined ? gemini : await request.reply.success(gemini);
+      return { kind: "answer", response: tagged(response, current.accountId) };
     }
     const body = await reply.text().catch(() => "");
-    const passOn = (): Response =>
-      tagged(new Response(body, { status: reply.status, headers: replyHeaders(reply) }), current.accountId);
     const verdict = classifyUpstreamReply(
       { status: reply.status, headers: reply.headers, body },
       deps.clock.now(),
       call.model,
     );
+    const passOn = (): Response =>
+      tagged(upstreamErrorReply(request, reply, body, verdict), current.accountId);
     if (verdict.kind === "stale_token" && !refreshed) {
       const renewed = await deps.pool.refreshAfterRejection(current.accountId, current.accessToken);
       if (renewed.ok) {
@@ -144,6 +168,23 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
     );
     return { kind: "next", response: passOn() };
   }
+}
+
+function upstreamErrorReply(
+  request: ForwardRequest,
+  reply: Response,
+  body: string,
+  verdict: UpstreamVerdict,
+): Response {
+  const headers = replyHeaders(reply);
+  if (request.reply === undefined) return new Response(body, { status: reply.status, headers });
+  const retryAfterMs = verdict.kind === "rate_limited" ? verdict.retryAfterMs : undefined;
+  return request.reply.upstreamError({
+    status: reply.status,
+    body,
+    headers,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
 }
 
 function noAvailableAccount(

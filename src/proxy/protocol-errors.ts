@@ -32,6 +32,17 @@ const STATUS: Record<ProxyErrorKind, number> = {
   internal_error: 500,
 };
 
+/**
+ * Where a protocol's clients read a status of their own. Anthropic's clients take 529 for "the
+ * service is overloaded": Claude Code gives up after three tries, where a 503 would be retried
+ * for minutes against a pool that has nothing to offer.
+ */
+const PROTOCOL_STATUS: Record<Protocol, Partial<Record<ProxyErrorKind, number>>> = {
+  gemini: {},
+  openai: {},
+  anthropic: { no_available_account: 529 },
+};
+
 const GOOGLE_STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",
@@ -87,8 +98,13 @@ function body(protocol: Protocol, error: ProxyError, status: number): unknown {
   }
 }
 
+/** The HTTP status of a proxy error in a protocol. */
+export function errorStatus(protocol: Protocol, kind: ProxyErrorKind): number {
+  return PROTOCOL_STATUS[protocol][kind] ?? STATUS[kind];
+}
+
 export function errorReply(protocol: Protocol, error: ProxyError): Response {
-  const status = STATUS[error.kind];
+  const status = errorStatus(protocol, error.kind);
   return Response.json(body(protocol, error, status), { status, headers: error.headers ?? {} });
 }
 

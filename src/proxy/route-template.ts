@@ -3,10 +3,15 @@
  * so metrics stay low-cardinality and no model name, account id or email becomes a label.
  */
 const EXACT = new Set([
+  "GET /",
+  "HEAD /",
   "GET /healthz",
   "GET /readyz",
   "GET /metrics",
   "GET /v1beta/models",
+  "GET /v1/models",
+  "POST /v1/messages",
+  "POST /v1/messages/count_tokens",
   "GET /admin/accounts",
   "POST /admin/accounts",
   "POST /admin/reload",

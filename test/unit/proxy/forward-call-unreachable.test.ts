@@ -76,7 +76,8 @@ describe("an unreachable upstream", () => {
       upstreamFetch: () => Promise.reject(new DOMException("The operation timed out.", "TimeoutError")),
     });
     const reply = await f.forward({ protocol: "anthropic" });
-    expect(reply.status).toBe(503);
+    // Anthropic's clients read 529 as "overloaded" (Claude Code stops after three tries).
+    expect(reply.status).toBe(529);
     const body = (await reply.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe("overloaded_error");
     expect(body.error.message).toContain(

@@ -17,12 +17,17 @@ describe("routeTemplate", () => {
 
   test("keeps fixed routes as they are", () => {
     expect(routeTemplate("GET", "/metrics")).toBe("/metrics");
+    expect(routeTemplate("POST", "/v1/messages")).toBe("/v1/messages");
+    expect(routeTemplate("POST", "/v1/messages/count_tokens")).toBe("/v1/messages/count_tokens");
+    expect(routeTemplate("GET", "/v1/models")).toBe("/v1/models");
+    expect(routeTemplate("HEAD", "/")).toBe("/");
     expect(routeTemplate("POST", "/admin/reload")).toBe("/admin/reload");
   });
 
   test("gives no route for unknown paths or methods, so they cannot become labels", () => {
     expect(routeTemplate("GET", "/v1beta/models/gemini-2.5-pro:generateContent")).toBeUndefined();
     expect(routeTemplate("GET", "/wp-admin/secret-probe")).toBeUndefined();
+    expect(routeTemplate("GET", "/v1/messages")).toBeUndefined();
     expect(routeTemplate("GET", "/admin/accounts/x")).toBeUndefined();
   });
 });
