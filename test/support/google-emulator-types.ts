@@ -50,6 +50,42 @@ export interface UpstreamFaultOptions {
   forAccessTokenOf?: string;
 }
 
+/**
+ * One part of a scripted model reply, as Gemini sends it: text, a thought summary (`thought:
+ * true`), or a function call; any of them may carry a `thoughtSignature` (Gemini 3 puts one on
+ * the first function call of a step, 2.5 on the part that ends its thinking).
+ */
+export type ModelPart =
+  | { text: string; thought?: boolean; thoughtSignature?: string }
+  | {
+      functionCall: { name: string; args: Record<string, unknown>; id?: string };
+      thoughtSignature?: string;
+    };
+
+/** A scripted answer of the emulated model to one generateContent / streamGenerateContent call. */
+export interface ModelTurn {
+  parts: ModelPart[];
+  /** STOP unless given; Gemini ends a turn of function calls with STOP too. */
+  finishReason?: "STOP" | "MAX_TOKENS" | "SAFETY" | "RECITATION" | "MALFORMED_FUNCTION_CALL" | "OTHER";
+  /** usageMetadata.cachedContentTokenCount: how much of the prompt came from the context cache. */
+  cachedTokens?: number;
+  /** usageMetadata.thoughtsTokenCount; estimated from the thought parts when absent. */
+  thoughtsTokens?: number;
+  /** A streamed reply sends each text part in this many pieces (default 2); function calls whole. */
+  piecesPerText?: number;
+}
+
+/** What a scripted turn may look at: the call as Gemini sees it (Cloud Code's wrapping removed). */
+export interface GenerateCallView {
+  model: string;
+  request: Record<string, unknown>;
+  /** The identity whose token served the call. */
+  email: string;
+  streamed: boolean;
+}
+
+export type TurnScript = ModelTurn | ((call: GenerateCallView) => ModelTurn);
+
 export interface RefreshGate {
   /** Lets every held refresh go on, and every later one pass without waiting. */
   release(): void;
@@ -110,6 +146,15 @@ export interface GoogleEmulator extends AsyncDisposable {
   clearUpstreamFaults(): void;
   /** Texts of the stream events; `{email}` in a text is replaced by the serving identity's email. */
   setStreamChunks(chunks: string[]): void;
+  /** Answers the next generate calls with these turns, one per call, in order. */
+  scriptTurns(...turns: TurnScript[]): void;
+  /** The answer of every generate call when no scripted turn is queued; undefined: the default text. */
+  setDefaultTurn(turn: TurnScript | undefined): void;
+  /**
+   * Gemini 3's rule: a request whose current turn replays a model step's function call without
+   * its thoughtSignature gets Google's 400.
+   */
+  requireThoughtSignatures(on: boolean): void;
   holdStream(): StreamHold;
   readonly calls: Readonly<EmulatorCalls>;
   refreshCallsFor(refreshToken: string): number;

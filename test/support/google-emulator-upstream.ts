@@ -25,7 +25,14 @@ import {
   unauthenticated,
 } from "./google-emulator-replies.ts";
 import { type EmulatorState, type IdentityRecord, randomId } from "./google-emulator-state.ts";
-import type { EmulatorCalls, UpstreamFault, UpstreamRequest } from "./google-emulator-types.ts";
+import { missingSignature, turnChunks, turnResponse, unknownSchemaField } from "./google-emulator-turns.ts";
+import type {
+  EmulatorCalls,
+  GenerateCallView,
+  ModelTurn,
+  UpstreamFault,
+  UpstreamRequest,
+} from "./google-emulator-types.ts";
 
 export interface UpstreamContext {
   state: EmulatorState;
@@ -34,6 +41,9 @@ export interface UpstreamContext {
   faults: FaultQueue<UpstreamFault>;
   streamChunks: () => readonly string[];
   streamHold: () => HeldStream | undefined;
+  /** The scripted turn that answers this call, if any. */
+  nextTurn: (call: GenerateCallView) => ModelTurn | undefined;
+  requireSignatures: () => boolean;
 }
 
 type Action = "list" | "get" | "generate" | "stream" | "count" | "load" | "onboard";
@@ -109,16 +119,50 @@ function streamed(
   request: unknown,
   context: UpstreamContext,
   wrap: boolean,
+  turn: ModelTurn | undefined,
 ): Response {
   const spec = newReplySpec(model, request);
   const texts = context.streamChunks().map((text) => text.replaceAll("{email}", call.identity.email));
   const traceId = randomId(8);
-  const payloads = texts.map((text, i) => {
-    const reply = generateContentResponse(text, spec, i === texts.length - 1);
-    return wrap ? { response: reply, traceId } : reply;
-  });
+  const replies =
+    turn === undefined
+      ? texts.map((text, i) => generateContentResponse(text, spec, i === texts.length - 1))
+      : turnChunks(turn, spec);
+  const payloads = replies.map((reply) => (wrap ? { response: reply, traceId } : reply));
   const body = eventStream(payloads, call.format, context.streamHold);
   return new Response(body, { status: 200, headers: streamHeaders(call.format) });
+}
+
+/** What Gemini checks in a generate request before answering it: contents, tool schemas, signatures. */
+function refusal(request: unknown, prefix: string, context: UpstreamContext): Response | undefined {
+  return (
+    missingContents(request) ??
+    unknownSchemaField(request, prefix) ??
+    (context.requireSignatures() ? missingSignature(request) : undefined)
+  );
+}
+
+/** The scripted turn that answers this call, if a test queued one or set a default. */
+function turnFor(
+  call: Call,
+  model: string,
+  request: unknown,
+  context: UpstreamContext,
+): ModelTurn | undefined {
+  return context.nextTurn({
+    model,
+    request: (typeof request === "object" && request !== null ? request : {}) as Record<string, unknown>,
+    email: call.identity.email,
+    streamed: call.route.action === "stream",
+  });
+}
+
+/** A generateContent reply: the scripted turn, else the default text naming the identity. */
+function answer(call: Call, model: string, request: unknown, turn: ModelTurn | undefined): unknown {
+  const spec = newReplySpec(model, request);
+  return turn === undefined
+    ? generateContentResponse(`answered by ${call.identity.email}`, spec, true)
+    : turnResponse(turn, spec);
 }
 
 function gemini(call: Call, context: UpstreamContext): Response {
@@ -140,11 +184,11 @@ function gemini(call: Call, context: UpstreamContext): Response {
       });
     }
     default: {
-      const invalid = missingContents(call.body);
+      const invalid = refusal(call.body, "", context);
       if (invalid !== undefined) return invalid;
-      if (call.route.action === "stream") return streamed(call, model, call.body, context, false);
-      const spec = newReplySpec(model, call.body);
-      return apiJson(200, generateContentResponse(`answered by ${call.identity.email}`, spec, true));
+      const turn = turnFor(call, model, call.body, context);
+      if (call.route.action === "stream") return streamed(call, model, call.body, context, false, turn);
+      return apiJson(200, answer(call, model, call.body, turn));
     }
   }
 }
@@ -202,11 +246,12 @@ function codeAssist(call: Call, context: UpstreamContext): Response {
   if (typeof model !== "string" || model === "") {
     return invalidArgument("Request contains an invalid argument.");
   }
-  const refused = foreignProject(identity, field(call.body, "project")) ?? missingContents(request);
+  const refused =
+    foreignProject(identity, field(call.body, "project")) ?? refusal(request, "request.", context);
   if (refused !== undefined) return refused;
-  if (call.route.action === "stream") return streamed(call, model, request, context, true);
-  const reply = generateContentResponse(`answered by ${identity.email}`, newReplySpec(model, request), true);
-  return apiJson(200, { response: reply, traceId: randomId(8) });
+  const turn = turnFor(call, model, request, context);
+  if (call.route.action === "stream") return streamed(call, model, request, context, true, turn);
+  return apiJson(200, { response: answer(call, model, request, turn), traceId: randomId(8) });
 }
 
 function record(request: Request, url: URL, body: unknown, email: string | undefined): UpstreamRequest {

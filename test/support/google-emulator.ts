@@ -18,6 +18,7 @@ import type {
   RefreshGate,
   StreamHold,
   TokenFault,
+  TurnScript,
   UpstreamFault,
   UpstreamFaultOptions,
   UpstreamRequest,
@@ -45,6 +46,9 @@ class RunningEmulator implements GoogleEmulator {
   #refreshGate: HeldRefreshes | undefined;
   #streamHold: HeldStream | undefined;
   #streamChunks: readonly string[] = DEFAULT_STREAM_CHUNKS;
+  readonly #scriptedTurns: TurnScript[] = [];
+  #defaultTurn: TurnScript | undefined;
+  #requireSignatures = false;
   #server: ReturnType<typeof Bun.serve> | undefined;
   #closed: Promise<void> | undefined;
 
@@ -68,6 +72,11 @@ class RunningEmulator implements GoogleEmulator {
       faults: this.#upstreamFaults,
       streamChunks: () => this.#streamChunks,
       streamHold: () => this.#streamHold,
+      nextTurn: (call) => {
+        const turn = this.#scriptedTurns.shift() ?? this.#defaultTurn;
+        return typeof turn === "function" ? turn(call) : turn;
+      },
+      requireSignatures: () => this.#requireSignatures,
     };
     this.#server = Bun.serve({
       hostname: "127.0.0.1",
@@ -142,6 +151,18 @@ class RunningEmulator implements GoogleEmulator {
 
   setStreamChunks(chunks: string[]): void {
     this.#streamChunks = [...chunks];
+  }
+
+  scriptTurns(...turns: TurnScript[]): void {
+    this.#scriptedTurns.push(...turns);
+  }
+
+  setDefaultTurn(turn: TurnScript | undefined): void {
+    this.#defaultTurn = turn;
+  }
+
+  requireThoughtSignatures(on: boolean): void {
+    this.#requireSignatures = on;
   }
 
   holdStream(): StreamHold {
