@@ -102,6 +102,9 @@ if (kubeDir !== undefined) {
 // Debian's Prometheus, unpacked into the cache (not installed), for the dashboard test: fetched
 // here so that a download never runs inside a test's deadline.
 check("prometheus", process.execPath, [join(root, "scripts", "ensure-prometheus.mjs")]);
+// Claude Code (npm's @anthropic-ai/claude-code, a ~400 MB native binary) for the agent tests
+// (test/integration/agents), installed into a cache outside the project, for the same reason.
+check("claude code", process.execPath, [join(root, "scripts", "ensure-claude-code.mjs")]);
 // Debian's podman, runc and slirp4netns for the image tests (test/image), installed with apt-get
 // when missing, for the same reason.
 check("podman", process.execPath, [join(root, "scripts", "ensure-podman.mjs")]);

@@ -9,10 +9,12 @@ import type { Logger } from "../log/logger.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import { metricsReply } from "../telemetry/metrics-reply.ts";
 import { requireAccess } from "./access/access-rule.ts";
+import { createAnthropicRoutes } from "./anthropic-routes.ts";
 import type { ClientAccess } from "./client-auth.ts";
 import type { ForwardDeps } from "./forward-call.ts";
 import { createGeminiRoutes } from "./gemini-routes.ts";
 import type { ModelMap } from "./model-map.ts";
+import { createModelsRoute } from "./models-route.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import type { StartTimer } from "./read-body.ts";
 
@@ -60,10 +62,18 @@ function probeRoutes(deps: AppDeps) {
         return { status: "starting" };
       })
       .get("/metrics", () => metricsReply(deps.scrapeMetrics))
+      // Clients probe the root before their first call (Anthropic's SDKs, gateways' health checks).
+      .get("/", () => ({ status: "ok", name: "grantpool", version: deps.version }))
+      .head("/", () => new Response(null, { status: 200 }))
   );
 }
 
 export function createApp(deps: AppDeps) {
+  const bodyLimits = {
+    maxBytes: deps.maxBodyBytes,
+    timeoutMs: deps.bodyTimeoutMs,
+    ...(deps.startTimer === undefined ? {} : { startTimer: deps.startTimer }),
+  };
   const app = new Elysia()
     .onError(({ code, request, error }) => {
       const path = pathOf(request.url);
@@ -85,13 +95,18 @@ export function createApp(deps: AppDeps) {
         modelMap: deps.modelMap,
         forward: deps.forward,
         upstreamUrl: deps.upstreamUrl,
-        bodyLimits: {
-          maxBytes: deps.maxBodyBytes,
-          timeoutMs: deps.bodyTimeoutMs,
-          ...(deps.startTimer === undefined ? {} : { startTimer: deps.startTimer }),
-        },
+        bodyLimits,
       }),
-    );
+    )
+    .use(
+      createAnthropicRoutes({
+        access: deps.access.api("anthropic"),
+        modelMap: deps.modelMap,
+        forward: deps.forward,
+        bodyLimits,
+      }),
+    )
+    .use(createModelsRoute({ access: deps.access, forward: deps.forward, upstreamUrl: deps.upstreamUrl }));
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   return app;
 }

@@ -146,6 +146,14 @@ export function upstreamFaultReply(fault: UpstreamFault, context: FaultContext):
       }
       return rpcError(503, "UNAVAILABLE", "The service is currently unavailable.");
     }
+    case "model_not_found":
+      return context.profile === "gemini"
+        ? rpcError(
+            404,
+            "NOT_FOUND",
+            `models/${context.model ?? "unknown"} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+          )
+        : rpcError(404, "NOT_FOUND", "Requested entity was not found.");
     case "reset":
       return connectionReset();
   }

@@ -40,6 +40,8 @@ export type UpstreamFault =
   | { kind: "permission_denied" }
   | { kind: "validation_required"; validationUrl?: string }
   | { kind: "server_error"; status?: 500 | 502 | 503 }
+  /** The model the call names does not exist (Google's 404 NOT_FOUND). */
+  | { kind: "model_not_found" }
   /** Close the connection without a reply. */
   | { kind: "reset" };
 

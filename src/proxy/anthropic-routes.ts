@@ -1,0 +1,102 @@
+/**
+ * The Anthropic Messages API (SPEC §6.1): `POST /v1/messages` (streamed or not; Claude Code adds
+ * `?beta=true`) and `POST /v1/messages/count_tokens`. A request is read under the edge's limits,
+ * translated to a plain Gemini call (anthropic/ does the translating), its model mapped, and
+ * served by forwardCall like any Gemini call — same pool, failover and telemetry on either
+ * upstream profile — with the reply translated back on the way out (anthropic-replies.ts).
+ */
+import { Elysia } from "elysia";
+import { type AccessRule, requireAccess } from "./access/access-rule.ts";
+import { translateCountTokensRequest, translateMessagesRequest } from "./anthropic/messages-request.ts";
+import { countTokensReplies, messageReplies, streamedMessageReplies } from "./anthropic-replies.ts";
+import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
+import type { ModelMap } from "./model-map.ts";
+import { errorReply } from "./protocol-errors.ts";
+import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
+
+export interface AnthropicRouteDeps {
+  readonly access: AccessRule;
+  readonly modelMap: ModelMap;
+  readonly forward: ForwardDeps;
+  readonly bodyLimits: BodyLimits;
+  /** A new message id (`msg_…`); random unless a test fixes it. */
+  readonly newMessageId?: () => string;
+}
+
+/** Claude Code names its session in every request; a conversation keeps its account by it. */
+const CLAUDE_CODE_SESSION = "x-claude-code-session-id";
+
+export function randomMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `msg_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
+
+async function readJson(request: Request, limits: BodyLimits): Promise<JsonBody> {
+  const bytes = await readBodyWithLimit(request, limits);
+  if (!bytes.ok) return { ok: false, reply: bodyFailureReply("anthropic", bytes.error) };
+  const body = parseJsonObject(bytes.value);
+  if (!body.ok)
+    return { ok: false, reply: errorReply("anthropic", { kind: "bad_request", message: body.error }) };
+  return body;
+}
+
+function sessionOf(request: Request, body: Record<string, unknown>): Pick<ForwardRequest, "sessionKey"> {
+  const claudeCode = request.headers.get(CLAUDE_CODE_SESSION)?.trim();
+  const key =
+    claudeCode && !request.headers.has(SESSION_HEADER)
+      ? `h:${claudeCode}`
+      : sessionKeyOf(request.headers, body);
+  return key === undefined ? {} : { sessionKey: key };
+}
+
+async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
+  const body = await readJson(request, deps.bodyLimits);
+  if (!body.ok) return body.reply;
+  const translated = translateMessagesRequest(body.value, {
+    upstreamModelFor: (model) => deps.modelMap.resolve(model),
+  });
+  if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
+  const { clientModel, stream } = translated.value;
+  const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)() };
+  return forwardCall(deps.forward, {
+    call: {
+      model: deps.modelMap.resolve(clientModel),
+      action: stream ? "streamGenerateContent" : "generateContent",
+      body: translated.value.body,
+      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
+    },
+    protocol: "anthropic",
+    signal: request.signal,
+    reply: stream ? streamedMessageReplies(context) : messageReplies(context),
+    ...sessionOf(request, translated.value.body),
+  });
+}
+
+async function countTokens(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
+  const body = await readJson(request, deps.bodyLimits);
+  if (!body.ok) return body.reply;
+  const translated = translateCountTokensRequest(body.value);
+  if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
+  return forwardCall(deps.forward, {
+    call: {
+      model: deps.modelMap.resolve(translated.value.clientModel),
+      action: "countTokens",
+      body: translated.value.body,
+      query: new URLSearchParams(),
+    },
+    protocol: "anthropic",
+    signal: request.signal,
+    reply: countTokensReplies(),
+    ...sessionOf(request, translated.value.body),
+  });
+}
+
+export function createAnthropicRoutes(deps: AnthropicRouteDeps) {
+  return new Elysia()
+    .onBeforeHandle(requireAccess(deps.access))
+    .post("/v1/messages", ({ request }) => messages(deps, request), { parse: "none" })
+    .post("/v1/messages/count_tokens", ({ request }) => countTokens(deps, request), { parse: "none" });
+}

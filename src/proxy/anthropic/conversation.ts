@@ -1,0 +1,99 @@
+/**
+ * `system` and `messages` → Gemini `systemInstruction` and `contents`.
+ *
+ * Gemini has one system instruction, so the top-level `system` (a string or text blocks) and
+ * every `role: "system"` message — Claude Code sends one after the first user turn, with a
+ * string or blocks, sometimes empty — all go into it, in the order they appear. They are
+ * instructions from the application, not words of the user, which is what a user turn would
+ * make of them. Claude Code's `x-anthropic-billing-header` line is dropped: it changes between
+ * requests and would spoil Gemini's prefix caching for nothing.
+ *
+ * user/assistant become user/model turns; consecutive turns of one role (also those a system
+ * message separated) are merged, and turns left without parts are dropped. A `model` turn
+ * with function calls but no signature on any of them (history from another model, or from
+ * Gemini 2.5 without thinking) gets Google's documented placeholder signature on its first
+ * call, which Gemini 3 requires.
+ */
+import { err, ok, type Result } from "../../result.ts";
+import { translateAssistantContent } from "./assistant-content.ts";
+import type { EnvelopeBlock, EnvelopeMessage } from "./messages-envelope.ts";
+import type { GeminiPart, TranslationState } from "./translation-state.ts";
+import { translateUserContent } from "./user-content.ts";
+
+/** Google's value for "no signature known" (documented for history from other models). */
+export const SKIP_SIGNATURE = "skip_thought_signature_validator";
+const BILLING_HEADER = "x-anthropic-billing-header:";
+
+export interface GeminiContent {
+  readonly role: "user" | "model";
+  readonly parts: GeminiPart[];
+}
+
+export interface Conversation {
+  readonly contents: GeminiContent[];
+  readonly systemParts: GeminiPart[];
+}
+
+function systemTexts(
+  content: string | readonly EnvelopeBlock[],
+  path: string,
+  into: GeminiPart[],
+): string | undefined {
+  if (typeof content === "string") {
+    if (content !== "" && !content.startsWith(BILLING_HEADER)) into.push({ text: content });
+    return undefined;
+  }
+  for (let i = 0; i < content.length; i++) {
+    const block = content[i] as EnvelopeBlock;
+    if (block.type !== "text") continue;
+    if (typeof block.text !== "string") return `${path}[${i}].text: must be a string`;
+    if (block.text !== "" && !block.text.startsWith(BILLING_HEADER)) into.push({ text: block.text });
+  }
+  return undefined;
+}
+
+function signFirstCall(content: GeminiContent): void {
+  let first: GeminiPart | undefined;
+  for (const part of content.parts) {
+    if (part.functionCall === undefined) continue;
+    if (part.thoughtSignature !== undefined) return;
+    first ??= part;
+  }
+  if (first !== undefined) first.thoughtSignature = SKIP_SIGNATURE;
+}
+
+export function translateConversation(
+  system: string | readonly EnvelopeBlock[] | null | undefined,
+  messages: readonly EnvelopeMessage[],
+  state: TranslationState,
+): Result<Conversation, string> {
+  const systemParts: GeminiPart[] = [];
+  if (system !== undefined && system !== null) {
+    const problem = systemTexts(system, "system", systemParts);
+    if (problem !== undefined) return err(problem);
+  }
+  const contents: GeminiContent[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as EnvelopeMessage;
+    const path = `messages[${i}].content`;
+    if (message.role === "system") {
+      const problem = systemTexts(message.content, path, systemParts);
+      if (problem !== undefined) return err(problem);
+      continue;
+    }
+    const parts =
+      message.role === "user"
+        ? translateUserContent(message.content, path, state)
+        : translateAssistantContent(message.content, path, state);
+    if (!parts.ok) return parts;
+    if (parts.value.length === 0) continue;
+    const role = message.role === "user" ? "user" : "model";
+    const last = contents[contents.length - 1];
+    if (last?.role === role) last.parts.push(...parts.value);
+    else contents.push({ role, parts: parts.value });
+  }
+  if (contents.length === 0)
+    return err("messages: at least one user or assistant message with content is required");
+  for (const content of contents) if (content.role === "model") signFirstCall(content);
+  return ok({ contents, systemParts });
+}

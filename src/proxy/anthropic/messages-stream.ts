@@ -1,0 +1,112 @@
+/**
+ * Gemini's streamed chunks → Anthropic's SSE events, one chunk at a time:
+ * `message_start` (with the usage known so far) and a `ping` before anything else, then
+ * `content_block_start` / `content_block_delta` (`text_delta`, `thinking_delta`,
+ * `signature_delta`, `input_json_delta`) / `content_block_stop` per block (reply-assembler.ts
+ * decides the blocks), and at the end `message_delta` (stop_reason, usage) and `message_stop`.
+ * A function call arrives whole from Gemini: its block is started, given its input as one
+ * `input_json_delta`, and stopped at once. Every frame has an `event:` line — Claude Code
+ * ignores data-only events. Pure: frames are returned as text for the caller to write.
+ */
+import { readGeminiChunk } from "./gemini-chunk.ts";
+import type { ReplyContext } from "./messages-reply.ts";
+import { type BlockSink, createReplyAssembler } from "./reply-assembler.ts";
+import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
+
+export interface AnthropicStreamTranslator {
+  /** One streamed GenerateContentResponse (the parsed JSON of one SSE `data:`) → zero or more frames. */
+  push(chunk: unknown): string;
+  /** The upstream stream ended: close the open block, then `message_delta` and `message_stop`. */
+  end(): string;
+  /** An upstream failure mid-stream → an `error` event; nothing else is closed. */
+  error(type: string, message: string): string;
+}
+
+function frame(type: string, payload: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+}
+
+function framingSink(write: (text: string) => void): BlockSink {
+  const start = (index: number, contentBlock: Record<string, unknown>) =>
+    write(frame("content_block_start", { index, content_block: contentBlock }));
+  const delta = (index: number, payload: Record<string, unknown>) =>
+    write(frame("content_block_delta", { index, delta: payload }));
+  return {
+    startText: (index) => start(index, { type: "text", text: "" }),
+    startThinking: (index) => start(index, { type: "thinking", thinking: "", signature: "" }),
+    text: (index, text) => delta(index, { type: "text_delta", text }),
+    thinking: (index, thinking) => delta(index, { type: "thinking_delta", thinking }),
+    signature: (index, signature) => delta(index, { type: "signature_delta", signature }),
+    toolUse: (index, id, name, input) => {
+      start(index, { type: "tool_use", id, name, input: {} });
+      delta(index, { type: "input_json_delta", partial_json: JSON.stringify(input) });
+    },
+    stop: (index) => write(frame("content_block_stop", { index })),
+  };
+}
+
+export function createAnthropicStreamTranslator(context: ReplyContext): AnthropicStreamTranslator {
+  let out = "";
+  const assembler = createReplyAssembler(
+    framingSink((text) => {
+      out += text;
+    }),
+    context,
+  );
+  let started = false;
+  let ended = false;
+  let finishReason: string | undefined;
+  let promptBlocked = false;
+  let usageMetadata: Record<string, unknown> | undefined;
+
+  const start = () => {
+    if (started) return;
+    started = true;
+    const message = {
+      id: context.messageId,
+      type: "message",
+      role: "assistant",
+      model: context.clientModel,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...anthropicUsage(usageMetadata), output_tokens: 0 },
+    };
+    out += frame("message_start", { message });
+    out += frame("ping", {});
+  };
+  const take = () => {
+    const frames = out;
+    out = "";
+    return frames;
+  };
+
+  return {
+    push(raw) {
+      if (ended) return "";
+      const chunk = readGeminiChunk(raw);
+      usageMetadata = chunk.usageMetadata ?? usageMetadata;
+      start();
+      for (const part of chunk.parts) assembler.part(part);
+      finishReason = chunk.finishReason ?? finishReason;
+      promptBlocked ||= chunk.promptBlocked;
+      return take();
+    },
+    end() {
+      if (ended) return "";
+      ended = true;
+      start();
+      assembler.close();
+      const stopReason = stopReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses });
+      out += frame("message_delta", {
+        delta: { stop_reason: stopReason, stop_sequence: null },
+        usage: anthropicUsage(usageMetadata),
+      });
+      out += frame("message_stop", {});
+      return take();
+    },
+    error(type, message) {
+      return frame("error", { error: { type, message } });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * A user message's content → the parts of a Gemini `user` turn: text, inline media, and the
+ * function responses for `tool_result` blocks — those first, since Gemini reads a turn that
+ * answers function calls by its responses; the user's own text and media follow in their order.
+ * Blocks that mean nothing to Gemini (thinking echoed in a user turn, unknown kinds) are dropped.
+ */
+import { err, ok, type Result } from "../../result.ts";
+import { mediaParts } from "./media-parts.ts";
+import type { EnvelopeBlock } from "./messages-envelope.ts";
+import { translateToolResult } from "./tool-result.ts";
+import type { GeminiPart, TranslationState } from "./translation-state.ts";
+
+export function translateUserContent(
+  content: string | readonly EnvelopeBlock[],
+  path: string,
+  state: TranslationState,
+): Result<GeminiPart[], string> {
+  if (typeof content === "string") return ok(content === "" ? [] : [{ text: content }]);
+  const responses: GeminiPart[] = [];
+  const others: GeminiPart[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const block = content[i] as EnvelopeBlock;
+    const at = `${path}[${i}]`;
+    switch (block.type) {
+      case "text":
+        if (typeof block.text !== "string") return err(`${at}.text: must be a string`);
+        if (block.text !== "") others.push({ text: block.text });
+        break;
+      case "image":
+      case "document": {
+        const parts = mediaParts(block, at);
+        if (!parts.ok) return parts;
+        others.push(...parts.value);
+        break;
+      }
+      case "tool_result": {
+        const result = translateToolResult(block, at, state);
+        if (!result.ok) return result;
+        responses.push(result.value.response);
+        others.push(...result.value.media);
+        break;
+      }
+      case "tool_reference":
+        if (typeof block.tool_name === "string") {
+          state.referencedTools.add(block.tool_name);
+          others.push({ text: `Tool loaded: ${block.tool_name}` });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return ok(responses.length === 0 ? others : [...responses, ...others]);
+}
