@@ -9,8 +9,10 @@
 import * as v from "valibot";
 import { err, ok, type Result } from "../../result.ts";
 
+const BODY_MESSAGE = "request body must be a JSON object";
 const text = (what: string) => v.string(`must be ${what}`);
 const optionalNumber = v.nullish(v.number("must be a number"));
+const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
 const Block = v.looseObject(
   { type: text("a string naming the block type") },
   "must be a content block object",
@@ -34,7 +36,7 @@ const Tool = v.looseObject(
     type: v.nullish(text("a string")),
     description: v.nullish(text("a string")),
     input_schema: v.nullish(v.unknown()),
-    defer_loading: v.nullish(v.boolean("must be a boolean")),
+    defer_loading: optionalBoolean,
   },
   "must be a tool object",
 );
@@ -42,13 +44,13 @@ const Tool = v.looseObject(
 const ToolChoice = v.variant(
   "type",
   [
-    v.looseObject({ type: v.literal("auto"), disable_parallel_tool_use: v.nullish(v.boolean()) }),
-    v.looseObject({ type: v.literal("any"), disable_parallel_tool_use: v.nullish(v.boolean()) }),
+    v.looseObject({ type: v.literal("auto"), disable_parallel_tool_use: optionalBoolean }),
+    v.looseObject({ type: v.literal("any"), disable_parallel_tool_use: optionalBoolean }),
     v.looseObject({ type: v.literal("none") }),
     v.looseObject({
       type: v.literal("tool"),
       name: text("a string naming one of the tools"),
-      disable_parallel_tool_use: v.nullish(v.boolean()),
+      disable_parallel_tool_use: optionalBoolean,
     }),
   ],
   'must be {"type": "auto" | "any" | "none"} or {"type": "tool", "name": …}',
@@ -71,7 +73,7 @@ const fields = {
   tool_choice: v.nullish(ToolChoice),
   thinking: v.nullish(Thinking),
   output_config: v.nullish(v.looseObject({ effort: v.nullish(text("a string")) }, "must be an object")),
-  stream: v.nullish(v.boolean("must be a boolean")),
+  stream: optionalBoolean,
   temperature: optionalNumber,
   top_p: optionalNumber,
   top_k: v.nullish(v.pipe(v.number("must be a number"), v.integer("must be an integer"))),
@@ -87,10 +89,10 @@ const MessagesRequest = v.looseObject(
       v.minValue(1, "must be a positive integer"),
     ),
   },
-  "request body must be a JSON object",
+  BODY_MESSAGE,
 );
 
-const CountTokensRequest = v.looseObject(fields, "request body must be a JSON object");
+const CountTokensRequest = v.looseObject(fields, BODY_MESSAGE);
 
 export type MessagesEnvelope = v.InferOutput<typeof CountTokensRequest> & { readonly max_tokens?: number };
 export type EnvelopeMessage = v.InferOutput<typeof Message>;
@@ -99,10 +101,12 @@ export type EnvelopeTool = v.InferOutput<typeof Tool>;
 export type EnvelopeToolChoice = v.InferOutput<typeof ToolChoice>;
 export type EnvelopeThinking = v.InferOutput<typeof Thinking>;
 
+type PathItem = NonNullable<v.BaseIssue<unknown>["path"]>[number];
+
 /** `messages[2].content[0].type` */
-function pathOf(issue: v.BaseIssue<unknown>): string {
+function pathOf(items: readonly PathItem[]): string {
   let path = "";
-  for (const item of issue.path ?? []) {
+  for (const item of items) {
     const key = item.key;
     if (typeof key === "number") path += `[${key}]`;
     else path += path === "" ? String(key) : `.${String(key)}`;
@@ -110,19 +114,28 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
   return path;
 }
 
-/** The deepest issue: a union's own message is vaguer than the member issue that caused it. */
-function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
-  let best = issue;
+interface Located {
+  readonly issue: v.BaseIssue<unknown>;
+  readonly path: readonly PathItem[];
+}
+
+/**
+ * The deepest issue, with its whole path: a union's own message is vaguer than the member issue
+ * that caused it, and valibot keeps a member's path relative to the union.
+ */
+function deepest(issue: v.BaseIssue<unknown>, outer: readonly PathItem[] = []): Located {
+  const path = [...outer, ...(issue.path ?? [])];
+  let best: Located = { issue, path };
   for (const inner of issue.issues ?? []) {
-    const candidate = deepest(inner);
-    if ((candidate.path?.length ?? 0) > (best.path?.length ?? 0)) best = candidate;
+    const candidate = deepest(inner, path);
+    if (candidate.path.length > best.path.length) best = candidate;
   }
   return best;
 }
 
 function describe(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = deepest(issues[0] as v.BaseIssue<unknown>);
-  const path = pathOf(issue);
+  const { issue, path: items } = deepest(issues[0] as v.BaseIssue<unknown>);
+  const path = pathOf(items);
   const missing = issue.received === "undefined";
   return `${path === "" ? "body" : path}: ${missing ? "is required" : issue.message}`;
 }
@@ -132,6 +145,8 @@ export function parseMessagesEnvelope(
   input: unknown,
   kind: "messages" | "count_tokens",
 ): Result<MessagesEnvelope, string> {
+  // valibot's objects take arrays too.
+  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
   const parsed = v.safeParse(kind === "messages" ? MessagesRequest : CountTokensRequest, input, {
     abortEarly: true,
   });
