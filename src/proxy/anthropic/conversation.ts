@@ -5,8 +5,9 @@
  * every `role: "system"` message — Claude Code sends one after the first user turn, with a
  * string or blocks, sometimes empty — all go into it, in the order they appear. They are
  * instructions from the application, not words of the user, which is what a user turn would
- * make of them. Claude Code's `x-anthropic-billing-header` line is dropped: it changes between
- * requests and would spoil Gemini's prefix caching for nothing.
+ * make of them. Claude Code's `x-anthropic-billing-header` line (a block of its own, or the first
+ * line of a text) is dropped: it changes between requests and would spoil Gemini's prefix caching
+ * for nothing.
  *
  * user/assistant become user/model turns; consecutive turns of one role (also those a system
  * message separated) are merged, and turns left without parts are dropped. A `model` turn
@@ -34,20 +35,32 @@ export interface Conversation {
   readonly systemParts: GeminiPart[];
 }
 
+/** A system text without Claude Code's billing header line; empty when nothing else is left. */
+function withoutBillingHeader(text: string): string {
+  if (!text.startsWith(BILLING_HEADER)) return text;
+  const newline = text.indexOf("\n");
+  return newline === -1 ? "" : text.slice(newline + 1);
+}
+
+function pushSystemText(text: string, into: GeminiPart[]): void {
+  const kept = withoutBillingHeader(text);
+  if (kept !== "") into.push({ text: kept });
+}
+
 function systemTexts(
   content: string | readonly EnvelopeBlock[],
   path: string,
   into: GeminiPart[],
 ): string | undefined {
   if (typeof content === "string") {
-    if (content !== "" && !content.startsWith(BILLING_HEADER)) into.push({ text: content });
+    pushSystemText(content, into);
     return undefined;
   }
   for (let i = 0; i < content.length; i++) {
     const block = content[i] as EnvelopeBlock;
     if (block.type !== "text") continue;
     if (typeof block.text !== "string") return `${path}[${i}].text: must be a string`;
-    if (block.text !== "" && !block.text.startsWith(BILLING_HEADER)) into.push({ text: block.text });
+    pushSystemText(block.text, into);
   }
   return undefined;
 }
