@@ -220,6 +220,7 @@ const SCHEMAS: [string, unknown, unknown][] = [
       type: "object",
       not: { type: "null" },
       if: { properties: {} },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, not a promise
       then: {},
       else: {},
       patternProperties: { "^x": {} },
