@@ -1,0 +1,74 @@
+/**
+ * A grantpool proxy for the real Claude Code CLI: the app over the Google emulator (app-fixture),
+ * served on 127.0.0.1:0 with client keys required, and every request Claude Code sends recorded
+ * on the way in — its path and query, its JSON body, the status it got, and the reply of each
+ * count_tokens call — so a test can say what Claude Code asked for and what grantpool answered.
+ */
+import { type AppFixture, startAppFixture } from "./app-fixture.ts";
+import { listen } from "./listening-app.ts";
+
+export interface ClientRequest {
+  readonly method: string;
+  /** Path and query, as Claude Code sent them: `/v1/messages?beta=true`. */
+  readonly target: string;
+  readonly body: Record<string, unknown>;
+  readonly status: number;
+  /** The JSON reply of a count_tokens call; undefined for other calls (streams are not read twice). */
+  readonly counted?: { input_tokens?: number };
+}
+
+export interface ClaudeCodeProxy extends AsyncDisposable {
+  readonly url: string;
+  /** The client key grantpool requires (Claude Code's ANTHROPIC_API_KEY). */
+  readonly apiKey: string;
+  readonly fixture: AppFixture;
+  readonly requests: readonly ClientRequest[];
+}
+
+export const CLAUDE_CODE_ACCOUNT = "ada@example.com";
+
+function parsed(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function startClaudeCodeProxy(options: {
+  readonly profile: "gemini" | "code-assist";
+}): Promise<ClaudeCodeProxy> {
+  const apiKey = `client-key-claude-${crypto.randomUUID()}`;
+  const fixture = await startAppFixture({
+    emails: [CLAUDE_CODE_ACCOUNT],
+    profile: options.profile,
+    authMode: "strict",
+    apiKeys: [apiKey],
+  });
+  const requests: ClientRequest[] = [];
+  const server = listen(async (request) => {
+    const url = new URL(request.url);
+    const body = parsed(request.method === "POST" ? await request.clone().text() : "");
+    const reply = await fixture.handle(request);
+    const counted = url.pathname.endsWith("/count_tokens") ? parsed(await reply.clone().text()) : undefined;
+    requests.push({
+      method: request.method,
+      target: `${url.pathname}${url.search}`,
+      body,
+      status: reply.status,
+      ...(counted === undefined ? {} : { counted }),
+    });
+    return reply;
+  });
+  return {
+    url: server.url,
+    apiKey,
+    fixture,
+    requests,
+    async [Symbol.asyncDispose]() {
+      await server[Symbol.asyncDispose]();
+      await fixture[Symbol.asyncDispose]();
+    },
+  };
+}
