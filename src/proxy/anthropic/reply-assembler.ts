@@ -3,7 +3,8 @@
  * reply (each gives its own sink). One open block at a time; a part of another kind closes it.
  *
  * - `thought: true` parts → a `thinking` block (consecutive thoughts share one, until a
- *   signature seals it); a thought's `thoughtSignature` becomes the block's `signature`.
+ *   signature seals it); a thought's `thoughtSignature` becomes the block's `signature`. A
+ *   thought with neither text nor signature makes no block.
  * - A signature on any other part (a function call or text — where Gemini 3 puts them) is handed
  *   out as a `thinking` block of its own, with empty text, right before that part's block. So
  *   thought text never has to be sent back to keep a signature, a client that shows no thinking
@@ -69,6 +70,8 @@ export function createReplyAssembler(sink: BlockSink, context: AssemblerContext)
   };
 
   const thought = (part: Record<string, unknown>, signature: string | undefined) => {
+    // An empty thought (Gemini streams some) would make an empty, unsigned block.
+    if (!nonEmpty(part.text) && signature === undefined) return;
     const block = open.kind === "thinking" && !open.sealed ? open : startThinking();
     if (nonEmpty(part.text)) sink.thinking(block.index, part.text);
     if (signature !== undefined) {
