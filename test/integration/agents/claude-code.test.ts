@@ -97,16 +97,19 @@ describe.each(["gemini", "code-assist"] as const)("Claude Code through grantpool
   );
 
   test(
-    "runs the Bash call the model asks for, sends back its output, and prints the model's answer built from it",
+    "runs the Bash call the model asks for, sends back its output with the call's thought signature, and prints the model's answer built from it",
     async () => {
       await using proxy = await startClaudeCodeProxy({ profile });
       const trip = bashRoundTrip();
       proxy.fixture.google.setDefaultTurn(trip.turn);
+      // Gemini 3 refuses a function response whose call comes back without its signature.
+      proxy.fixture.google.requireThoughtSignatures(true);
       const ran = await run(proxy, ["-p", trip.prompt, "--output-format", "json", "--allowedTools", "Bash"]);
       const result = succeeded(ran);
       expect(trip.calls()).toBe(1);
       expect(trip.responses).toHaveLength(1);
       expect(JSON.stringify(trip.responses[0])).toContain(trip.expectedOutput);
+      expect(trip.signaturesBack).toContain(trip.signature);
       expect(result.result).toBe(trip.finalText);
       expect(result.num_turns).toBe(2);
       const toolResults = proxy.requests.filter((r) =>
