@@ -25,6 +25,42 @@ export function parseFrames(text: string): Frame[] {
     });
 }
 
+const FITTING_DELTAS: Record<string, readonly string[]> = {
+  text: ["text_delta"],
+  thinking: ["thinking_delta", "signature_delta"],
+  tool_use: ["input_json_delta"],
+};
+
+interface Blocks {
+  open: { index: number; type: string } | undefined;
+  next: number;
+}
+
+/** What is wrong with one frame inside the message, given the blocks so far. */
+function blockProblem({ event, data }: Frame, blocks: Blocks): string | undefined {
+  const { open } = blocks;
+  const isOpen = open !== undefined && data.index === open.index;
+  switch (event) {
+    case "content_block_start": {
+      if (open !== undefined) return `block ${data.index} starts while ${open.index} is open`;
+      if (data.index !== blocks.next) return `block ${data.index} starts where ${blocks.next} was due`;
+      blocks.open = { index: blocks.next++, type: (data.content_block as { type: string }).type };
+      return undefined;
+    }
+    case "content_block_delta": {
+      const kind = (data.delta as { type: string }).type;
+      if (!isOpen) return `delta for block ${data.index}, which is not open`;
+      return FITTING_DELTAS[open.type]?.includes(kind) ? undefined : `${kind} in a ${open.type} block`;
+    }
+    case "content_block_stop":
+      if (!isOpen) return `stop for block ${data.index}, which is not open`;
+      blocks.open = undefined;
+      return undefined;
+    default:
+      return `${event} inside the message`;
+  }
+}
+
 /**
  * Why a sequence of frames is not a well-formed Anthropic message stream, or undefined when it is:
  * message_start and ping first, content blocks started at the next index, one at a time, deltas
@@ -37,31 +73,10 @@ export function streamProblem(frames: readonly Frame[]): string | undefined {
   if (events.at(-2) !== "message_delta" || events.at(-1) !== "message_stop") {
     return "does not end with message_delta, message_stop";
   }
-  let open: { index: number; type: string } | undefined;
-  let next = 0;
-  for (const { event, data } of frames.slice(2, -2)) {
-    if (event === "content_block_start") {
-      const block = data.content_block as { type: string };
-      if (open !== undefined) return `block ${data.index} starts while ${open.index} is open`;
-      if (data.index !== next) return `block ${data.index} starts where ${next} was due`;
-      open = { index: next++, type: block.type };
-    } else if (event === "content_block_delta") {
-      const kind = (data.delta as { type: string }).type;
-      if (open === undefined || data.index !== open.index)
-        return `delta for block ${data.index}, which is not open`;
-      const fits: Record<string, string[]> = {
-        text: ["text_delta"],
-        thinking: ["thinking_delta", "signature_delta"],
-        tool_use: ["input_json_delta"],
-      };
-      if (!fits[open.type]?.includes(kind)) return `${kind} in a ${open.type} block`;
-    } else if (event === "content_block_stop") {
-      if (open === undefined || data.index !== open.index)
-        return `stop for block ${data.index}, which is not open`;
-      open = undefined;
-    } else {
-      return `${event} inside the message`;
-    }
+  const blocks: Blocks = { open: undefined, next: 0 };
+  for (const frame of frames.slice(2, -2)) {
+    const problem = blockProblem(frame, blocks);
+    if (problem !== undefined) return problem;
   }
-  return open === undefined ? undefined : `block ${open.index} never stops`;
+  return blocks.open === undefined ? undefined : `block ${blocks.open.index} never stops`;
 }
