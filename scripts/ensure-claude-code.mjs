@@ -3,8 +3,21 @@
 // per-user cache keyed by the version (`~/.cache/grantpool/agents/claude-code-<version>`), never
 // into the project's node_modules, package.json or lock. Its platform package carries a ~400 MB
 // native binary, so the first run downloads that once. Run directly, it prints the binary's path.
+//
+// The package's postinstall only copies that binary from the platform package over a placeholder
+// (`bin/claude.exe`); where npm runs no install scripts (`ignore-scripts`), the same copy is made
+// here, without running the package's code.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +35,32 @@ export function agentsCacheRoot() {
 
 function binaryIn(dir) {
   return join(dir, "node_modules", ...PACKAGE.split("/"), "bin", "claude.exe");
+}
+
+/** The native binary of the platform package npm chose (`@anthropic-ai/claude-code-linux-x64`, …). */
+function platformBinaryIn(dir) {
+  const scope = join(dir, "node_modules", "@anthropic-ai");
+  for (const name of existsSync(scope) ? readdirSync(scope) : []) {
+    if (!name.startsWith("claude-code-")) continue;
+    for (const file of ["claude", "claude.exe"]) {
+      if (existsSync(join(scope, name, file))) return join(scope, name, file);
+    }
+  }
+  return undefined;
+}
+
+/** What the skipped postinstall would have done: the platform binary in place of the placeholder. */
+function placePlatformBinary(dir) {
+  const source = platformBinaryIn(dir);
+  if (source === undefined) return false;
+  const target = binaryIn(dir);
+  rmSync(target, { force: true });
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
+  return true;
 }
 
 function runs(binary) {
@@ -47,6 +86,8 @@ function install(version, log) {
         "--no-audit",
         "--no-fund",
         "--loglevel=error",
+        // The binary is in an optional dependency: a user's `omit=optional` would leave it out.
+        "--include=optional",
         `${PACKAGE}@${version}`,
       ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
@@ -54,7 +95,8 @@ function install(version, log) {
     if (result.status !== 0) {
       throw new Error(`npm install ${PACKAGE}@${version} failed:\n${result.stdout}${result.stderr}`);
     }
-    const check = runs(binaryIn(work));
+    let check = runs(binaryIn(work));
+    if (!check.ok && placePlatformBinary(work)) check = runs(binaryIn(work));
     if (!check.ok) throw new Error(`The installed ${PACKAGE} ${version} does not run:\n${check.output}`);
     try {
       renameSync(work, final);
