@@ -3,6 +3,12 @@
  * body `{type: "error", error: {type, message}}`. Google's message is kept (it is what a user
  * needs to see: quota, model not found, invalid argument); a body that is not Google's error
  * JSON gives a message naming only the status, never the body's text.
+ *
+ * Google's status string (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`, …), when it is one of the
+ * canonical codes, decides over the HTTP status: the two agree on a whole reply, and an error
+ * event inside a stream may carry no HTTP code at all. Anthropic's own statuses: overload is
+ * 529 (Google's 503), a deadline 504 `timeout_error`, a conflict 409 `conflict_error`; other
+ * statuses keep their number, with `invalid_request_error` for 4xx and `api_error` for 5xx.
  */
 import { isRecord } from "./is-record.ts";
 
@@ -16,14 +22,36 @@ const TYPES: Record<number, string> = {
   401: "authentication_error",
   403: "permission_error",
   404: "not_found_error",
+  409: "conflict_error",
   413: "request_too_large",
   429: "rate_limit_error",
   500: "api_error",
   503: "overloaded_error",
+  504: "timeout_error",
   529: "overloaded_error",
 };
 
-/** Anthropic's status for a Google status: its overload is 529; other statuses keep their number. */
+/** google.rpc.Code names → the HTTP status Google pairs them with. */
+const CANONICAL_STATUS = new Map<string, number>([
+  ["INVALID_ARGUMENT", 400],
+  ["FAILED_PRECONDITION", 400],
+  ["OUT_OF_RANGE", 400],
+  ["UNAUTHENTICATED", 401],
+  ["PERMISSION_DENIED", 403],
+  ["NOT_FOUND", 404],
+  ["ALREADY_EXISTS", 409],
+  ["ABORTED", 409],
+  ["RESOURCE_EXHAUSTED", 429],
+  ["CANCELLED", 499],
+  ["UNKNOWN", 500],
+  ["INTERNAL", 500],
+  ["DATA_LOSS", 500],
+  ["UNIMPLEMENTED", 501],
+  ["UNAVAILABLE", 503],
+  ["DEADLINE_EXCEEDED", 504],
+]);
+
+/** Anthropic's status for a Google status: its overload is 529; other errors keep their number. */
 function statusFor(status: number): number {
   if (status === 503 || status === 529) return 529;
   if (status >= 400 && status <= 599) return status;
@@ -36,8 +64,13 @@ function typeFor(status: number): string {
   return status >= 500 || status < 400 ? "api_error" : "invalid_request_error";
 }
 
+interface GoogleError {
+  readonly message: string;
+  readonly status?: string;
+}
+
 /** Google's `{error: {message, status}}`, also inside the one-element array of a streamed reply. */
-function googleMessage(bodyText: string): string | undefined {
+function googleError(bodyText: string): GoogleError | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bodyText);
@@ -47,12 +80,19 @@ function googleMessage(bodyText: string): string | undefined {
   const value = Array.isArray(parsed) ? parsed[0] : parsed;
   const error = isRecord(value) ? value.error : undefined;
   if (!isRecord(error) || typeof error.message !== "string" || error.message === "") return undefined;
-  return typeof error.status === "string" && error.status !== ""
-    ? `${error.message} (${error.status})`
-    : error.message;
+  const { message, status } = error;
+  return typeof status === "string" && status !== "" ? { message, status } : { message };
 }
 
 export function anthropicErrorFromGoogle(status: number, bodyText: string): AnthropicError {
-  const message = googleMessage(bodyText) ?? `the upstream answered with HTTP ${status}`;
-  return { status: statusFor(status), body: { type: "error", error: { type: typeFor(status), message } } };
+  const google = googleError(bodyText);
+  const message =
+    google === undefined
+      ? `the upstream answered with HTTP ${status}`
+      : google.status === undefined
+        ? google.message
+        : `${google.message} (${google.status})`;
+  const canonical = google?.status === undefined ? undefined : CANONICAL_STATUS.get(google.status);
+  const decisive = statusFor(canonical ?? status);
+  return { status: decisive, body: { type: "error", error: { type: typeFor(decisive), message } } };
 }
