@@ -59,8 +59,9 @@ async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Res
     upstreamModelFor: (model) => deps.modelMap.resolve(model),
   });
   if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
-  const { clientModel, stream } = translated.value;
-  const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)() };
+  const { clientModel, stream, toolNames } = translated.value;
+  // Tool names Gemini would refuse were renamed on the way in; replies use the client's names.
+  const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)(), toolNames };
   return forwardCall(deps.forward, {
     call: {
       model: deps.modelMap.resolve(clientModel),

@@ -167,8 +167,14 @@ function copyValues(node: Schema, out: Schema): void {
 
 const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
+/** Whether the node allows only integers (and maybe null): `"integer"` or `["integer", "null"]`. */
+function integerOnly(type: unknown): boolean {
+  const types = Array.isArray(type) ? type.filter((t) => t !== "null") : [type];
+  return types.length > 0 && types.every((t) => t === "integer");
+}
+
 function copyBounds(node: Schema, out: Schema): void {
-  const step = node.type === "integer" ? 1 : 0;
+  const step = integerOnly(node.type) ? 1 : 0;
   if (finite(node.minimum)) out.minimum = node.minimum;
   if (finite(node.maximum)) out.maximum = node.maximum;
   // 2020-12 has numbers here; draft 4 had booleans that made minimum/maximum exclusive.
