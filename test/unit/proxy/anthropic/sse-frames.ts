@@ -80,3 +80,24 @@ export function streamProblem(frames: readonly Frame[]): string | undefined {
   }
   return blocks.open === undefined ? undefined : `block ${blocks.open.index} never stops`;
 }
+
+/** The content blocks a client assembles from the frames, as the Anthropic SDK does. */
+export function blocksOf(frames: readonly Frame[]): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [];
+  const json = new Map<number, string>();
+  for (const { event, data } of frames) {
+    const index = data.index as number;
+    if (event === "content_block_start") blocks[index] = { ...(data.content_block as object) };
+    if (event === "content_block_stop" && json.has(index)) {
+      (blocks[index] as Record<string, unknown>).input = JSON.parse(json.get(index) as string);
+    }
+    if (event !== "content_block_delta") continue;
+    const block = blocks[index] as Record<string, string>;
+    const delta = data.delta as Record<string, string>;
+    if (delta.type === "text_delta") block.text += delta.text;
+    if (delta.type === "thinking_delta") block.thinking += delta.thinking;
+    if (delta.type === "signature_delta") block.signature = delta.signature as string;
+    if (delta.type === "input_json_delta") json.set(index, (json.get(index) ?? "") + delta.partial_json);
+  }
+  return blocks;
+}
