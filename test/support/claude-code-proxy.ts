@@ -1,9 +1,11 @@
 /**
  * A grantpool proxy for the real Claude Code CLI: the app over the Google emulator (app-fixture),
  * served on 127.0.0.1:0 with client keys required, and every request Claude Code sends recorded
- * on the way in — its path and query, its JSON body, the status it got, and the reply of each
- * count_tokens call — so a test can say what Claude Code asked for and what grantpool answered.
+ * on the way in — its path and query, headers (but its key), JSON body, the status it got, and the
+ * reply of each count_tokens call — so a test can say what Claude Code asked for and what
+ * grantpool answered.
  */
+import type { SelectionStrategy } from "../../src/pool/strategies/selection-strategy.ts";
 import { type AppFixture, startAppFixture } from "./app-fixture.ts";
 import { listen } from "./listening-app.ts";
 
@@ -11,6 +13,8 @@ export interface ClientRequest {
   readonly method: string;
   /** Path and query, as Claude Code sent them: `/v1/messages?beta=true`. */
   readonly target: string;
+  /** Lower-cased names; the key's headers left out. */
+  readonly headers: Record<string, string>;
   readonly body: Record<string, unknown>;
   readonly status: number;
   /** The JSON reply of a count_tokens call; undefined for other calls (streams are not read twice). */
@@ -26,6 +30,7 @@ export interface ClaudeCodeProxy extends AsyncDisposable {
 }
 
 export const CLAUDE_CODE_ACCOUNT = "ada@example.com";
+const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "x-goog-api-key"]);
 
 function parsed(text: string): Record<string, unknown> {
   try {
@@ -38,10 +43,14 @@ function parsed(text: string): Record<string, unknown> {
 
 export async function startClaudeCodeProxy(options: {
   readonly profile: "gemini" | "code-assist";
+  /** The pool's accounts; default one, CLAUDE_CODE_ACCOUNT. */
+  readonly emails?: readonly string[];
+  readonly strategy?: SelectionStrategy;
 }): Promise<ClaudeCodeProxy> {
   const apiKey = `client-key-claude-${crypto.randomUUID()}`;
   const fixture = await startAppFixture({
-    emails: [CLAUDE_CODE_ACCOUNT],
+    emails: options.emails ?? [CLAUDE_CODE_ACCOUNT],
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
     profile: options.profile,
     authMode: "strict",
     apiKeys: [apiKey],
@@ -52,9 +61,13 @@ export async function startClaudeCodeProxy(options: {
     const body = parsed(request.method === "POST" ? await request.clone().text() : "");
     const reply = await fixture.handle(request);
     const counted = url.pathname.endsWith("/count_tokens") ? parsed(await reply.clone().text()) : undefined;
+    const headers = Object.fromEntries(
+      [...request.headers].filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())),
+    );
     requests.push({
       method: request.method,
       target: `${url.pathname}${url.search}`,
+      headers,
       body,
       status: reply.status,
       ...(counted === undefined ? {} : { counted }),

@@ -7,6 +7,7 @@
  * checks): the emulator answers every call, so they never fail a test.
  */
 import { describe, expect, test } from "bun:test";
+import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
 import {
   CLAUDE_CODE_ACCOUNT,
   type ClaudeCodeProxy,
@@ -15,6 +16,7 @@ import {
 } from "../../support/claude-code-proxy.ts";
 import { type ClaudeCodeRun, resultOf, runClaudeCode } from "../../support/claude-code-runner.ts";
 import { bashRoundTrip } from "../../support/claude-code-turns.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
 
 /** A run takes about a second here; the deadline is for a loaded machine. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -148,6 +150,33 @@ describe.each(["gemini", "code-assist"] as const)("Claude Code through grantpool
       expect(Math.abs((shown ?? 0) - counted), markdown).toBeLessThanOrEqual(100);
       // /context counts without asking the model anything.
       expectCleanTraffic(proxy, { messages: false });
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe("Claude Code sessions on a pool of several accounts", () => {
+  test(
+    "every call of one Claude Code session goes to the same account, by its x-claude-code-session-id",
+    async () => {
+      const emails = ["ada@example.com", "bob@example.com", "cyd@example.com"];
+      const strategy = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
+      await using proxy = await startClaudeCodeProxy({ profile: "gemini", emails, strategy });
+      const trip = bashRoundTrip();
+      const served: string[] = [];
+      proxy.fixture.google.setDefaultTurn((call) => {
+        served.push(call.email);
+        return trip.turn(call);
+      });
+      const ran = await run(proxy, ["-p", trip.prompt, "--output-format", "json", "--allowedTools", "Bash"]);
+      expect(succeeded(ran).result).toBe(trip.finalText);
+      expect(served.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(served).size).toBe(1);
+      const messages = proxy.requests.filter((r) => r.target.startsWith("/v1/messages?"));
+      const sessions = new Set(messages.map((r) => r.headers["x-claude-code-session-id"]));
+      expect(sessions.size).toBe(1);
+      expect([...sessions][0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(strategy.boundSessions()).toBe(1);
     },
     TEST_TIMEOUT_MS,
   );
