@@ -37,6 +37,8 @@ export interface AppFixtureOptions extends PoolFixtureOptions {
   readonly modelMap?: readonly string[];
   /** Mounts the admin API as the proxy does: a key, or null for an admin API without a key. */
   readonly adminKey?: string | null;
+  /** Upstream calls reach the emulator without a socket (google.fetch), so back-pressure shows. */
+  readonly upstreamInProcess?: boolean;
 }
 
 export const HELLO = { contents: [{ role: "user", parts: [{ text: "hello" }] }] };
@@ -58,7 +60,8 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
   const pool = await startPoolFixture(options);
   for (const key of options.apiKeys ?? []) rememberSecret(key);
   const upstreamUrl = pool.google.upstreamUrl;
-  const fetcher = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
+  const fetcher = (input: string | URL | Request, init?: RequestInit) =>
+    options.upstreamInProcess === true ? pool.google.fetch(input, init) : fetch(input, init);
   const forward: ForwardDeps = {
     pool: pool.pool,
     profile:

@@ -5,6 +5,7 @@
  */
 import type { HeldStream } from "./google-emulator-gates.ts";
 import { randomId } from "./google-emulator-state.ts";
+import type { UpstreamStream } from "./google-emulator-types.ts";
 
 export const MODELS = [
   { id: "gemini-2.5-flash", displayName: "Gemini 2.5 Flash", input: 1048576, output: 65536 },
@@ -84,12 +85,15 @@ export type StreamFormat = "sse" | "json-array";
 
 /**
  * A body that sends one event per payload, each waiting for the stream hold (when one is set)
- * so a test can see events arrive one by one. Google ends SSE events with CRLF CRLF.
+ * so a test can see events arrive one by one. Google ends SSE events with CRLF CRLF. An event is
+ * made only when the reader pulls, and `progress` counts them, so a test sees how far a reader
+ * has read and whether it went away.
  */
 export function eventStream(
   payloads: unknown[],
   format: StreamFormat,
   hold: () => HeldStream | undefined,
+  progress: UpstreamStream,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const gone = new AbortController();
@@ -98,6 +102,7 @@ export function eventStream(
     async pull(controller) {
       if (payloads.length === 0) {
         if (format === "json-array") controller.enqueue(encoder.encode("[]"));
+        progress.state = "complete";
         controller.close();
         return;
       }
@@ -111,9 +116,14 @@ export function eventStream(
           : `${sent === 0 ? "[" : ",\r\n"}${payload}${last ? "]" : ""}`;
       controller.enqueue(encoder.encode(piece));
       sent += 1;
-      if (last) controller.close();
+      progress.sent = sent;
+      if (last) {
+        progress.state = "complete";
+        controller.close();
+      }
     },
     cancel() {
+      if (progress.state === "open") progress.state = "cancelled";
       gone.abort();
     },
   });

@@ -119,6 +119,18 @@ export interface UpstreamRequest {
   email?: string;
 }
 
+/** One streamed reply (streamGenerateContent) as the emulator sent it. */
+export interface UpstreamStream {
+  /** Path of the call, without the query string. */
+  readonly path: string;
+  /** How many events the reply has in all. */
+  readonly events: number;
+  /** How many events the reader has taken so far (a reader that stops reading stops this). */
+  sent: number;
+  /** `open` while sending; `complete` after the last event; `cancelled` when the caller went away. */
+  state: "open" | "complete" | "cancelled";
+}
+
 export interface EmulatorCalls {
   refresh: number;
   authorizationCode: number;
@@ -153,14 +165,23 @@ export interface GoogleEmulator extends AsyncDisposable {
   /** The answer of every generate call when no scripted turn is queued; undefined: the default text. */
   setDefaultTurn(turn: TurnScript | undefined): void;
   /**
-   * Gemini 3's rule: a request whose current turn replays a model step's function call without
-   * its thoughtSignature gets Google's 400.
+   * Gemini 3's rule for every model: a request whose current turn replays a model step's function
+   * call without its thoughtSignature gets Google's 400. Calls naming a gemini-3 model are always
+   * checked, as Google checks them.
    */
   requireThoughtSignatures(on: boolean): void;
   holdStream(): StreamHold;
+  /**
+   * The emulator's answer to a request without a socket between: what a body stream sends is
+   * exactly what the caller pulled (Bun's fetch client and server buffer a socket's stream
+   * without limit, so a slow reader is invisible through them).
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   readonly calls: Readonly<EmulatorCalls>;
   refreshCallsFor(refreshToken: string): number;
   readonly upstreamRequests: ReadonlyArray<UpstreamRequest>;
+  /** Every streamed reply, in the order the calls arrived. */
+  readonly upstreamStreams: ReadonlyArray<Readonly<UpstreamStream>>;
   close(): Promise<void>;
 }
 

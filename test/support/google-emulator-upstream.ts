@@ -32,12 +32,14 @@ import type {
   ModelTurn,
   UpstreamFault,
   UpstreamRequest,
+  UpstreamStream,
 } from "./google-emulator-types.ts";
 
 export interface UpstreamContext {
   state: EmulatorState;
   calls: EmulatorCalls;
   requests: UpstreamRequest[];
+  streams: UpstreamStream[];
   faults: FaultQueue<UpstreamFault>;
   streamChunks: () => readonly string[];
   streamHold: () => HeldStream | undefined;
@@ -107,6 +109,7 @@ function missingContents(request: unknown): Response | undefined {
 }
 
 interface Call {
+  path: string;
   route: Route;
   body: unknown;
   identity: IdentityRecord;
@@ -129,16 +132,28 @@ function streamed(
       ? texts.map((text, i) => generateContentResponse(text, spec, i === texts.length - 1))
       : turnChunks(turn, spec);
   const payloads = replies.map((reply) => (wrap ? { response: reply, traceId } : reply));
-  const body = eventStream(payloads, call.format, context.streamHold);
+  const progress: UpstreamStream = { path: call.path, events: payloads.length, sent: 0, state: "open" };
+  context.streams.push(progress);
+  const body = eventStream(payloads, call.format, context.streamHold, progress);
   return new Response(body, { status: 200, headers: streamHeaders(call.format) });
 }
 
+/** Gemini 3 models insist on thought signatures; older ones take a history without them. */
+function needsSignatures(model: string, context: UpstreamContext): boolean {
+  return context.requireSignatures() || /^(models\/)?gemini-([3-9]|\d{2,})/.test(model);
+}
+
 /** What Gemini checks in a generate request before answering it: contents, tool schemas, signatures. */
-function refusal(request: unknown, prefix: string, context: UpstreamContext): Response | undefined {
+function refusal(
+  request: unknown,
+  model: string,
+  prefix: string,
+  context: UpstreamContext,
+): Response | undefined {
   return (
     missingContents(request) ??
     unknownSchemaField(request, prefix) ??
-    (context.requireSignatures() ? missingSignature(request) : undefined)
+    (needsSignatures(model, context) ? missingSignature(request) : undefined)
   );
 }
 
@@ -184,7 +199,7 @@ function gemini(call: Call, context: UpstreamContext): Response {
       });
     }
     default: {
-      const invalid = refusal(call.body, "", context);
+      const invalid = refusal(call.body, model, "", context);
       if (invalid !== undefined) return invalid;
       const turn = turnFor(call, model, call.body, context);
       if (call.route.action === "stream") return streamed(call, model, call.body, context, false, turn);
@@ -247,7 +262,7 @@ function codeAssist(call: Call, context: UpstreamContext): Response {
     return invalidArgument("Request contains an invalid argument.");
   }
   const refused =
-    foreignProject(identity, field(call.body, "project")) ?? refusal(request, "request.", context);
+    foreignProject(identity, field(call.body, "project")) ?? refusal(request, model, "request.", context);
   if (refused !== undefined) return refused;
   const turn = turnFor(call, model, request, context);
   if (call.route.action === "stream") return streamed(call, model, request, context, true, turn);
@@ -299,6 +314,7 @@ export async function handleUpstream(
     return invalidArgument(`Invalid JSON payload received. Unexpected token.\n${text.slice(0, 40)}\n^`);
   }
   const call: Call = {
+    path: url.pathname,
     route,
     body: body.value,
     identity,

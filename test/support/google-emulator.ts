@@ -22,6 +22,7 @@ import type {
   UpstreamFault,
   UpstreamFaultOptions,
   UpstreamRequest,
+  UpstreamStream,
 } from "./google-emulator-types.ts";
 import { handleUpstream, type UpstreamContext } from "./google-emulator-upstream.ts";
 
@@ -39,6 +40,7 @@ class RunningEmulator implements GoogleEmulator {
   readonly clientSecret: string;
   readonly calls: EmulatorCalls = { refresh: 0, authorizationCode: 0, userinfo: 0, upstream: 0 };
   readonly upstreamRequests: UpstreamRequest[] = [];
+  readonly upstreamStreams: UpstreamStream[] = [];
   readonly #state = new EmulatorState();
   readonly #tokenFaults = new FaultQueue<TokenFault>();
   readonly #upstreamFaults = new FaultQueue<UpstreamFault>();
@@ -50,6 +52,7 @@ class RunningEmulator implements GoogleEmulator {
   #defaultTurn: TurnScript | undefined;
   #requireSignatures = false;
   #server: ReturnType<typeof Bun.serve> | undefined;
+  readonly #route: (request: Request) => Response | Promise<Response>;
   #closed: Promise<void> | undefined;
 
   constructor(options: GoogleEmulatorOptions) {
@@ -69,6 +72,7 @@ class RunningEmulator implements GoogleEmulator {
       state: this.#state,
       calls: this.calls,
       requests: this.upstreamRequests,
+      streams: this.upstreamStreams,
       faults: this.#upstreamFaults,
       streamChunks: () => this.#streamChunks,
       streamHold: () => this.#streamHold,
@@ -78,6 +82,7 @@ class RunningEmulator implements GoogleEmulator {
       },
       requireSignatures: () => this.#requireSignatures,
     };
+    this.#route = (request) => route(request, oauth, upstream);
     this.#server = Bun.serve({
       hostname: "127.0.0.1",
       port: 0,
@@ -177,6 +182,12 @@ class RunningEmulator implements GoogleEmulator {
       },
       waiting: () => hold.waiting(),
     };
+  }
+
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    return this.#route(
+      input instanceof Request ? new Request(input, init) : new Request(String(input), init),
+    );
   }
 
   refreshCallsFor(refreshToken: string): number {

@@ -162,6 +162,26 @@ describe("what Gemini checks in a request", () => {
     expect(functionResponsesIn(sent)).toEqual([{ name: "Bash", response: { output: "a b" }, id: undefined }]);
   });
 
+  test("a call naming a Gemini 3 model is checked for signatures without the switch, a 2.5 one is not", async () => {
+    await using google = await startGoogleEmulator();
+    const token = await tokenFor(google, "a@example.com");
+    const on = (model: string, body: unknown) =>
+      fetch(`${google.upstreamUrl}/v1beta/models/${model}:generateContent`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await on("gemini-3-pro-preview", history())).status).toBe(400);
+    expect((await on("gemini-3-pro-preview", history("sig-1"))).status).toBe(200);
+    expect((await on("gemini-2.5-pro", history())).status).toBe(200);
+    const wrapped = await fetch(`${google.upstreamUrl}/v1internal:generateContent`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ model: "gemini-3-flash-preview", project: "p", request: history() }),
+    });
+    expect(wrapped.status).toBe(400);
+  });
+
   test("a parameters schema with a field Gemini's Schema lacks gets Google's unknown-field 400", async () => {
     await using google = await startGoogleEmulator();
     const token = await tokenFor(google, "a@example.com");
@@ -185,5 +205,36 @@ describe("what Gemini checks in a request", () => {
       functionDeclarations: [{ name: "Bash", parametersJsonSchema: { additionalProperties: false } }],
     };
     expect((await call(google, token, "generateContent", { ...ASK, tools: [free] })).status).toBe(200);
+  });
+});
+
+describe("streamed replies as the reader takes them", () => {
+  test("each stream records the events sent, and completion or the reader's going away", async () => {
+    await using google = await startGoogleEmulator();
+    const token = await tokenFor(google, "a@example.com");
+    google.setStreamChunks(["a", "b", "c", "d"]);
+    const whole = await call(google, token, "streamGenerateContent?alt=sse", ASK);
+    expect(sseData(await whole.text())).toHaveLength(4);
+    expect(google.upstreamStreams[0]).toEqual({
+      path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+      events: 4,
+      sent: 4,
+      state: "complete",
+    });
+    // Without a socket between, an event is made only when the reader pulls.
+    const partial = await google.fetch(
+      `${google.upstreamUrl}/v1beta/models/gemini-2.5-pro:streamGenerateContent`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(ASK),
+      },
+    );
+    const reader = partial.body?.getReader();
+    await reader?.read();
+    await reader?.read();
+    expect(google.upstreamStreams[1]).toMatchObject({ events: 4, sent: 2, state: "open" });
+    await reader?.cancel();
+    expect(google.upstreamStreams[1]).toMatchObject({ sent: 2, state: "cancelled" });
   });
 });
