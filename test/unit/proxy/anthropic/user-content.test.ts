@@ -127,6 +127,16 @@ const USER_REFUSALS: [string, unknown, string][] = [
   ],
   ["an image without source", [{ type: "image" }], "messages[0].content[0].source: must be an object"],
   [
+    "an image with a null source",
+    [{ type: "image", source: null }],
+    "messages[0].content[0].source: must be an object",
+  ],
+  [
+    "a document with a string source",
+    [{ type: "document", source: "x" }],
+    "messages[0].content[0].source: must be an object",
+  ],
+  [
     "an image without media_type",
     [{ type: "image", source: { type: "base64", data: PNG } }],
     "messages[0].content[0].source.media_type: must be a string",
