@@ -8,6 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { type AppFixture, type AppFixtureOptions, startAppFixture } from "./app-fixture.ts";
 import type { UpstreamRequest } from "./google-emulator.ts";
 import { type ListeningApp, listen } from "./listening-app.ts";
+import { rememberSecret } from "./secret-scan.ts";
 
 export const PROFILES = ["gemini", "code-assist"] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -52,15 +53,19 @@ export async function startAnthropicFixture(options: AppFixtureOptions): Promise
     app,
     server,
     received,
-    client: (client = {}) =>
-      new Anthropic({
+    client: (client = {}) => {
+      // Whatever key a client sends, right or wrong, must never reach a log line.
+      rememberSecret(client.apiKey ?? UNCHECKED_KEY);
+      rememberSecret(client.authToken);
+      return new Anthropic({
         baseURL: server.url,
         ...(client.authToken === undefined
           ? { apiKey: client.apiKey ?? UNCHECKED_KEY }
           : { authToken: client.authToken }),
         maxRetries: 0,
         ...(client.defaultHeaders === undefined ? {} : { defaultHeaders: client.defaultHeaders }),
-      }),
+      });
+    },
     async [Symbol.asyncDispose]() {
       await server[Symbol.asyncDispose]();
       await app[Symbol.asyncDispose]();
