@@ -69,7 +69,7 @@ describe("a Messages request", () => {
 });
 
 /** count_tokens request fields → Gemini countTokens body. */
-const COUNTS: [string, Record<string, unknown>, unknown][] = [
+const COUNTS: [string, Record<string, unknown>, Record<string, unknown>][] = [
   ["the conversation alone", { messages: HI }, { contents: [{ role: "user", parts: [{ text: "hi" }] }] }],
   [
     "system and tools as a user turn in front",

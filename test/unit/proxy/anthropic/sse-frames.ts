@@ -92,11 +92,17 @@ export function blocksOf(frames: readonly Frame[]): Record<string, unknown>[] {
       (blocks[index] as Record<string, unknown>).input = JSON.parse(json.get(index) as string);
     }
     if (event !== "content_block_delta") continue;
-    const block = blocks[index] as Record<string, string>;
-    const delta = data.delta as Record<string, string>;
+    const block = blocks[index] as { text: string; thinking: string; signature: string };
+    const delta = data.delta as {
+      type: string;
+      text: string;
+      thinking: string;
+      signature: string;
+      partial_json: string;
+    };
     if (delta.type === "text_delta") block.text += delta.text;
     if (delta.type === "thinking_delta") block.thinking += delta.thinking;
-    if (delta.type === "signature_delta") block.signature = delta.signature as string;
+    if (delta.type === "signature_delta") block.signature = delta.signature;
     if (delta.type === "input_json_delta") json.set(index, (json.get(index) ?? "") + delta.partial_json);
   }
   return blocks;
