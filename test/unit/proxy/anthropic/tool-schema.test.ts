@@ -128,6 +128,7 @@ const SCHEMAS: [string, unknown, unknown][] = [
         x: { type: "number", exclusiveMinimum: 0.5, exclusiveMaximum: 2 },
         tighter: { type: "integer", minimum: 5, exclusiveMinimum: 1 },
         d4: { type: "integer", minimum: 0, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: true },
+        nullable: { type: ["integer", "null"], exclusiveMinimum: 0 },
       },
     },
     {
@@ -138,6 +139,7 @@ const SCHEMAS: [string, unknown, unknown][] = [
         x: { type: "number", minimum: 0.5, maximum: 2 },
         tighter: { type: "integer", minimum: 5 },
         d4: { type: "integer", minimum: 1, maximum: 8 },
+        nullable: { type: "integer", minimum: 1 },
       },
     },
   ],
