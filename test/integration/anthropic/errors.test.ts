@@ -144,6 +144,13 @@ describe.each(PROFILES)("upstream errors on the %s profile", (profile) => {
     expect(overloaded.apiMessage).toStartWith("no_available_account:");
     expect(overloaded.apiMessage).toContain("2 disabled");
     expect(f.app.pool.summary().disabled).toBe(2);
+    if (profile === "gemini") {
+      // The model list comes through the pool too, and fails the same way.
+      const list = await failure(f.client().models.list());
+      expect(list.status).toBe(529);
+      expect(list.type).toBe("overloaded_error");
+      expect(list.apiMessage).toStartWith("no_available_account:");
+    }
   });
 
   test("Google's internal error on the last account tried is a 500 api_error; its 503 a 529", async () => {
