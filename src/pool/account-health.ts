@@ -25,13 +25,20 @@ export interface Block {
 
 export class AccountHealth {
   #accountBlock: Block | undefined;
-  readonly #modelBlocks = new Map<string, Block>();
+  /** Created on the first model block: most accounts never get one. */
+  #modelBlocks: Map<string, Block> | undefined;
   #transientStreak = 0;
   #forbiddenStreak = 0;
+  readonly #onBlocksChanged: (() => void) | undefined;
+
+  /** `onBlocksChanged` hears every change to the blocks (not their expiry), e.g. to re-index the account. */
+  constructor(onBlocksChanged?: () => void) {
+    this.#onBlocksChanged = onBlocksChanged;
+  }
 
   /** The block in force for a request to `model` at `now`, if any. */
   blockAt(now: number, model?: string): Block | undefined {
-    const blocks = [this.#accountBlock, model === undefined ? undefined : this.#modelBlocks.get(model)];
+    const blocks = [this.#accountBlock, model === undefined ? undefined : this.#modelBlocks?.get(model)];
     let longest: Block | undefined;
     for (const block of blocks) {
       if (
@@ -53,9 +60,11 @@ export class AccountHealth {
 
   modelBlocksAt(now: number): ReadonlyMap<string, Block> {
     const live = new Map<string, Block>();
-    for (const [model, block] of this.#modelBlocks) {
+    const blocks = this.#modelBlocks;
+    if (blocks === undefined) return live;
+    for (const [model, block] of blocks) {
       if (block.until > now) live.set(model, block);
-      else this.#modelBlocks.delete(model);
+      else blocks.delete(model);
     }
     return live;
   }
@@ -64,8 +73,10 @@ export class AccountHealth {
     if (model === undefined) {
       this.#accountBlock = longer(this.#accountBlock, block);
     } else {
+      this.#modelBlocks ??= new Map();
       this.#modelBlocks.set(model, longer(this.#modelBlocks.get(model), block));
     }
+    this.#onBlocksChanged?.();
   }
 
   /** A transient failure: back off 10 s, doubling up to 5 min. Returns the block set. */
@@ -98,7 +109,9 @@ export class AccountHealth {
 
   recordRefreshSuccess(): void {
     this.#transientStreak = 0;
-    if (this.#accountBlock?.reason === "transient") this.#accountBlock = undefined;
+    if (this.#accountBlock?.reason !== "transient") return;
+    this.#accountBlock = undefined;
+    this.#onBlocksChanged?.();
   }
 
   recordUpstreamSuccess(): void {
@@ -109,9 +122,10 @@ export class AccountHealth {
   /** Clears every temporary block, e.g. when the account's token is replaced. */
   reset(): void {
     this.#accountBlock = undefined;
-    this.#modelBlocks.clear();
+    this.#modelBlocks = undefined;
     this.#transientStreak = 0;
     this.#forbiddenStreak = 0;
+    this.#onBlocksChanged?.();
   }
 }
 

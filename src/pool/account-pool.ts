@@ -16,6 +16,7 @@ import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import type { AccountHealth } from "./account-health.ts";
 import { applyUpstreamVerdict } from "./apply-upstream-verdict.ts";
+import { AvailabilityIndex } from "./availability/availability-index.ts";
 import { createEntry, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
@@ -66,6 +67,10 @@ const CONFIG_LOG_INTERVAL_MS = 60_000;
 export class AccountPool {
   readonly #options: AccountPoolOptions;
   readonly #entries = new Map<string, PoolEntry>();
+  /** Who can serve now, kept current by the entries' change reports (choice in O(1)). */
+  readonly #available: AvailabilityIndex;
+  /** Lower-cased email → id of the first account (in pool order) with it, for resolve(). */
+  readonly #idByEmail = new Map<string, string>();
   readonly #refresher: TokenRefresher;
   readonly #observer: PoolObserver;
   #sortedIds: string[] | undefined;
@@ -74,6 +79,7 @@ export class AccountPool {
   constructor(options: AccountPoolOptions) {
     this.#options = options;
     this.#observer = options.observer ?? {};
+    this.#available = new AvailabilityIndex(options.clock);
     this.#refresher = createTokenRefresher({
       store: options.store,
       oauth: options.oauth,
@@ -123,13 +129,7 @@ export class AccountPool {
 
   /** Picks a healthy account for one attempt and makes sure its access token is fresh. */
   async acquire(request: AcquireRequest = {}): Promise<Result<Lease, AcquireFailure>> {
-    const now = this.#options.clock.now();
-    const candidates = this.#ids().filter((id) => {
-      const entry = this.#entries.get(id);
-      return (
-        entry !== undefined && !request.exclude?.has(id) && stateOf(entry, now, request.model) === "active"
-      );
-    });
+    const candidates = this.#available.candidates(request.model, request.exclude);
     const chosen = this.#options.strategy.choose(candidates, request);
     const entry = chosen === undefined ? undefined : this.#entries.get(chosen);
     if (entry === undefined)
@@ -188,11 +188,19 @@ export class AccountPool {
   /** Resolves an account id or email to its id (for `fixed` and the CLI). */
   resolve(idOrEmail: string): string | undefined {
     if (this.#entries.has(idOrEmail)) return idOrEmail;
-    const wanted = idOrEmail.toLowerCase();
+    return this.#idByEmail.get(idOrEmail.toLowerCase());
+  }
+
+  /** Re-finds the first account (in pool order) with `email`; O(n), only when an email moves. */
+  #reindexEmail(email: string): void {
+    const wanted = email.toLowerCase();
+    this.#idByEmail.delete(wanted);
     for (const entry of this.#entries.values()) {
-      if (entry.account.email.toLowerCase() === wanted) return entry.account.id;
+      if (entry.account.email.toLowerCase() === wanted) {
+        this.#idByEmail.set(wanted, entry.account.id);
+        return;
+      }
     }
-    return undefined;
   }
 
   #toLease(entry: PoolEntry, fresh: Result<Account, TokenFailure>): Result<Lease, AcquireFailure> {
@@ -216,15 +224,26 @@ export class AccountPool {
 
   #apply(event: StoreEvent, initialLoad: boolean): void {
     if (event.type === "remove") {
-      if (this.#entries.delete(event.id)) this.#sortedIds = undefined;
+      const removed = this.#entries.get(event.id);
+      if (removed !== undefined) {
+        this.#entries.delete(event.id);
+        this.#sortedIds = undefined;
+        this.#available.remove(event.id);
+        if (this.#idByEmail.get(removed.account.email.toLowerCase()) === event.id)
+          this.#reindexEmail(removed.account.email);
+      }
       this.#options.strategy.release(event.id);
       return;
     }
     const stored = event.account;
     const entry = this.#entries.get(stored.id);
     if (entry === undefined) {
-      this.#entries.set(stored.id, createEntry(stored));
+      const created = createEntry(stored, (changed) => this.#available.changed(changed));
+      this.#entries.set(stored.id, created);
       this.#sortedIds = undefined;
+      this.#available.add(created);
+      const email = stored.email.toLowerCase();
+      if (!this.#idByEmail.has(email)) this.#idByEmail.set(email, stored.id);
       if (stored.disabled) {
         this.#options.log.info(
           `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
@@ -242,6 +261,10 @@ export class AccountPool {
     const before = entry.account;
     if (before.token.refreshToken !== stored.token.refreshToken) entry.health.reset();
     entry.account = mergeStored(before, stored);
+    if (before.email.toLowerCase() !== stored.email.toLowerCase()) {
+      this.#reindexEmail(before.email);
+      this.#reindexEmail(stored.email);
+    }
     if (before.disabled && !stored.disabled) {
       this.#options.log.info(`Account recovered (${stored.email}): back in the pool`, { account: stored.id });
       notify(this.#observer, "accountRecovered", {

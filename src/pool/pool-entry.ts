@@ -9,6 +9,7 @@ export const ACCOUNT_STATES = ["active", "disabled", "proxy_disabled", "cooldown
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 export interface PoolEntry {
+  /** Replacing it tells the pool's index (see createEntry). */
   account: Account;
   readonly health: AccountHealth;
   /** The single refresh in flight for this account; every concurrent caller awaits it. */
@@ -43,8 +44,8 @@ function longest(a: Block | undefined, b: Block | undefined, now: number): Block
 class EntryHealth extends AccountHealth {
   readonly #stored: () => Account;
 
-  constructor(stored: () => Account) {
-    super();
+  constructor(stored: () => Account, onBlocksChanged: (() => void) | undefined) {
+    super(onBlocksChanged);
     this.#stored = stored;
   }
 
@@ -57,13 +58,38 @@ class EntryHealth extends AccountHealth {
   }
 }
 
-export function createEntry(account: Account): PoolEntry {
-  const entry: PoolEntry = {
-    account,
-    health: new EntryHealth(() => entry.account),
-    refreshing: undefined,
-  };
-  return entry;
+class Entry implements PoolEntry {
+  #account: Account;
+  readonly health: AccountHealth;
+  refreshing: Promise<Result<Account, TokenFailure>> | undefined = undefined;
+  readonly #onChange: ((entry: PoolEntry) => void) | undefined;
+
+  constructor(account: Account, onChange: ((entry: PoolEntry) => void) | undefined) {
+    this.#account = account;
+    this.#onChange = onChange;
+    this.health = new EntryHealth(
+      () => this.#account,
+      onChange === undefined ? undefined : () => onChange(this),
+    );
+  }
+
+  get account(): Account {
+    return this.#account;
+  }
+
+  set account(next: Account) {
+    this.#account = next;
+    this.#onChange?.(this);
+  }
+}
+
+/**
+ * An entry for `account`. `onChange` hears every replacement of the account and every change to
+ * its health's blocks — whoever makes it (refresher, disabler, upstream verdicts, store events) —
+ * so the pool's availability index never has to look for changes.
+ */
+export function createEntry(account: Account, onChange?: (entry: PoolEntry) => void): PoolEntry {
+  return new Entry(account, onChange);
 }
 
 /** Why an account cannot serve a request for `model` now, or "active". Checked in SPEC §5.1's order. */

@@ -9,10 +9,10 @@ export function createFixedStrategy(preferred: PreferredAccount): SelectionStrat
   const fallback = createRoundRobinStrategy();
   return {
     name: "fixed",
-    choose(candidateIds, request) {
+    choose(candidates, request) {
       const id = preferred();
-      if (id !== undefined && candidateIds.includes(id)) return id;
-      return fallback.choose(candidateIds, request);
+      if (id !== undefined && candidates.has(id)) return id;
+      return fallback.choose(candidates, request);
     },
     release() {},
   };

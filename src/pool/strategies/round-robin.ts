@@ -9,12 +9,9 @@ export function createRoundRobinStrategy(): SelectionStrategy {
   let last: string | undefined;
   return {
     name: "round-robin",
-    choose(candidateIds) {
-      if (candidateIds.length === 0) return undefined;
-      const previous = last;
-      const next =
-        (previous === undefined ? undefined : candidateIds.find((id) => id > previous)) ?? candidateIds[0];
-      last = next;
+    choose(candidates) {
+      const next = candidates.nextAfter(last);
+      if (next !== undefined) last = next;
       return next;
     },
     release() {},

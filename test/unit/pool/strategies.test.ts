@@ -1,11 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { rendezvousChoose } from "../../../src/pool/rendezvous-hash.ts";
+import { ringChoose } from "../../../src/pool/availability/hash-ring.ts";
+import { listedCandidates } from "../../../src/pool/strategies/candidate-set.ts";
 import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-robin.ts";
 import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
-const ids = ["a", "b", "c", "d"];
+const ids = listedCandidates(["a", "b", "c", "d"]);
 
 describe("round-robin", () => {
   test("rotates through every healthy account in turn", () => {
@@ -17,9 +18,9 @@ describe("round-robin", () => {
   test("keeps rotating when the healthy set changes", () => {
     const rr = createRoundRobinStrategy();
     expect(rr.choose(ids, {})).toBe("a");
-    expect(rr.choose(["a", "c", "d"], {})).toBe("c");
-    expect(rr.choose(["a", "b", "c", "d"], {})).toBe("d");
-    expect(rr.choose(["a", "b"], {})).toBe("a");
+    expect(rr.choose(listedCandidates(["a", "c", "d"]), {})).toBe("c");
+    expect(rr.choose(listedCandidates(["a", "b", "c", "d"]), {})).toBe("d");
+    expect(rr.choose(listedCandidates(["a", "b"]), {})).toBe("a");
   });
 
   test("spreads 400 requests evenly over four accounts", () => {
@@ -51,7 +52,7 @@ describe("sticky", () => {
   test("moves a session on when its account fails, and forgets it on release", () => {
     const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
     const first = sticky.choose(ids, { sessionKey: "s1" }) ?? "";
-    const others = ids.filter((id) => id !== first);
+    const others = listedCandidates(["a", "b", "c", "d"].filter((id) => id !== first));
     const moved = sticky.choose(others, { sessionKey: "s1" });
     expect(moved).not.toBe(first);
     sticky.release(moved ?? "");
@@ -61,9 +62,13 @@ describe("sticky", () => {
   test("a new account does not steal bound sessions", () => {
     const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 });
     const bound = new Map(
-      ["k1", "k2", "k3", "k4", "k5", "k6"].map((k) => [k, sticky.choose(["a", "b"], { sessionKey: k })]),
+      ["k1", "k2", "k3", "k4", "k5", "k6"].map((k) => [
+        k,
+        sticky.choose(listedCandidates(["a", "b"]), { sessionKey: k }),
+      ]),
     );
-    for (const [key, id] of bound) expect(sticky.choose(["a", "b", "c"], { sessionKey: key })).toBe(id ?? "");
+    for (const [key, id] of bound)
+      expect(sticky.choose(listedCandidates(["a", "b", "c"]), { sessionKey: key })).toBe(id ?? "");
   });
 
   test("bindings expire after the idle period", () => {
@@ -76,13 +81,13 @@ describe("sticky", () => {
     expect(sticky.boundSessions()).toBe(1);
   });
 
-  test("rendezvous hashing spreads sessions over all accounts", () => {
+  test("consistent hashing spreads sessions over all accounts", () => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 1000; i++) {
-      const id = rendezvousChoose(`session-${i}`, ids) ?? "";
+      const id = ringChoose(`session-${i}`, ["a", "b", "c", "d"]) ?? "";
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    for (const id of ids) expect(counts.get(id) ?? 0).toBeGreaterThan(180);
+    for (const id of ["a", "b", "c", "d"]) expect(counts.get(id) ?? 0).toBeGreaterThan(180);
   });
 });
 
@@ -91,7 +96,10 @@ describe("fixed", () => {
     const fixed = createFixedStrategy(() => "c");
     expect(fixed.choose(ids, {})).toBe("c");
     expect(fixed.choose(ids, {})).toBe("c");
-    const fallback = [fixed.choose(["a", "b"], {}), fixed.choose(["a", "b"], {})];
+    const fallback = [
+      fixed.choose(listedCandidates(["a", "b"]), {}),
+      fixed.choose(listedCandidates(["a", "b"]), {}),
+    ];
     expect(fallback.sort()).toEqual(["a", "b"]);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * A fixed-size bitset with summary levels (bit j of a level's word says "word j below has a set
+ * bit"), so finding the next set bit after any index reads one word per level: four levels cover a
+ * million bits. The pool keeps one per ordering of its accounts to find the next account that can
+ * serve without looking at the ones that cannot.
+ */
+
+const WORD_BITS = 32;
+
+/** The index (0–31) of the lowest set bit of a non-zero 32-bit word. */
+function lowestBit(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+export class SummaryBitset {
+  readonly size: number;
+  /** levels[0] holds the bits; each further level summarises the one below, up to a single word. */
+  readonly #levels: Uint32Array[];
+  #count = 0;
+
+  constructor(size: number, copyOf?: SummaryBitset) {
+    this.size = size;
+    if (copyOf !== undefined) {
+      this.#levels = copyOf.#levels.map((level) => level.slice());
+      this.#count = copyOf.#count;
+      return;
+    }
+    const levels: Uint32Array[] = [];
+    let words = Math.max(1, Math.ceil(size / WORD_BITS));
+    for (;;) {
+      levels.push(new Uint32Array(words));
+      if (words === 1) break;
+      words = Math.ceil(words / WORD_BITS);
+    }
+    this.#levels = levels;
+  }
+
+  /** An independent copy. */
+  clone(): SummaryBitset {
+    return new SummaryBitset(this.size, this);
+  }
+
+  /** How many bits are set. */
+  get count(): number {
+    return this.#count;
+  }
+
+  has(index: number): boolean {
+    const word = this.#levels[0]?.[index >>> 5] ?? 0;
+    return (word & (1 << (index & 31))) !== 0;
+  }
+
+  set(index: number): void {
+    if (index < 0 || index >= this.size || this.has(index)) return;
+    this.#count += 1;
+    let at = index;
+    for (const level of this.#levels) {
+      const word = at >>> 5;
+      const before = level[word] ?? 0;
+      level[word] = before | (1 << (at & 31));
+      if (before !== 0) return;
+      at = word;
+    }
+  }
+
+  clear(index: number): void {
+    if (index < 0 || index >= this.size || !this.has(index)) return;
+    this.#count -= 1;
+    let at = index;
+    for (const level of this.#levels) {
+      const word = at >>> 5;
+      const after = (level[word] ?? 0) & ~(1 << (at & 31));
+      level[word] = after;
+      if (after !== 0) return;
+      at = word;
+    }
+  }
+
+  /** The first set bit at or after `from`, or -1. */
+  nextFrom(from: number): number {
+    if (from >= this.size) return -1;
+    let at = Math.max(0, from);
+    let depth = 0;
+    // Climb until a word holds a set bit at or after `at`…
+    for (;;) {
+      const level = this.#levels[depth];
+      if (level === undefined) return -1;
+      const word = at >>> 5;
+      if (word >= level.length) return -1;
+      const bits = (level[word] ?? 0) & (-1 << (at & 31));
+      if (bits !== 0) {
+        at = (word << 5) + lowestBit(bits);
+        break;
+      }
+      at = word + 1;
+      depth += 1;
+    }
+    // …then descend along the lowest set bits.
+    while (depth > 0) {
+      depth -= 1;
+      at = (at << 5) + lowestBit(this.#levels[depth]?.[at] ?? 0);
+    }
+    return at;
+  }
+
+  /** The first set bit at or after `from`, wrapping to the start; -1 when no bit is set. */
+  nextCircular(from: number): number {
+    const found = this.nextFrom(from);
+    return found >= 0 || from <= 0 ? found : this.nextFrom(0);
+  }
+}
