@@ -2,7 +2,7 @@
  * The sticky-session key of a request (SPEC §5.2): the `x-grantpool-session` header, else a hash of
  * the first user message, so a conversation keeps its account without the client doing anything.
  */
-import { hash53 } from "../pool/rendezvous-hash.ts";
+import { hash53 } from "../pool/hash53.ts";
 
 export const SESSION_HEADER = "x-grantpool-session";
 

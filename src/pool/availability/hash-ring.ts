@@ -17,7 +17,7 @@
  * It replaces rendezvous hashing, which has the same properties but must weigh every healthy
  * account on every new session (10 ms at 100,000 accounts).
  */
-import { hash53 } from "../rendezvous-hash.ts";
+import { hash53 } from "../hash53.ts";
 
 /** Points per account: spreads load within about ±25% (one standard deviation) at 128 B per account. */
 export const VIRTUAL_NODES = 16;
