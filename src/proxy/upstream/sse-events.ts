@@ -1,7 +1,9 @@
 /**
  * Server-Sent Events as they pass: the byte stream is split into lines (`\r\n`, `\n` or `\r`) and
  * lines into events at each blank line, and every event is handed on as soon as it is complete —
- * nothing waits for the whole stream, and back-pressure flows through to the upstream body.
+ * nothing waits for the whole stream. Two forms: a splitter fed text by its caller (for a reader
+ * loop that wants no stream machinery between the upstream body and the client), and a
+ * TransformStream built on it (back-pressure flows through to the upstream body).
  */
 export type Enqueue = (text: string) => void;
 
@@ -12,47 +14,75 @@ export interface SseEventHandlers {
   end?(enqueue: Enqueue): void;
 }
 
+export interface SseEventSplitter {
+  /** Decoded text as it arrives; `onEvent` runs for each event this completes. */
+  push(text: string): void;
+  /** The stream ended: an unterminated last line and event count as complete. */
+  finish(): void;
+}
+
 /** The payload of a `data:` line (one optional space after the colon is not part of it). */
 export function dataOf(line: string): string | undefined {
   if (!line.startsWith("data:")) return undefined;
   return line.slice(line.startsWith("data: ") ? 6 : 5);
 }
 
-export function transformSseEvents(handlers: SseEventHandlers): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
+export function createSseEventSplitter(onEvent: (lines: readonly string[]) => void): SseEventSplitter {
+  // One per splitter: `onEvent` may feed another splitter while this one is between two lines.
+  const lineEnd = /\r\n|\n|\r/g;
   let pending = "";
   let lines: string[] = [];
 
-  const finishEvent = (enqueue: Enqueue): void => {
+  const finishEvent = (): void => {
     if (lines.length === 0) return;
     const event = lines;
     lines = [];
-    handlers.event(event, enqueue);
+    onEvent(event);
   };
 
-  const takeLines = (enqueue: Enqueue): void => {
-    for (;;) {
-      const end = pending.search(/\r\n|\n|\r/);
-      if (end < 0) return;
-      const line = pending.slice(0, end);
-      pending = pending.slice(end + (pending.startsWith("\r\n", end) ? 2 : 1));
-      if (line === "") finishEvent(enqueue);
-      else lines.push(line);
-    }
+  const takeLine = (line: string): void => {
+    if (line === "") finishEvent();
+    else lines.push(line);
   };
 
+  return {
+    push(text) {
+      pending = pending === "" ? text : pending + text;
+      let start = 0;
+      lineEnd.lastIndex = 0;
+      for (;;) {
+        const end = lineEnd.exec(pending);
+        // A `\r` that ends the text may be the first half of a `\r\n`: it waits for the next text.
+        if (end === null || (end[0] === "\r" && end.index === pending.length - 1)) break;
+        takeLine(pending.slice(start, end.index));
+        start = lineEnd.lastIndex;
+      }
+      pending = start === 0 ? pending : pending.slice(start);
+    },
+    finish() {
+      const rest = pending;
+      pending = "";
+      if (rest.endsWith("\r")) takeLine(rest.slice(0, -1));
+      else if (rest !== "") lines.push(rest);
+      finishEvent();
+    },
+  };
+}
+
+export function transformSseEvents(handlers: SseEventHandlers): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let enqueue: Enqueue = () => {};
+  const splitter = createSseEventSplitter((lines) => handlers.event(lines, enqueue));
   return new TransformStream({
     transform(chunk, controller) {
-      pending += decoder.decode(chunk, { stream: true });
-      takeLines((text) => controller.enqueue(encoder.encode(text)));
+      enqueue = (text) => controller.enqueue(encoder.encode(text));
+      splitter.push(decoder.decode(chunk, { stream: true }));
     },
     flush(controller) {
-      const enqueue: Enqueue = (text) => controller.enqueue(encoder.encode(text));
-      pending += decoder.decode();
-      takeLines(enqueue);
-      if (pending !== "") lines.push(pending);
-      finishEvent(enqueue);
+      enqueue = (text) => controller.enqueue(encoder.encode(text));
+      splitter.push(decoder.decode());
+      splitter.finish();
       handlers.end?.(enqueue);
     },
   });
