@@ -1,0 +1,151 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import type { Account } from "../../../../src/accounts/account.ts";
+import { AvailabilityIndex } from "../../../../src/pool/availability/availability-index.ts";
+import { createEntry, type PoolEntry, stateOf } from "../../../../src/pool/pool-entry.ts";
+import { listedCandidates } from "../../../../src/pool/strategies/candidate-set.ts";
+import { FakeClock } from "../../../support/fake-clock.ts";
+
+const IDS = Array.from({ length: 12 }, (_, i) => `acct-${String.fromCharCode(97 + ((i * 5) % 12))}${i}`);
+const MODELS = ["pro", "flash"] as const;
+
+function account(id: string): Account {
+  return {
+    id,
+    email: `${id}@example.com`,
+    token: { accessToken: "a", refreshToken: `r-${id}`, expiryTimestamp: 0 },
+    disabled: false,
+    proxyDisabled: false,
+    createdAt: 0,
+  };
+}
+
+const pick = fc.nat({ max: IDS.length - 1 });
+const model = fc.option(fc.constantFrom(...MODELS), { nil: undefined });
+const operation = fc.oneof(
+  fc.record({ kind: fc.constant("disable" as const), at: pick, on: fc.boolean() }),
+  fc.record({ kind: fc.constant("proxyDisable" as const), at: pick, on: fc.boolean() }),
+  fc.record({ kind: fc.constant("block" as const), at: pick, ms: fc.nat({ max: 60_000 }), model }),
+  fc.record({ kind: fc.constant("storedBlock" as const), at: pick, seconds: fc.option(fc.nat({ max: 60 })) }),
+  fc.record({ kind: fc.constant("reset" as const), at: pick }),
+  fc.record({ kind: fc.constant("refreshSuccess" as const), at: pick }),
+  fc.record({ kind: fc.constant("transient" as const), at: pick }),
+  fc.record({ kind: fc.constant("advance" as const), ms: fc.nat({ max: 40_000 }) }),
+  fc.record({ kind: fc.constant("remove" as const), at: pick }),
+  fc.record({ kind: fc.constant("add" as const), at: pick }),
+);
+const check = fc.record({
+  model,
+  exclude: fc.uniqueArray(pick, { maxLength: 3 }),
+  after: fc.option(pick, { nil: undefined }),
+  key: fc.string({ maxLength: 6 }),
+});
+
+type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+type Check = typeof check extends fc.Arbitrary<infer T> ? T : never;
+
+/** A pool's worth of entries reporting to an index, driven by random operations. */
+class World {
+  readonly clock = new FakeClock();
+  readonly index = new AvailabilityIndex(this.clock);
+  readonly entries = new Map<string, PoolEntry>();
+
+  constructor() {
+    for (const id of IDS.slice(0, 8)) this.add(id);
+  }
+
+  add(id: string): void {
+    if (this.entries.has(id)) return;
+    const entry = createEntry(account(id), (changed) => this.index.changed(changed));
+    this.entries.set(id, entry);
+    this.index.add(entry);
+  }
+
+  apply(op: Operation): void {
+    const id = IDS["at" in op ? op.at : 0] ?? "";
+    const entry = this.entries.get(id);
+    const now = this.clock.now();
+    if (op.kind === "advance") this.clock.advance(op.ms);
+    else if (op.kind === "add") this.add(id);
+    else if (op.kind === "remove") {
+      this.entries.delete(id);
+      this.index.remove(id);
+    } else if (entry !== undefined) changeEntry(entry, op, now);
+  }
+
+  expectSameAnswers(ask: Check): void {
+    const exclude = new Set(ask.exclude.map((i) => IDS[i] ?? ""));
+    const now = this.clock.now();
+    const active = [...this.entries.values()]
+      .filter((e) => stateOf(e, now, ask.model) === "active" && !exclude.has(e.account.id))
+      .map((e) => e.account.id);
+    const expected = listedCandidates(active);
+    const actual = this.index.candidates(ask.model, exclude);
+    const after = ask.after === undefined ? undefined : IDS[ask.after];
+    for (const candidate of IDS) expect(actual.has(candidate)).toBe(expected.has(candidate));
+    expect(actual.nextAfter(after)).toBe(expected.nextAfter(after));
+    expect(actual.hashed(ask.key)).toBe(expected.hashed(ask.key));
+  }
+}
+
+function changeEntry(entry: PoolEntry, op: Operation, now: number): void {
+  switch (op.kind) {
+    case "disable":
+      entry.account = { ...entry.account, disabled: op.on };
+      return;
+    case "proxyDisable":
+      entry.account = { ...entry.account, proxyDisabled: op.on };
+      return;
+    case "block":
+      entry.health.block({ until: now + op.ms, reason: "rate_limited" }, op.model);
+      return;
+    case "storedBlock": {
+      const { validationBlockedUntil: _, ...rest } = entry.account;
+      entry.account =
+        op.seconds === null ? rest : { ...rest, validationBlockedUntil: Math.floor(now / 1000) + op.seconds };
+      return;
+    }
+    case "reset":
+      entry.health.reset();
+      return;
+    case "refreshSuccess":
+      entry.health.recordRefreshSuccess();
+      return;
+    case "transient":
+      entry.health.recordTransientFailure(now, "timeout");
+      return;
+    default:
+      return;
+  }
+}
+
+describe("AvailabilityIndex", () => {
+  test("answers as the definition does over the accounts whose state is active, after any history", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(operation, check), { maxLength: 60 }), (steps) => {
+        const world = new World();
+        for (const [op, ask] of steps) {
+          world.apply(op);
+          world.expectSameAnswers(ask);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a cooldown ends on time without any event", () => {
+    const clock = new FakeClock();
+    const index = new AvailabilityIndex(clock);
+    const entry = createEntry(account("a"), (changed) => index.changed(changed));
+    index.add(entry);
+    entry.health.block({ until: clock.now() + 1_000, reason: "rate_limited" });
+    entry.health.block({ until: clock.now() + 2_000, reason: "rate_limited" }, "pro");
+    expect(index.candidates(undefined, undefined).nextAfter(undefined)).toBeUndefined();
+    clock.advance(1_000);
+    expect(index.candidates(undefined, undefined).nextAfter(undefined)).toBe("a");
+    expect(index.candidates("pro", undefined).nextAfter(undefined)).toBeUndefined();
+    expect(index.candidates("flash", undefined).has("a")).toBe(true);
+    clock.advance(1_000);
+    expect(index.candidates("pro", undefined).hashed("session")).toBe("a");
+  });
+});
