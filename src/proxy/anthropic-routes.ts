@@ -28,8 +28,7 @@ export interface AnthropicRouteDeps {
 const CLAUDE_CODE_SESSION = "x-claude-code-session-id";
 
 export function randomMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `msg_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `msg_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
