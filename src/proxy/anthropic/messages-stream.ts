@@ -22,26 +22,34 @@ export interface AnthropicStreamTranslator {
   error(type: string, message: string): string;
 }
 
-function frame(type: string, payload: Record<string, unknown>): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+/**
+ * One SSE frame; `members` is the JSON text of the data's members after `type` (",\"index\":0,…").
+ * Frames are written as text around JSON.stringify of their values: no object is built per delta.
+ */
+function frame(type: string, members = ""): string {
+  return `event: ${type}\ndata: {"type":"${type}"${members}}\n\n`;
 }
 
+const json = JSON.stringify;
+
 function framingSink(write: (text: string) => void): BlockSink {
-  const start = (index: number, contentBlock: Record<string, unknown>) =>
-    write(frame("content_block_start", { index, content_block: contentBlock }));
-  const delta = (index: number, payload: Record<string, unknown>) =>
-    write(frame("content_block_delta", { index, delta: payload }));
+  const start = (index: number, contentBlock: string) =>
+    write(frame("content_block_start", `,"index":${index},"content_block":${contentBlock}`));
+  const delta = (index: number, type: string, field: string, value: string) =>
+    write(
+      frame("content_block_delta", `,"index":${index},"delta":{"type":"${type}","${field}":${json(value)}}`),
+    );
   return {
-    startText: (index) => start(index, { type: "text", text: "" }),
-    startThinking: (index) => start(index, { type: "thinking", thinking: "", signature: "" }),
-    text: (index, text) => delta(index, { type: "text_delta", text }),
-    thinking: (index, thinking) => delta(index, { type: "thinking_delta", thinking }),
-    signature: (index, signature) => delta(index, { type: "signature_delta", signature }),
+    startText: (index) => start(index, '{"type":"text","text":""}'),
+    startThinking: (index) => start(index, '{"type":"thinking","thinking":"","signature":""}'),
+    text: (index, text) => delta(index, "text_delta", "text", text),
+    thinking: (index, thinking) => delta(index, "thinking_delta", "thinking", thinking),
+    signature: (index, signature) => delta(index, "signature_delta", "signature", signature),
     toolUse: (index, id, name, input) => {
-      start(index, { type: "tool_use", id, name, input: {} });
-      delta(index, { type: "input_json_delta", partial_json: JSON.stringify(input) });
+      start(index, `{"type":"tool_use","id":${json(id)},"name":${json(name)},"input":{}}`);
+      delta(index, "input_json_delta", "partial_json", json(input));
     },
-    stop: (index) => write(frame("content_block_stop", { index })),
+    stop: (index) => write(frame("content_block_stop", `,"index":${index}`)),
   };
 }
 
@@ -72,8 +80,8 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       stop_sequence: null,
       usage: { ...anthropicUsage(usageMetadata), output_tokens: 0 },
     };
-    out += frame("message_start", { message });
-    out += frame("ping", {});
+    out += frame("message_start", `,"message":${json(message)}`);
+    out += frame("ping");
   };
   const take = () => {
     const frames = out;
@@ -98,15 +106,16 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       start();
       assembler.close();
       const stopReason = stopReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses });
-      out += frame("message_delta", {
-        delta: { stop_reason: stopReason, stop_sequence: null },
-        usage: anthropicUsage(usageMetadata),
-      });
-      out += frame("message_stop", {});
+      const usage = json(anthropicUsage(usageMetadata));
+      out += frame(
+        "message_delta",
+        `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,
+      );
+      out += frame("message_stop");
       return take();
     },
     error(type, message) {
-      return frame("error", { error: { type, message } });
+      return frame("error", `,"error":${json({ type, message })}`);
     },
   };
 }
