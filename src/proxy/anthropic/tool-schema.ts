@@ -56,6 +56,11 @@ export function toGeminiJsonSchema(inputSchema: unknown): Schema {
   return objectRoot(schema);
 }
 
+/** A property of any name, `__proto__` included (an assignment would set the prototype instead). */
+function setOwn(object: Schema, name: string, value: unknown): void {
+  Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Gemini wants the parameters to be an object: an `anyOf` of objects at the root is merged. */
 function objectRoot(schema: Schema): Schema {
   const root: Schema = { type: "object" };
@@ -63,7 +68,8 @@ function objectRoot(schema: Schema): Schema {
   const properties: Schema = isRecord(schema.properties) ? { ...schema.properties } : {};
   if (Array.isArray(schema.anyOf)) {
     for (const branch of schema.anyOf) {
-      if (isRecord(branch) && isRecord(branch.properties)) Object.assign(properties, branch.properties);
+      if (!isRecord(branch) || !isRecord(branch.properties)) continue;
+      for (const [name, child] of Object.entries(branch.properties)) setOwn(properties, name, child);
     }
   } else if (Array.isArray(schema.required)) {
     root.required = schema.required;
@@ -200,7 +206,7 @@ function copyStructure(node: Schema, out: Schema, walk: Walk, depth: number, ref
   if (isRecord(node.properties)) {
     const properties: Schema = {};
     for (const [name, child] of Object.entries(node.properties)) {
-      properties[name] = clean(child, walk, depth + 1, refDepth);
+      setOwn(properties, name, clean(child, walk, depth + 1, refDepth));
     }
     out.properties = properties;
   }

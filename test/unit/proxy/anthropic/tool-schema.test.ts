@@ -366,4 +366,20 @@ describe("tool input schemas", () => {
     expect(text).not.toContain('"string"');
     expect(text.split('"properties"').length - 1).toBeLessThanOrEqual(33);
   });
+
+  test("a property named __proto__ is kept as a property, in properties and in a merged root anyOf", () => {
+    const schema = JSON.parse(
+      '{"type":"object","properties":{"__proto__":{"type":"string"},"b":{"type":"integer"}},"required":["__proto__"]}',
+    ) as unknown;
+    const out = toGeminiJsonSchema(schema);
+    expect(JSON.stringify(out)).toBe(
+      '{"type":"object","properties":{"__proto__":{"type":"string"},"b":{"type":"integer"}},"required":["__proto__"]}',
+    );
+    const union = JSON.parse(
+      '{"anyOf":[{"type":"object","properties":{"__proto__":{"type":"string"}}},{"type":"object","properties":{"c":{"type":"number"}}}]}',
+    ) as unknown;
+    expect(JSON.stringify(toGeminiJsonSchema(union))).toBe(
+      '{"type":"object","properties":{"__proto__":{"type":"string"},"c":{"type":"number"}}}',
+    );
+  });
 });
