@@ -83,23 +83,44 @@ export function generateContentResponse(
 
 export type StreamFormat = "sse" | "json-array";
 
+function connectionClosed(): TypeError {
+  const error = new TypeError("ECONNRESET: The socket connection was closed unexpectedly.");
+  return Object.assign(error, { code: "ECONNRESET" });
+}
+
+export interface EventStreamOptions {
+  format: StreamFormat;
+  hold: () => HeldStream | undefined;
+  /** Counts the events a reader took, and says how the stream ended. */
+  progress: UpstreamStream;
+  /** `end`: the stream ends after its last event; `break`: the connection drops there instead. */
+  ending: "end" | "break";
+}
+
 /**
  * A body that sends one event per payload, each waiting for the stream hold (when one is set)
  * so a test can see events arrive one by one. Google ends SSE events with CRLF CRLF. An event is
  * made only when the reader pulls, and `progress` counts them, so a test sees how far a reader
  * has read and whether it went away.
  */
-export function eventStream(
-  payloads: unknown[],
-  format: StreamFormat,
-  hold: () => HeldStream | undefined,
-  progress: UpstreamStream,
-): ReadableStream<Uint8Array> {
+export function eventStream(payloads: unknown[], options: EventStreamOptions): ReadableStream<Uint8Array> {
+  const { format, hold, progress, ending } = options;
   const encoder = new TextEncoder();
   const gone = new AbortController();
   let sent = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (sent === payloads.length && ending === "break") {
+        await hold()?.next(gone.signal);
+        if (gone.signal.aborted) return;
+        // Bun writes what was enqueued when its event loop turns; an error in the same turn would
+        // drop those events unsent. Over a socket the reader sees the reset whatever the reason;
+        // without one (google.fetch) it sees this, which is what Bun's fetch reports.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        progress.state = "broken";
+        controller.error(connectionClosed());
+        return;
+      }
       if (payloads.length === 0) {
         if (format === "json-array") controller.enqueue(encoder.encode("[]"));
         progress.state = "complete";
@@ -109,7 +130,7 @@ export function eventStream(
       await hold()?.next(gone.signal);
       if (gone.signal.aborted) return;
       const payload = JSON.stringify(payloads[sent]);
-      const last = sent === payloads.length - 1;
+      const last = sent === payloads.length - 1 && ending === "end";
       const piece =
         format === "sse"
           ? `data: ${payload}\r\n\r\n`

@@ -2,7 +2,8 @@
  * Replies for injected upstream faults, in the shapes the Gemini API and Cloud Code Assist
  * really send: RESOURCE_EXHAUSTED with QuotaFailure / Help / RetryInfo (and Cloud Code's
  * ErrorInfo with quotaResetDelay), PERMISSION_DENIED, VALIDATION_REQUIRED, UNAVAILABLE, the
- * front end's 502 page, and the dropped connection.
+ * front end's 502 page, the dropped connection, and the error event that ends a stream that had
+ * begun.
  */
 
 import { connectionReset, frontEndPage, rpcError, unauthenticated } from "./google-emulator-replies.ts";
@@ -157,4 +158,14 @@ export function upstreamFaultReply(fault: UpstreamFault, context: FaultContext):
     case "reset":
       return connectionReset();
   }
+}
+
+/**
+ * The event Google sends inside a streamed reply that fails after it began (an overloaded model):
+ * google.rpc.Status as the whole event, with no HTTP status to go with it.
+ */
+export function midStreamError(): { error: { code: number; message: string; status: string } } {
+  return {
+    error: { code: 503, message: "The model is overloaded. Please try again later.", status: "UNAVAILABLE" },
+  };
 }

@@ -45,6 +45,15 @@ export type UpstreamFault =
   /** Close the connection without a reply. */
   | { kind: "reset" };
 
+/**
+ * A streamed reply that goes wrong after it began (status 200, `afterEvents` events sent), as
+ * Google's do: `break` drops the connection mid-body (no last chunk; the reader's next read
+ * fails), `error_event` sends Google's `{"error": {503, UNAVAILABLE, "The model is overloaded…"}}`
+ * as one more event and ends the stream there. On Cloud Code the error event is not wrapped in
+ * `{response}`, as Cloud Code sends it. Both wait for the stream hold like an event does.
+ */
+export type StreamFault = { kind: "break" | "error_event"; afterEvents: number };
+
 export interface UpstreamFaultOptions {
   /** How many matching calls fail; until clearUpstreamFaults() when absent. */
   times?: number;
@@ -127,8 +136,11 @@ export interface UpstreamStream {
   readonly events: number;
   /** How many events the reader has taken so far (a reader that stops reading stops this). */
   sent: number;
-  /** `open` while sending; `complete` after the last event; `cancelled` when the caller went away. */
-  state: "open" | "complete" | "cancelled";
+  /**
+   * `open` while sending; `complete` after the last event; `cancelled` when the caller went away;
+   * `broken` when a `break` fault dropped the connection.
+   */
+  state: "open" | "complete" | "cancelled" | "broken";
 }
 
 export interface EmulatorCalls {
@@ -157,6 +169,9 @@ export interface GoogleEmulator extends AsyncDisposable {
   clearTokenFaults(): void;
   holdRefreshes(): RefreshGate;
   failUpstream(fault: UpstreamFault, options?: UpstreamFaultOptions): void;
+  /** Faults of streamed replies only (streamGenerateContent); a fault never refuses the call itself. */
+  failStreams(fault: StreamFault, options?: UpstreamFaultOptions): void;
+  /** Clears the upstream faults, the stream faults too. */
   clearUpstreamFaults(): void;
   /** Texts of the stream events; `{email}` in a text is replaced by the serving identity's email. */
   setStreamChunks(chunks: string[]): void;

@@ -14,7 +14,12 @@ import {
   type StreamFormat,
   streamHeaders,
 } from "./google-emulator-content.ts";
-import { SERVICE, type UpstreamProfile, upstreamFaultReply } from "./google-emulator-faults.ts";
+import {
+  midStreamError,
+  SERVICE,
+  type UpstreamProfile,
+  upstreamFaultReply,
+} from "./google-emulator-faults.ts";
 import type { FaultQueue, HeldStream } from "./google-emulator-gates.ts";
 import {
   apiJson,
@@ -30,6 +35,7 @@ import type {
   EmulatorCalls,
   GenerateCallView,
   ModelTurn,
+  StreamFault,
   UpstreamFault,
   UpstreamRequest,
   UpstreamStream,
@@ -41,6 +47,8 @@ export interface UpstreamContext {
   requests: UpstreamRequest[];
   streams: UpstreamStream[];
   faults: FaultQueue<UpstreamFault>;
+  /** Faults of a streamed reply after it began; taken only by calls that stream a reply. */
+  streamFaults: FaultQueue<StreamFault>;
   streamChunks: () => readonly string[];
   streamHold: () => HeldStream | undefined;
   /** The scripted turn that answers this call, if any. */
@@ -131,10 +139,15 @@ function streamed(
     turn === undefined
       ? texts.map((text, i) => generateContentResponse(text, spec, i === texts.length - 1))
       : turnChunks(turn, spec);
-  const payloads = replies.map((reply) => (wrap ? { response: reply, traceId } : reply));
+  const payloads: unknown[] = replies.map((reply) => (wrap ? { response: reply, traceId } : reply));
+  const fault = context.streamFaults.take(call.identity.email);
+  if (fault !== undefined) payloads.splice(fault.afterEvents);
+  // Cloud Code sends the error event as Google's plain Status, not wrapped in {response}.
+  if (fault?.kind === "error_event") payloads.push(midStreamError());
   const progress: UpstreamStream = { path: call.path, events: payloads.length, sent: 0, state: "open" };
   context.streams.push(progress);
-  const body = eventStream(payloads, call.format, context.streamHold, progress);
+  const ending = fault?.kind === "break" ? "break" : "end";
+  const body = eventStream(payloads, { format: call.format, hold: context.streamHold, progress, ending });
   return new Response(body, { status: 200, headers: streamHeaders(call.format) });
 }
 

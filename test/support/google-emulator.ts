@@ -16,6 +16,7 @@ import type {
   GoogleEmulator,
   GoogleEmulatorOptions,
   RefreshGate,
+  StreamFault,
   StreamHold,
   TokenFault,
   TurnScript,
@@ -44,6 +45,7 @@ class RunningEmulator implements GoogleEmulator {
   readonly #state = new EmulatorState();
   readonly #tokenFaults = new FaultQueue<TokenFault>();
   readonly #upstreamFaults = new FaultQueue<UpstreamFault>();
+  readonly #streamFaults = new FaultQueue<StreamFault>();
   readonly #hanging = new Set<() => void>();
   #refreshGate: HeldRefreshes | undefined;
   #streamHold: HeldStream | undefined;
@@ -74,6 +76,7 @@ class RunningEmulator implements GoogleEmulator {
       requests: this.upstreamRequests,
       streams: this.upstreamStreams,
       faults: this.#upstreamFaults,
+      streamFaults: this.#streamFaults,
       streamChunks: () => this.#streamChunks,
       streamHold: () => this.#streamHold,
       nextTurn: (call) => {
@@ -150,8 +153,13 @@ class RunningEmulator implements GoogleEmulator {
     this.#upstreamFaults.add(fault, options.times, options.forAccessTokenOf);
   }
 
+  failStreams(fault: StreamFault, options: UpstreamFaultOptions = {}): void {
+    this.#streamFaults.add(fault, options.times, options.forAccessTokenOf);
+  }
+
   clearUpstreamFaults(): void {
     this.#upstreamFaults.clear();
+    this.#streamFaults.clear();
   }
 
   setStreamChunks(chunks: string[]): void {
