@@ -5,7 +5,8 @@
  * account's sessions move on. Requests without a session key rotate like round-robin.
  *
  * Bindings are kept in the order they were queued for expiry, so expiry only looks at bindings
- * that are due, and each account's keys are indexed for release: no step walks every session.
+ * that are due; a release voids its account's bindings by epoch, at once, and they are dropped when
+ * next seen. No step on the request path walks every session.
  */
 import type { Clock } from "../../time/clock.ts";
 import { createRoundRobinStrategy } from "./round-robin.ts";
@@ -16,6 +17,8 @@ interface Binding {
   lastSeen: number;
   /** When the binding took its place in the expiry order (the Map's insertion order). */
   queuedAt: number;
+  /** The release epoch when the binding was made: a later release of its account voids it. */
+  epoch: number;
 }
 
 export interface StickyOptions {
@@ -24,48 +27,38 @@ export interface StickyOptions {
 }
 
 export interface StickyStrategy extends SelectionStrategy {
+  /** Bindings in force (not released); walks them all — for tests and diagnostics. */
   readonly boundSessions: () => number;
 }
 
 export function createStickyStrategy(options: StickyOptions): StickyStrategy {
   /** In expiry order: queuedAt never decreases from first to last. */
   const bindings = new Map<string, Binding>();
-  const keysByAccount = new Map<string, Set<string>>();
+  /** Each release is a new epoch; an account's last release voids the bindings made before it. */
+  let epoch = 0;
+  const releasedAt = new Map<string, number>();
   const unkeyed = createRoundRobinStrategy();
   /** No binding can have expired before this time. */
   let nextExpiry = Number.POSITIVE_INFINITY;
 
-  const link = (key: string, accountId: string): void => {
-    const keys = keysByAccount.get(accountId);
-    if (keys === undefined) keysByAccount.set(accountId, new Set([key]));
-    else keys.add(key);
-  };
-
-  const unlink = (key: string, accountId: string): void => {
-    const keys = keysByAccount.get(accountId);
-    keys?.delete(key);
-    if (keys?.size === 0) keysByAccount.delete(accountId);
-  };
+  const released = (binding: Binding): boolean => binding.epoch < (releasedAt.get(binding.accountId) ?? 0);
 
   const bind = (key: string, accountId: string, now: number): void => {
     const binding = bindings.get(key);
     if (binding === undefined) {
-      bindings.set(key, { accountId, lastSeen: now, queuedAt: now });
-      link(key, accountId);
+      bindings.set(key, { accountId, lastSeen: now, queuedAt: now, epoch });
       nextExpiry = Math.min(nextExpiry, now + options.idleMs);
       return;
     }
-    binding.lastSeen = now;
-    if (binding.accountId === accountId) return;
-    unlink(key, binding.accountId);
     binding.accountId = accountId;
-    link(key, accountId);
+    binding.lastSeen = now;
+    binding.epoch = epoch;
   };
 
   /**
-   * Walks the expiry order from the front: expired bindings go, bindings used since they were
-   * queued move to the back (at most once per idle period each), and the walk stops at the first
-   * binding queued less than an idle period ago. Amortized O(1) per request.
+   * Walks the expiry order from the front: expired or released bindings go, bindings used since
+   * they were queued move to the back (at most once per idle period each), and the walk stops at
+   * the first binding queued less than an idle period ago. Amortized O(1) per request.
    */
   const expire = (now: number): void => {
     nextExpiry = Number.POSITIVE_INFINITY;
@@ -75,9 +68,7 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
         return;
       }
       bindings.delete(key);
-      if (now - binding.lastSeen >= options.idleMs) {
-        unlink(key, binding.accountId);
-      } else {
+      if (now - binding.lastSeen < options.idleMs && !released(binding)) {
         binding.queuedAt = now;
         bindings.set(key, binding);
       }
@@ -86,7 +77,11 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
 
   return {
     name: "sticky",
-    boundSessions: () => bindings.size,
+    boundSessions: () => {
+      let count = 0;
+      for (const binding of bindings.values()) if (!released(binding)) count += 1;
+      return count;
+    },
     choose(candidates, request) {
       const key = request.sessionKey;
       if (key === undefined) return unkeyed.choose(candidates, request);
@@ -94,15 +89,18 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
       if (now >= nextExpiry) expire(now);
       const bound = bindings.get(key);
       const chosen =
-        bound !== undefined && now - bound.lastSeen < options.idleMs && candidates.has(bound.accountId)
+        bound !== undefined &&
+        now - bound.lastSeen < options.idleMs &&
+        !released(bound) &&
+        candidates.has(bound.accountId)
           ? bound.accountId
           : candidates.hashed(key);
       if (chosen !== undefined) bind(key, chosen, now);
       return chosen;
     },
     release(accountId) {
-      for (const key of keysByAccount.get(accountId) ?? []) bindings.delete(key);
-      keysByAccount.delete(accountId);
+      epoch += 1;
+      releasedAt.set(accountId, epoch);
     },
   };
 }
