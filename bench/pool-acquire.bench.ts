@@ -1,11 +1,18 @@
 /**
- * How much choosing an account costs per request, as a ratio against a baseline measured in the
- * same process (an awaited Map lookup — the least any pool could do). No absolute thresholds:
- * machines differ, ratios travel.
+ * What choosing an account costs per request, for every strategy, at 1,000, 10,000 and 100,000
+ * accounts, with a pool that is partly out of service (disabled, proxy-disabled, cooling down for
+ * the whole account and for the requested model). Each figure is the median of timed batches in
+ * this process, timed in CPU time (so other load on the machine does not count); the ratios
+ * against the 1,000-account pool show whether the cost grows with the pool. A baseline (an
+ * awaited Map lookup, the least any pool could do) is measured beside them. Then the pool's memory
+ * per account: heap and RSS of a child process holding 10 and 100,000 accounts.
+ * No absolute thresholds: machines differ, ratios travel.
  */
 
+import type { Account } from "../src/accounts/account.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
+import { createFixedStrategy } from "../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
 import { createStickyStrategy } from "../src/pool/strategies/sticky.ts";
@@ -13,43 +20,175 @@ import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts"
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
 
-const ACCOUNTS = 50;
-const ITERATIONS = 200_000;
+const SIZES = [1_000, 10_000, 100_000] as const;
+const MODEL = "gemini-2.5-pro";
+const HOUR_MS = 3_600_000;
+const NO_EXCLUDE: ReadonlySet<string> = new Set();
+/** Timed batches per figure; the median batch is reported. */
+const BATCHES = 21;
+const BATCH_MS = 10;
 
-const accounts = liveAccounts(ACCOUNTS);
-
-async function timeLoop(body: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 10_000; i++) await body(i); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < ITERATIONS; i++) await body(i);
-  return ((performance.now() - start) * 1e6) / ITERATIONS;
+/**
+ * One account in ten disabled, one in ten proxy-disabled, one in five cooling down (whole account)
+ * and one in ten cooling down for MODEL only: half the pool can serve a request for MODEL.
+ */
+function mixedAccounts(count: number): Account[] {
+  return liveAccounts(count).map((account, i) => {
+    if (i % 10 === 1) return { ...account, disabled: true, disabledReason: "invalid_grant: bench" };
+    if (i % 10 === 2) return { ...account, proxyDisabled: true, proxyDisabledReason: "bench" };
+    return account;
+  });
 }
 
-async function poolWith(strategy: SelectionStrategy): Promise<AccountPool> {
-  const pool = new AccountPool({
-    store: createMemoryAccountStore({ accounts }),
+async function mixedPool(count: number, strategy: (pool: () => AccountPool) => SelectionStrategy) {
+  const pool: AccountPool = new AccountPool({
+    store: createMemoryAccountStore({ accounts: mixedAccounts(count) }),
     oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,
-    strategy,
+    strategy: strategy(() => pool),
     refreshSkewSeconds: 300,
   });
   await pool.start();
+  for (const member of pool.view()) {
+    const i = Number(member.account.id.slice(3));
+    if (i % 10 === 3 || i % 10 === 4) {
+      await pool.report(member.account.id, { kind: "rate_limited", retryAfterMs: HOUR_MS, message: "bench" });
+    } else if (i % 10 === 5) {
+      await pool.report(member.account.id, {
+        kind: "rate_limited",
+        retryAfterMs: HOUR_MS,
+        model: MODEL,
+        message: "bench",
+      });
+    }
+  }
   return pool;
 }
 
-const byId = new Map(accounts.map((a) => [a.id, a]));
-const baseline = await timeLoop(async (i) => byId.get(accounts[i % ACCOUNTS]?.id ?? ""));
-const roundRobin = await poolWith(createRoundRobinStrategy());
-const rr = await timeLoop(() => roundRobin.acquire());
-const stickyPool = await poolWith(createStickyStrategy({ clock: systemClock, idleMs: 3_600_000 }));
-const sticky = await timeLoop((i) => stickyPool.acquire({ sessionKey: `session-${i % 1000}` }));
+/** CPU time of this process in ms: other load on the machine does not count against the pool. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
-const row = (name: string, ns: number) =>
+/** Median CPU ns per call over BATCHES batches of about BATCH_MS each. */
+async function nsPerOp(op: (i: number) => Promise<unknown>): Promise<number> {
+  let i = 0;
+  Bun.gc(true);
+  const warmUntil = cpuMs() + 300;
+  while (cpuMs() < warmUntil) await op(i++);
+  let perBatch = 1;
+  for (;;) {
+    const start = cpuMs();
+    for (let n = 0; n < perBatch; n++) await op(i++);
+    if (cpuMs() - start >= BATCH_MS || perBatch >= 1 << 20) break;
+    perBatch *= 2;
+  }
+  const samples: number[] = [];
+  for (let b = 0; b < BATCHES; b++) {
+    const start = cpuMs();
+    for (let n = 0; n < perBatch; n++) await op(i++);
+    samples.push(((cpuMs() - start) * 1e6) / perBatch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+}
+
+interface Case {
+  readonly name: string;
+  readonly strategy: (pool: () => AccountPool) => SelectionStrategy;
+  readonly request: (i: number) => { sessionKey?: string };
+}
+
+const sticky = () => createStickyStrategy({ clock: systemClock, idleMs: HOUR_MS });
+/** id-000 serves; id-003 cools down (see mixedAccounts). */
+const fixedOn = (id: string) => (pool: () => AccountPool) => createFixedStrategy(() => pool().resolve(id));
+
+const CASES: readonly Case[] = [
+  { name: "round-robin", strategy: createRoundRobinStrategy, request: () => ({}) },
+  {
+    name: "sticky, 1,000 bound sessions",
+    strategy: sticky,
+    request: (i) => ({ sessionKey: `s-${i % 1000}` }),
+  },
+  { name: "sticky, a new session each call", strategy: sticky, request: (i) => ({ sessionKey: `new-${i}` }) },
+  { name: "sticky, no session key", strategy: sticky, request: () => ({}) },
+  { name: "fixed, preferred serves", strategy: fixedOn("id-000"), request: () => ({}) },
+  { name: "fixed, preferred cools down", strategy: fixedOn("id-003"), request: () => ({}) },
+];
+
+async function measureChoice(): Promise<void> {
+  const byId = new Map(liveAccounts(1000).map((a) => [a.id, a]));
+  const ids = [...byId.keys()];
+  const baseline = await nsPerOp(async (i) => byId.get(ids[i % ids.length] ?? ""));
   console.log(
-    `${name.padEnd(34)} ${ns.toFixed(0).padStart(8)} ns/op   ${(ns / baseline).toFixed(1).padStart(6)}× baseline`,
+    `pool.acquire({model}) CPU time per call, median of ${BATCHES} batches; pools: 10% disabled, 10% proxy-disabled,`,
   );
-console.log(`pool.acquire with ${ACCOUNTS} accounts, ${ITERATIONS} iterations`);
-row("baseline (awaited Map lookup)", baseline);
-row("acquire, round-robin", rr);
-row("acquire, sticky (1000 sessions)", sticky);
+  console.log(`20% cooling down, 10% cooling down for the model (half of each pool serves the model)`);
+  console.log(`baseline (awaited Map lookup): ${baseline.toFixed(0)} ns/op\n`);
+  const header = SIZES.map((n) => `${(n / 1000).toFixed(0)}k ns/op`.padStart(12)).join("");
+  console.log(`${"strategy".padEnd(34)}${header}${"10k/1k".padStart(9)}${"100k/1k".padStart(9)}`);
+  for (const benchCase of CASES) {
+    const figures: number[] = [];
+    for (const size of SIZES) {
+      const pool = await mixedPool(size, benchCase.strategy);
+      figures.push(
+        await nsPerOp((i) => pool.acquire({ ...benchCase.request(i), model: MODEL, exclude: NO_EXCLUDE })),
+      );
+      pool.stop();
+    }
+    const [first = Number.NaN] = figures;
+    const cells = figures.map((ns) => ns.toFixed(0).padStart(12)).join("");
+    const ratios = figures
+      .slice(1)
+      .map((ns) => `${(ns / first).toFixed(2)}×`.padStart(9))
+      .join("");
+    console.log(`${benchCase.name.padEnd(34)}${cells}${ratios}`);
+  }
+}
+
+/** In a child process: build a pool of `count` accounts and print its memory as JSON. */
+async function reportMemory(count: number): Promise<void> {
+  const accounts = mixedAccounts(count);
+  const store = createMemoryAccountStore({ accounts });
+  Bun.gc(true);
+  const heapBefore = process.memoryUsage().heapUsed;
+  const pool = await mixedPool(0, createRoundRobinStrategy); // warms the code paths
+  pool.stop();
+  const real = new AccountPool({
+    store,
+    oauth: UNUSED_OAUTH,
+    clock: systemClock,
+    log: silentLogger,
+    strategy: createRoundRobinStrategy(),
+    refreshSkewSeconds: 300,
+  });
+  await real.start();
+  await real.acquire({ model: MODEL });
+  Bun.gc(true);
+  const { heapUsed, rss } = process.memoryUsage();
+  console.log(JSON.stringify({ count, poolHeap: heapUsed - heapBefore, rss, heapUsed }));
+}
+
+async function measureMemory(): Promise<void> {
+  const run = (count: number) => {
+    const child = Bun.spawnSync([process.execPath, import.meta.path, "--memory", String(count)]);
+    return JSON.parse(child.stdout.toString()) as { poolHeap: number; rss: number; heapUsed: number };
+  };
+  const small = run(10);
+  const large = run(100_000);
+  const per = (a: number, b: number) => ((b - a) / (100_000 - 10)).toFixed(0).padStart(7);
+  console.log("\nmemory per account (child processes with 10 and 100,000 accounts, after a full GC)");
+  console.log(`  process RSS (store copy + pool)  ${per(small.rss, large.rss)} B/account`);
+  console.log(`  process heap (store copy + pool) ${per(small.heapUsed, large.heapUsed)} B/account`);
+  console.log(`  the pool's own heap              ${per(small.poolHeap, large.poolHeap)} B/account`);
+}
+
+const memoryFlag = process.argv.indexOf("--memory");
+if (memoryFlag >= 0) {
+  await reportMemory(Number(process.argv[memoryFlag + 1]));
+} else {
+  await measureChoice();
+  await measureMemory();
+}
