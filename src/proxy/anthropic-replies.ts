@@ -104,10 +104,13 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
-/** Gemini SSE in, Anthropic SSE out, one event at a time; after an error event nothing more. */
+/**
+ * Gemini SSE in, Anthropic SSE out, one event at a time. After an error event nothing more: the
+ * client's stream ends there at once, and the upstream is no longer read.
+ */
 function translateEvents(translator: AnthropicStreamTranslator, state: { finished: boolean }) {
   return transformSseEvents({
-    event(lines, enqueue) {
+    event(lines, enqueue, stop) {
       if (state.finished) return;
       const data = lines.flatMap((line) => dataOf(line) ?? []);
       if (data.length === 0) return; // comments and keep-alives
@@ -121,6 +124,7 @@ function translateEvents(translator: AnthropicStreamTranslator, state: { finishe
             ? { type: "api_error", message: "the upstream sent a stream event that is not JSON" }
             : anthropicErrorFromGoogle(code ?? 500, text).body.error;
         enqueue(translator.error(error.type, error.message));
+        stop();
         return;
       }
       const out = translator.push(chunk.value);
