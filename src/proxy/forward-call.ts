@@ -24,6 +24,7 @@ import { errorReply, type Protocol } from "./protocol-errors.ts";
 import { describeCause } from "./upstream/describe-cause.ts";
 import { type SendOutcome, sendUpstream } from "./upstream/send-upstream.ts";
 import { type GeminiCall, replyHeaders, type UpstreamProfile } from "./upstream/upstream-profile.ts";
+import { watchBrokenBody } from "./upstream/watch-broken-body.ts";
 
 export interface ForwardDeps {
   readonly pool: AccountPool;
@@ -132,12 +133,7 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
       return { kind: "next", failure };
     }
     const reply = sent.reply;
-    if (reply.ok) {
-      await deps.pool.report(current.accountId, { kind: "success" });
-      const gemini = await deps.profile.adaptSuccess(reply, call);
-      const response = request.reply === undefined ? gemini : await request.reply.success(gemini);
-      return { kind: "answer", response: tagged(response, current.accountId) };
-    }
+    if (reply.ok) return { kind: "answer", response: await served(deps, request, current, reply) };
     const body = await reply.text().catch(() => "");
     const verdict = classifyUpstreamReply(
       { status: reply.status, headers: reply.headers, body },
@@ -168,6 +164,28 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
     );
     return { kind: "next", response: passOn() };
   }
+}
+
+/** A 2xx reply: the account answered; the reply goes to the client in its protocol. */
+async function served(deps: ForwardDeps, request: ForwardRequest, lease: Lease, reply: Response) {
+  await deps.pool.report(lease.accountId, { kind: "success" });
+  const adapted = await deps.profile.adaptSuccess(reply, request.call);
+  const gemini =
+    request.call.action === "streamGenerateContent" ? logBreak(deps, request, lease, adapted) : adapted;
+  const response = request.reply === undefined ? gemini : await request.reply.success(gemini);
+  return tagged(response, lease.accountId);
+}
+
+/** A stream that breaks off after it began is not retried and blames no account: only logged. */
+function logBreak(deps: ForwardDeps, request: ForwardRequest, lease: Lease, reply: Response): Response {
+  return watchBrokenBody(reply, (cause) => {
+    // A client that went away ends the upstream read too; that is no break of the upstream's.
+    if (request.signal.aborted) return;
+    deps.log.warn(
+      `Upstream stream with ${lease.email} broke off after the reply began (${describeCause(cause)}); the client got it as it was, nothing is retried`,
+      { account: lease.accountId, model: request.call.model },
+    );
+  });
 }
 
 function upstreamErrorReply(
