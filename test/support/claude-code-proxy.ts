@@ -46,11 +46,14 @@ export async function startClaudeCodeProxy(options: {
   /** The pool's accounts; default one, CLAUDE_CODE_ACCOUNT. */
   readonly emails?: readonly string[];
   readonly strategy?: SelectionStrategy;
+  /** grantpool reaches the emulator without a socket (google.fetch): a stream fault is exact. */
+  readonly upstreamInProcess?: boolean;
 }): Promise<ClaudeCodeProxy> {
   const apiKey = `client-key-claude-${crypto.randomUUID()}`;
   const fixture = await startAppFixture({
     emails: options.emails ?? [CLAUDE_CODE_ACCOUNT],
     ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.upstreamInProcess === undefined ? {} : { upstreamInProcess: options.upstreamInProcess }),
     profile: options.profile,
     authMode: "strict",
     apiKeys: [apiKey],

@@ -2,9 +2,10 @@
  * Claude Code itself (npm's @anthropic-ai/claude-code, installed by `npm test` into a cache: see
  * scripts/ensure-claude-code.mjs) run non-interactively with its own HOME and workspace, through
  * grantpool and the Google emulator, on both upstream profiles (issue 13): a plain prompt, a
- * prompt answered through one call of Claude Code's own Bash tool, and `/context`, whose token
- * counts come from count_tokens calls. Claude Code may also make side calls (titles, quota
- * checks): the emulator answers every call, so they never fail a test.
+ * plain prompt whose stream breaks off mid-reply, a prompt answered through one call of Claude
+ * Code's own Bash tool, and `/context`, whose token counts come from count_tokens calls. Claude
+ * Code may also make side calls (titles, quota checks): the emulator answers every call, so they
+ * never fail a test.
  */
 import { describe, expect, test } from "bun:test";
 import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
@@ -36,16 +37,19 @@ function succeeded(run: ClaudeCodeRun): ReturnType<typeof resultOf> {
 
 /**
  * What holds after every run: Claude Code's messages went to `/v1/messages?beta=true` as streams
- * and were served, and its key went no further than grantpool — not to Google, not into the log.
+ * (but the `nonStreamed` fallbacks) and were served, and its key went no further than grantpool — not to Google, not into the log.
  */
-function expectCleanTraffic(proxy: ClaudeCodeProxy, options: { messages: boolean }): void {
+function expectCleanTraffic(
+  proxy: ClaudeCodeProxy,
+  options: { messages: boolean; nonStreamed?: number },
+): void {
   const messages = proxy.requests.filter((r) => r.target.startsWith("/v1/messages?"));
   if (options.messages) expect(messages.length).toBeGreaterThan(0);
   for (const request of messages) {
     expect(request.target).toBe("/v1/messages?beta=true");
-    expect(request.body.stream).toBe(true);
     expect(request.status).toBe(200);
   }
+  expect(messages.filter((r) => r.body.stream !== true)).toHaveLength(options.nonStreamed ?? 0);
   const google = proxy.fixture.google.upstreamRequests;
   expect(google.length).toBeGreaterThan(0);
   for (const request of google) {
@@ -77,8 +81,16 @@ function systemSectionCounts(requests: readonly ClientRequest[]): number[] {
 }
 
 const UPSTREAM_PATHS = {
-  gemini: { stream: "/v1beta/models/gemini-2.5-pro:streamGenerateContent", count: ":countTokens" },
-  "code-assist": { stream: "/v1internal:streamGenerateContent", count: "/v1internal:countTokens" },
+  gemini: {
+    stream: "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+    generate: "/v1beta/models/gemini-2.5-pro:generateContent",
+    count: ":countTokens",
+  },
+  "code-assist": {
+    stream: "/v1internal:streamGenerateContent",
+    generate: "/v1internal:generateContent",
+    count: "/v1internal:countTokens",
+  },
 } as const;
 
 describe.each(["gemini", "code-assist"] as const)("Claude Code through grantpool (%s profile)", (profile) => {
@@ -94,6 +106,37 @@ describe.each(["gemini", "code-assist"] as const)("Claude Code through grantpool
       );
       expect(streams.some((r) => JSON.stringify(r.body).includes(marker))).toBe(true);
       expectCleanTraffic(proxy, { messages: true });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "when its stream breaks off mid-reply, asks again without streaming and prints that answer; grantpool retries nothing",
+    async () => {
+      // Without a socket between grantpool and the emulator, the break comes right after event 1.
+      await using proxy = await startClaudeCodeProxy({ profile, upstreamInProcess: true });
+      const google = proxy.fixture.google;
+      google.failStreams({ kind: "break", afterEvents: 1 }, { times: 1 });
+      // The runner's CLAUDE_CODE_MAX_RETRIES=0 stays: the fallback is not a retry to Claude Code.
+      const ran = await run(proxy, ["-p", "Say hello", "--output-format", "json"]);
+      expect(succeeded(ran).result).toBe(`answered by ${CLAUDE_CODE_ACCOUNT}`);
+      const messages = proxy.requests.filter((r) => r.target.startsWith("/v1/messages?"));
+      expect(messages.map((r) => [r.body.stream, r.status])).toEqual([
+        [true, 200],
+        [false, 200],
+      ]);
+      expect(google.upstreamStreams.map((s) => s.state)).toEqual(["broken"]);
+      expect(google.upstreamRequests.filter((r) => r.path === UPSTREAM_PATHS[profile].stream)).toHaveLength(
+        1,
+      );
+      expect(google.upstreamRequests.filter((r) => r.path === UPSTREAM_PATHS[profile].generate)).toHaveLength(
+        1,
+      );
+      expect(proxy.fixture.pool.summary()).toMatchObject({ active: 1, coolingDown: 0, disabled: 0 });
+      expect(proxy.fixture.log.messages("warn")).toEqual([
+        expect.stringMatching(/^Upstream stream with ada@example\.com broke off after the reply began/),
+      ]);
+      expectCleanTraffic(proxy, { messages: true, nonStreamed: 1 });
     },
     TEST_TIMEOUT_MS,
   );
