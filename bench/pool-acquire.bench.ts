@@ -12,6 +12,8 @@
 import type { Account } from "../src/accounts/account.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
+import { AvailabilityIndex } from "../src/pool/availability/availability-index.ts";
+import { createEntry } from "../src/pool/pool-entry.ts";
 import { createFixedStrategy } from "../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
@@ -40,13 +42,13 @@ function mixedAccounts(count: number): Account[] {
   });
 }
 
-async function mixedPool(count: number, strategy: (pool: () => AccountPool) => SelectionStrategy) {
+async function mixedPool(count: number, strategy: (resolve: Resolve) => SelectionStrategy) {
   const pool: AccountPool = new AccountPool({
     store: createMemoryAccountStore({ accounts: mixedAccounts(count) }),
     oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,
-    strategy: strategy(() => pool),
+    strategy: strategy((idOrEmail) => pool.resolve(idOrEmail)),
     refreshSkewSeconds: 300,
   });
   await pool.start();
@@ -72,38 +74,74 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
+/** Runs `count` calls, numbered from `start`. */
+type Batch = (count: number, start: number) => Promise<void> | void;
+
 /** Median CPU ns per call over BATCHES batches of about BATCH_MS each. */
-async function nsPerOp(op: (i: number) => Promise<unknown>): Promise<number> {
+async function medianNs(batch: Batch): Promise<number> {
   let i = 0;
   Bun.gc(true);
   const warmUntil = cpuMs() + 300;
-  while (cpuMs() < warmUntil) await op(i++);
+  while (cpuMs() < warmUntil) {
+    await batch(100, i);
+    i += 100;
+  }
   let perBatch = 1;
   for (;;) {
     const start = cpuMs();
-    for (let n = 0; n < perBatch; n++) await op(i++);
+    await batch(perBatch, i);
+    i += perBatch;
     if (cpuMs() - start >= BATCH_MS || perBatch >= 1 << 20) break;
     perBatch *= 2;
   }
   const samples: number[] = [];
   for (let b = 0; b < BATCHES; b++) {
     const start = cpuMs();
-    for (let n = 0; n < perBatch; n++) await op(i++);
+    await batch(perBatch, i);
+    i += perBatch;
     samples.push(((cpuMs() - start) * 1e6) / perBatch);
   }
-  samples.sort((a, b) => a - b);
+  samples.sort((x, y) => x - y);
   return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
 }
 
+const awaitedCalls =
+  (op: (i: number) => Promise<unknown>): Batch =>
+  async (count, start) => {
+    for (let n = 0; n < count; n++) await op(start + n);
+  };
+
+const syncCalls =
+  (op: (i: number) => unknown): Batch =>
+  (count, start) => {
+    for (let n = 0; n < count; n++) op(start + n);
+  };
+
+/** The same mix as mixedPool, as entries reporting to a bare availability index (no pool around it). */
+function mixedIndex(count: number): AvailabilityIndex {
+  const index = new AvailabilityIndex(systemClock);
+  const until = Date.now() + HOUR_MS;
+  mixedAccounts(count).forEach((account, i) => {
+    const entry = createEntry(account, (changed) => index.changed(changed));
+    index.add(entry);
+    if (i % 10 === 3 || i % 10 === 4) entry.health.block({ until, reason: "rate_limited" });
+    else if (i % 10 === 5) entry.health.block({ until, reason: "rate_limited" }, MODEL);
+  });
+  return index;
+}
+
+/** Resolves a preferred account (id or email) to its id, as the pool does for `fixed`. */
+type Resolve = (idOrEmail: string) => string | undefined;
+
 interface Case {
   readonly name: string;
-  readonly strategy: (pool: () => AccountPool) => SelectionStrategy;
+  readonly strategy: (resolve: Resolve) => SelectionStrategy;
   readonly request: (i: number) => { sessionKey?: string };
 }
 
 const sticky = () => createStickyStrategy({ clock: systemClock, idleMs: HOUR_MS });
 /** id-000 serves; id-003 cools down (see mixedAccounts). */
-const fixedOn = (id: string) => (pool: () => AccountPool) => createFixedStrategy(() => pool().resolve(id));
+const fixedOn = (id: string) => (resolve: Resolve) => createFixedStrategy(() => resolve(id));
 
 const CASES: readonly Case[] = [
   { name: "round-robin", strategy: createRoundRobinStrategy, request: () => ({}) },
@@ -118,33 +156,56 @@ const CASES: readonly Case[] = [
   { name: "fixed, preferred cools down", strategy: fixedOn("id-003"), request: () => ({}) },
 ];
 
+function printRow(name: string, figures: readonly number[]): void {
+  const [first = Number.NaN] = figures;
+  const cells = figures.map((ns) => ns.toFixed(0).padStart(12)).join("");
+  const ratios = figures
+    .slice(1)
+    .map((ns) => `${(ns / first).toFixed(2)}×`.padStart(9))
+    .join("");
+  console.log(`${name.padEnd(34)}${cells}${ratios}`);
+}
+
+function printHeader(title: string): void {
+  const header = SIZES.map((n) => `${(n / 1000).toFixed(0)}k ns/op`.padStart(12)).join("");
+  console.log(`\n${title}`);
+  console.log(`${"strategy".padEnd(34)}${header}${"10k/1k".padStart(9)}${"100k/1k".padStart(9)}`);
+}
+
 async function measureChoice(): Promise<void> {
   const byId = new Map(liveAccounts(1000).map((a) => [a.id, a]));
   const ids = [...byId.keys()];
-  const baseline = await nsPerOp(async (i) => byId.get(ids[i % ids.length] ?? ""));
-  console.log(
-    `pool.acquire({model}) CPU time per call, median of ${BATCHES} batches; pools: 10% disabled, 10% proxy-disabled,`,
-  );
+  const baseline = await medianNs(awaitedCalls(async (i) => byId.get(ids[i % ids.length] ?? "")));
+  console.log(`CPU time per call, median of ${BATCHES} batches; pools: 10% disabled, 10% proxy-disabled,`);
   console.log(`20% cooling down, 10% cooling down for the model (half of each pool serves the model)`);
-  console.log(`baseline (awaited Map lookup): ${baseline.toFixed(0)} ns/op\n`);
-  const header = SIZES.map((n) => `${(n / 1000).toFixed(0)}k ns/op`.padStart(12)).join("");
-  console.log(`${"strategy".padEnd(34)}${header}${"10k/1k".padStart(9)}${"100k/1k".padStart(9)}`);
+  console.log(`baseline (awaited Map lookup): ${baseline.toFixed(0)} ns/op`);
+  printHeader("the choice: strategy.choose(index.candidates(model)) on the pool's availability index");
+  for (const benchCase of CASES) {
+    const figures: number[] = [];
+    for (const size of SIZES) {
+      const index = mixedIndex(size);
+      const strategy = benchCase.strategy((idOrEmail) => idOrEmail);
+      figures.push(
+        await medianNs(
+          syncCalls((i) => strategy.choose(index.candidates(MODEL, NO_EXCLUDE), benchCase.request(i))),
+        ),
+      );
+    }
+    printRow(benchCase.name, figures);
+  }
+  printHeader("the whole acquire: await pool.acquire({model}) — choice, token check, lease");
   for (const benchCase of CASES) {
     const figures: number[] = [];
     for (const size of SIZES) {
       const pool = await mixedPool(size, benchCase.strategy);
       figures.push(
-        await nsPerOp((i) => pool.acquire({ ...benchCase.request(i), model: MODEL, exclude: NO_EXCLUDE })),
+        await medianNs(
+          awaitedCalls((i) => pool.acquire({ ...benchCase.request(i), model: MODEL, exclude: NO_EXCLUDE })),
+        ),
       );
       pool.stop();
     }
-    const [first = Number.NaN] = figures;
-    const cells = figures.map((ns) => ns.toFixed(0).padStart(12)).join("");
-    const ratios = figures
-      .slice(1)
-      .map((ns) => `${(ns / first).toFixed(2)}×`.padStart(9))
-      .join("");
-    console.log(`${benchCase.name.padEnd(34)}${cells}${ratios}`);
+    printRow(benchCase.name, figures);
   }
 }
 

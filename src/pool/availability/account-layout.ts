@@ -13,6 +13,11 @@ export class AccountLayout {
   /** slot → rank; -1 for a free slot. */
   readonly #rankOf: Int32Array;
   readonly ring: HashRing;
+  /**
+   * The last id handed out in id order and its rank: a rotation asks for the account after the
+   * one it got last, and this spares it a lookup (and a cold cache line) in a large pool.
+   */
+  readonly lastAnswer: { id: string | undefined; rank: number } = { id: undefined, rank: -1 };
 
   constructor(slotOf: ReadonlyMap<string, number>, slotCapacity: number, hashOf: (slot: number) => number) {
     const sortedIds = [...slotOf.keys()].sort();

@@ -42,7 +42,11 @@ export class IndexedCandidates implements CandidateSet {
       exclude === undefined
         ? this.#serving.byId.nextCircular(rank)
         : firstAccepted(this.#serving.byId, rank, (at) => !exclude.has(layout.sortedIds[at] ?? ""));
-    return found < 0 ? undefined : layout.sortedIds[found];
+    if (found < 0) return undefined;
+    const answer = layout.sortedIds[found];
+    layout.lastAnswer.id = answer;
+    layout.lastAnswer.rank = found;
+    return answer;
   }
 
   hashed(key: string): string | undefined {
@@ -59,6 +63,8 @@ export class IndexedCandidates implements CandidateSet {
 
   #rankAfter(id: string | undefined): number {
     if (id === undefined) return 0;
+    const last = this.#layout.lastAnswer;
+    if (id === last.id) return last.rank + 1;
     const slot = this.#slotOf.get(id);
     const rank = slot === undefined ? -1 : this.#layout.rankOf(slot);
     return rank >= 0 ? rank + 1 : this.#layout.rankAfter(id);
