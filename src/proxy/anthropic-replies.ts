@@ -18,7 +18,7 @@ import {
 import type { ReplyAdapter, UpstreamError } from "./forward-call.ts";
 import { errorReply } from "./protocol-errors.ts";
 import { describeCause } from "./upstream/describe-cause.ts";
-import { dataOf, transformSseEvents } from "./upstream/sse-events.ts";
+import { createSseEventSplitter, dataOf } from "./upstream/sse-events.ts";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
@@ -104,68 +104,86 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
-/**
- * Gemini SSE in, Anthropic SSE out, one event at a time. After an error event nothing more: the
- * client's stream ends there at once, and the upstream is no longer read.
- */
-function translateEvents(translator: AnthropicStreamTranslator, state: { finished: boolean }) {
-  return transformSseEvents({
-    event(lines, enqueue, stop) {
-      if (state.finished) return;
-      const data = lines.flatMap((line) => dataOf(line) ?? []);
-      if (data.length === 0) return; // comments and keep-alives
-      const text = data.join("\n");
-      const chunk = parseJson(text);
-      const code = chunk === undefined ? undefined : googleErrorCode(chunk.value);
-      if (chunk === undefined || code !== undefined) {
-        state.finished = true;
-        const error =
-          chunk === undefined
-            ? { type: "api_error", message: "the upstream sent a stream event that is not JSON" }
-            : anthropicErrorFromGoogle(code ?? 500, text).body.error;
-        enqueue(translator.error(error.type, error.message));
-        stop();
-        return;
-      }
-      const out = translator.push(chunk.value);
-      if (out !== "") enqueue(out);
-    },
-    end(enqueue) {
-      if (state.finished) return;
-      state.finished = true;
-      enqueue(translator.end());
-    },
-  });
+/** One Gemini event's frames; `failed` when it was an error, after which nothing may follow. */
+function translateEvent(
+  translator: AnthropicStreamTranslator,
+  lines: readonly string[],
+): { frames: string; failed: boolean } {
+  let text: string | undefined;
+  for (const line of lines) {
+    const data = dataOf(line);
+    if (data !== undefined) text = text === undefined ? data : `${text}\n${data}`;
+  }
+  if (text === undefined) return { frames: "", failed: false }; // comments and keep-alives
+  const chunk = parseJson(text);
+  const code = chunk === undefined ? undefined : googleErrorCode(chunk.value);
+  if (chunk === undefined || code !== undefined) {
+    const error =
+      chunk === undefined
+        ? { type: "api_error", message: "the upstream sent a stream event that is not JSON" }
+        : anthropicErrorFromGoogle(code ?? 500, text).body.error;
+    return { frames: translator.error(error.type, error.message), failed: true };
+  }
+  return { frames: translator.push(chunk.value), failed: false };
 }
 
-/** `stream: true`: Gemini's `streamGenerateContent?alt=sse` events become Anthropic's. */
+/**
+ * `stream: true`: Gemini's `streamGenerateContent?alt=sse` events become Anthropic's. The client's
+ * stream pulls the upstream body read by read, with no stream stage in between, and sends what
+ * each read completes as one chunk: back-pressure reaches the upstream, and a client that goes
+ * away cancels it. After an error event nothing more: the client's stream ends there at once,
+ * and the upstream is no longer read.
+ */
 export function streamedMessageReplies(context: ReplyContext): ReplyAdapter {
   return {
     success(reply) {
       const translator = createAnthropicStreamTranslator(context);
-      const state = { finished: false };
-      const source = reply.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      const reader = source.pipeThrough(translateEvents(translator, state)).getReader();
+      const reader = reply.body?.getReader();
+      const decoder = new TextDecoder();
       const encoder = new TextEncoder();
+      let frames = "";
+      let finished = false;
+      const splitter = createSseEventSplitter((lines) => {
+        if (finished) return;
+        const event = translateEvent(translator, lines);
+        frames += event.frames;
+        finished = event.failed;
+      });
+      /** The upstream's next bytes; undefined once it ended, or broke off (then with an error event). */
+      const read = async (): Promise<Uint8Array | undefined> => {
+        if (reader === undefined) return undefined;
+        try {
+          const next = await reader.read();
+          return next.done ? undefined : next.value;
+        } catch (cause) {
+          // The upstream broke off after the first byte: nothing is retried (SPEC §5.4); the
+          // client learns it from an error event rather than from a stream that just stops.
+          const message = `the upstream's stream broke off: ${describeCause(cause)}`;
+          frames += translator.error("api_error", message);
+          finished = true;
+          return undefined;
+        }
+      };
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
-          try {
-            const next = await reader.read();
-            if (next.done) controller.close();
-            else controller.enqueue(next.value);
-          } catch (cause) {
-            // The upstream broke off after the first byte: nothing is retried (SPEC §5.4); the
-            // client learns it from an error event rather than from a stream that just stops.
-            if (!state.finished) {
-              state.finished = true;
-              const message = `the upstream's stream broke off: ${describeCause(cause)}`;
-              controller.enqueue(encoder.encode(translator.error("api_error", message)));
+          while (frames === "" && !finished) {
+            const bytes = await read();
+            if (bytes !== undefined) {
+              splitter.push(decoder.decode(bytes, { stream: true }));
+              if (finished) await reader?.cancel().catch(() => {});
+            } else if (!finished) {
+              splitter.push(decoder.decode());
+              splitter.finish();
+              if (!finished) frames += translator.end();
+              finished = true;
             }
-            controller.close();
           }
+          if (frames !== "") controller.enqueue(encoder.encode(frames));
+          frames = "";
+          if (finished) controller.close();
         },
         cancel(reason) {
-          return reader.cancel(reason);
+          return reader?.cancel(reason);
         },
       });
       return new Response(body, { status: 200, headers: SSE_HEADERS });

@@ -8,12 +8,8 @@
 export type Enqueue = (text: string) => void;
 
 export interface SseEventHandlers {
-  /**
-   * One event's lines, without the blank line that ended it; enqueue what goes out instead.
-   * `stop` ends the output after what was enqueued (no more events, no `end`) and stops reading
-   * the input: a stream piped in is cancelled.
-   */
-  event(lines: readonly string[], enqueue: Enqueue, stop: () => void): void;
+  /** One event's lines, without the blank line that ended it; enqueue what goes out instead. */
+  event(lines: readonly string[], enqueue: Enqueue): void;
   /** After the last event (an unterminated one at the end of the stream counts as complete). */
   end?(enqueue: Enqueue): void;
 }
@@ -77,18 +73,8 @@ export function transformSseEvents(handlers: SseEventHandlers): TransformStream<
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let enqueue: Enqueue = () => {};
-  let stop = (): void => {};
-  let stopped = false;
-  const splitter = createSseEventSplitter((lines) => {
-    if (!stopped) handlers.event(lines, enqueue, stop);
-  });
+  const splitter = createSseEventSplitter((lines) => handlers.event(lines, enqueue));
   return new TransformStream({
-    start(controller) {
-      stop = () => {
-        stopped = true;
-        controller.terminate();
-      };
-    },
     transform(chunk, controller) {
       enqueue = (text) => controller.enqueue(encoder.encode(text));
       splitter.push(decoder.decode(chunk, { stream: true }));
