@@ -54,16 +54,17 @@ function sessionOf(request: Request, body: Record<string, unknown>): Pick<Forwar
 async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
   const body = await readJson(request, deps.bodyLimits);
   if (!body.ok) return body.reply;
-  const translated = translateMessagesRequest(body.value, {
-    upstreamModelFor: (model) => deps.modelMap.resolve(model),
-  });
+  let upstreamModel: string | undefined;
+  // The translation fits thinking and output limits to the upstream model; resolved once.
+  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const translated = translateMessagesRequest(body.value, { upstreamModelFor });
   if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
   const { clientModel, stream, toolNames } = translated.value;
   // Tool names Gemini would refuse were renamed on the way in; replies use the client's names.
   const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)(), toolNames };
   return forwardCall(deps.forward, {
     call: {
-      model: deps.modelMap.resolve(clientModel),
+      model: upstreamModelFor(clientModel),
       action: stream ? "streamGenerateContent" : "generateContent",
       body: translated.value.body,
       query: new URLSearchParams(stream ? { alt: "sse" } : {}),
