@@ -11,20 +11,9 @@
  * beside the numbers; the bench reports, it never fails on them.
  */
 
-import { silentLogger } from "../src/log/logger.ts";
-import { AccountPool } from "../src/pool/account-pool.ts";
-import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import { translateGenerateContentReply } from "../src/proxy/anthropic/messages-reply.ts";
 import { translateMessagesRequest } from "../src/proxy/anthropic/messages-request.ts";
-import { createClientAccess } from "../src/proxy/client-auth.ts";
-import { createApp } from "../src/proxy/create-app.ts";
-import { createModelMap } from "../src/proxy/model-map.ts";
-import { servedHandler } from "../src/proxy/served-handler.ts";
-import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
-import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
-import { DISABLED_TELEMETRY } from "../src/telemetry/telemetry.ts";
-import { systemClock } from "../src/time/clock.ts";
 import {
   claudeCodeLikeRequest,
   GEMINI_TEXT_REPLY,
@@ -33,7 +22,7 @@ import {
   SMALL_GEMINI_REQUEST,
   smallMessagesRequest,
 } from "./support/anthropic-requests.ts";
-import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
+import { benchProxy } from "./support/bench-proxy.ts";
 
 const ROUNDS = 6;
 const REQUESTS = 3_000;
@@ -76,35 +65,7 @@ async function createHandler(): Promise<FetchHandler> {
     String(url).includes(":streamGenerateContent")
       ? new Response(sseBody(), { headers: { "content-type": "text/event-stream" } })
       : new Response(GEMINI_TEXT_REPLY, { headers: { "content-type": "application/json" } });
-  const pool = new AccountPool({
-    store: createMemoryAccountStore({ accounts: liveAccounts(10) }),
-    oauth: UNUSED_OAUTH,
-    clock: systemClock,
-    log: silentLogger,
-    strategy: createRoundRobinStrategy(),
-    refreshSkewSeconds: 300,
-  });
-  await pool.start();
-  const app = createApp({
-    pool,
-    isReady: () => true,
-    version: "bench",
-    access: createClientAccess("off", "127.0.0.1", []),
-    modelMap: createModelMap([]),
-    forward: {
-      pool,
-      profile: createGeminiProfile("http://upstream.invalid"),
-      fetch: stubFetch,
-      clock: systemClock,
-      log: silentLogger,
-      maxAttempts: 3,
-    },
-    upstreamUrl: "http://upstream.invalid",
-    maxBodyBytes: 1_000_000,
-    bodyTimeoutMs: 60_000,
-    log: silentLogger,
-  });
-  return servedHandler(app, DISABLED_TELEMETRY);
+  return benchProxy(stubFetch);
 }
 
 const handle = await createHandler();

@@ -8,28 +8,15 @@ import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
-import { silentLogger } from "../src/log/logger.ts";
-import { AccountPool } from "../src/pool/account-pool.ts";
-import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
-import { createClientAccess } from "../src/proxy/client-auth.ts";
-import { createApp } from "../src/proxy/create-app.ts";
-import { createModelMap } from "../src/proxy/model-map.ts";
-import { servedHandler } from "../src/proxy/served-handler.ts";
-import { createGeminiProfile } from "../src/proxy/upstream/gemini-profile.ts";
-import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
-import { observePoolStates } from "../src/telemetry/account-states-gauge.ts";
-import { createAccountTelemetry } from "../src/telemetry/account-telemetry.ts";
 import { createGrantpoolMetrics } from "../src/telemetry/grantpool-metrics.ts";
 import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
 import { createPrometheusScrape } from "../src/telemetry/prometheus-scrape.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../src/telemetry/telemetry.ts";
-import { systemClock } from "../src/time/clock.ts";
-import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
+import { benchProxy } from "./support/bench-proxy.ts";
 
 const ITERATIONS = 5_000;
 /** Variants take turns, and each keeps its best round: noise only ever adds time. */
 const ROUNDS = 6;
-const accounts = liveAccounts(10);
 const REPLY = JSON.stringify({ candidates: [{ content: { parts: [{ text: "hi" }] } }] });
 const stubFetch = async () => new Response(REPLY, { headers: { "content-type": "application/json" } });
 const BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello" }] }] });
@@ -37,43 +24,7 @@ const BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello"
 /** Drops finished spans: the export itself is the collector's cost, not the request's. */
 const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
 
-async function handlerWith(telemetry: Telemetry | undefined) {
-  const pool = new AccountPool({
-    store: createMemoryAccountStore({ accounts }),
-    oauth: UNUSED_OAUTH,
-    clock: systemClock,
-    log: silentLogger,
-    strategy: createRoundRobinStrategy(),
-    refreshSkewSeconds: 300,
-    ...(telemetry === undefined
-      ? {}
-      : { observer: createAccountTelemetry(telemetry), tracer: telemetry.tracer }),
-  });
-  await pool.start();
-  const app = createApp({
-    pool,
-    isReady: () => true,
-    version: "bench",
-    access: createClientAccess("off", "127.0.0.1", []),
-    modelMap: createModelMap([]),
-    forward: {
-      pool,
-      profile: createGeminiProfile("http://upstream.invalid"),
-      fetch: stubFetch,
-      clock: systemClock,
-      log: silentLogger,
-      maxAttempts: 3,
-      ...(telemetry === undefined ? {} : { tracer: telemetry.tracer, metrics: telemetry.metrics }),
-    },
-    upstreamUrl: "http://upstream.invalid",
-    maxBodyBytes: 1_000_000,
-    bodyTimeoutMs: 60_000,
-    log: silentLogger,
-    scrapeMetrics: telemetry?.scrape,
-  });
-  if (telemetry !== undefined) observePoolStates(telemetry.meter, pool);
-  return servedHandler(app, telemetry ?? DISABLED_TELEMETRY);
-}
+const handlerWith = (telemetry: Telemetry | undefined) => benchProxy(stubFetch, telemetry);
 
 function recordingTelemetry(traces: boolean): Telemetry {
   const prometheus = createPrometheusScrape();

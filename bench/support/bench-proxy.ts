@@ -1,0 +1,59 @@
+/**
+ * The proxy app the request benches measure: ten live accounts in a memory store, round-robin,
+ * the Gemini profile in front of an in-process stub `fetch`, served as the proxy serves it —
+ * with telemetry when given one, else with none wired at all.
+ */
+import { silentLogger } from "../../src/log/logger.ts";
+import type { FetchLike } from "../../src/oauth/google-oauth-client.ts";
+import { AccountPool } from "../../src/pool/account-pool.ts";
+import { createRoundRobinStrategy } from "../../src/pool/strategies/round-robin.ts";
+import { createClientAccess } from "../../src/proxy/client-auth.ts";
+import { createApp } from "../../src/proxy/create-app.ts";
+import { createModelMap } from "../../src/proxy/model-map.ts";
+import { servedHandler } from "../../src/proxy/served-handler.ts";
+import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
+import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
+import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
+import { createAccountTelemetry } from "../../src/telemetry/account-telemetry.ts";
+import type { FetchHandler } from "../../src/telemetry/http-server-telemetry.ts";
+import { DISABLED_TELEMETRY, type Telemetry } from "../../src/telemetry/telemetry.ts";
+import { systemClock } from "../../src/time/clock.ts";
+import { liveAccounts, UNUSED_OAUTH } from "./bench-accounts.ts";
+
+export async function benchProxy(stubFetch: FetchLike, telemetry?: Telemetry): Promise<FetchHandler> {
+  const pool = new AccountPool({
+    store: createMemoryAccountStore({ accounts: liveAccounts(10) }),
+    oauth: UNUSED_OAUTH,
+    clock: systemClock,
+    log: silentLogger,
+    strategy: createRoundRobinStrategy(),
+    refreshSkewSeconds: 300,
+    ...(telemetry === undefined
+      ? {}
+      : { observer: createAccountTelemetry(telemetry), tracer: telemetry.tracer }),
+  });
+  await pool.start();
+  const app = createApp({
+    pool,
+    isReady: () => true,
+    version: "bench",
+    access: createClientAccess("off", "127.0.0.1", []),
+    modelMap: createModelMap([]),
+    forward: {
+      pool,
+      profile: createGeminiProfile("http://upstream.invalid"),
+      fetch: stubFetch,
+      clock: systemClock,
+      log: silentLogger,
+      maxAttempts: 3,
+      ...(telemetry === undefined ? {} : { tracer: telemetry.tracer, metrics: telemetry.metrics }),
+    },
+    upstreamUrl: "http://upstream.invalid",
+    maxBodyBytes: 1_000_000,
+    bodyTimeoutMs: 60_000,
+    log: silentLogger,
+    scrapeMetrics: telemetry?.scrape,
+  });
+  if (telemetry !== undefined) observePoolStates(telemetry.meter, pool);
+  return servedHandler(app, telemetry ?? DISABLED_TELEMETRY);
+}
