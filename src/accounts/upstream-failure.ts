@@ -51,13 +51,14 @@ const GoogleErrorBody = v.object({
 
 type Detail = v.InferOutput<typeof Detail>;
 
-interface GoogleError {
+export interface GoogleError {
   readonly message: string;
   readonly status?: string;
   readonly details: Detail[];
 }
 
-function parseGoogleError(body: string): GoogleError | undefined {
+/** Google's `{error: {message, status, details}}`, also inside the one-element array of a streamed reply. */
+export function parseGoogleError(body: string): GoogleError | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -10,7 +10,7 @@
  * 529 (Google's 503), a deadline 504 `timeout_error`, a conflict 409 `conflict_error`; other
  * statuses keep their number, with `invalid_request_error` for 4xx and `api_error` for 5xx.
  */
-import { isRecord } from "./is-record.ts";
+import { parseGoogleError } from "../../accounts/upstream-failure.ts";
 
 export interface AnthropicError {
   readonly status: number;
@@ -64,28 +64,9 @@ function typeFor(status: number): string {
   return status >= 500 || status < 400 ? "api_error" : "invalid_request_error";
 }
 
-interface GoogleError {
-  readonly message: string;
-  readonly status?: string;
-}
-
-/** Google's `{error: {message, status}}`, also inside the one-element array of a streamed reply. */
-function googleError(bodyText: string): GoogleError | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    return undefined;
-  }
-  const value = Array.isArray(parsed) ? parsed[0] : parsed;
-  const error = isRecord(value) ? value.error : undefined;
-  if (!isRecord(error) || typeof error.message !== "string" || error.message === "") return undefined;
-  const { message, status } = error;
-  return typeof status === "string" && status !== "" ? { message, status } : { message };
-}
-
 export function anthropicErrorFromGoogle(status: number, bodyText: string): AnthropicError {
-  const google = googleError(bodyText);
+  const parsed = parseGoogleError(bodyText);
+  const google = parsed?.message === "" ? undefined : parsed;
   const message =
     google === undefined
       ? `the upstream answered with HTTP ${status}`
