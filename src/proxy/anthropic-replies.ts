@@ -127,63 +127,98 @@ function translateEvent(
   return { frames: translator.push(chunk.value), failed: false };
 }
 
+/** What StreamRelay uses of a body's reader. */
+interface BodyReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * Reads the upstream's Gemini SSE body and hands out the Anthropic frames each read completes.
+ * After an error event nothing more: the relay is done at once and stops reading the upstream.
+ */
+class StreamRelay {
+  private frames = "";
+  private finished = false;
+  private readonly decoder = new TextDecoder();
+  private readonly splitter = createSseEventSplitter((lines) => this.translate(lines));
+
+  constructor(
+    private readonly reader: BodyReader | undefined,
+    private readonly translator: AnthropicStreamTranslator,
+  ) {}
+
+  /** The next frames to send (empty only at the end), and whether nothing follows them. */
+  async next(): Promise<{ frames: string; done: boolean }> {
+    while (this.frames === "" && !this.finished) await this.readOnce();
+    const frames = this.frames;
+    this.frames = "";
+    return { frames, done: this.finished };
+  }
+
+  cancel(reason: unknown): Promise<void> | undefined {
+    return this.reader?.cancel(reason);
+  }
+
+  private translate(lines: readonly string[]): void {
+    if (this.finished) return;
+    const event = translateEvent(this.translator, lines);
+    this.frames += event.frames;
+    this.finished = event.failed;
+  }
+
+  private async readOnce(): Promise<void> {
+    const bytes = await this.read();
+    if (bytes !== undefined) {
+      this.splitter.push(this.decoder.decode(bytes, { stream: true }));
+      if (this.finished) await this.reader?.cancel().catch(() => {});
+      return;
+    }
+    if (this.finished) return;
+    this.splitter.push(this.decoder.decode());
+    this.splitter.finish();
+    if (!this.finished) this.frames += this.translator.end();
+    this.finished = true;
+  }
+
+  /** The upstream's next bytes; undefined once it ended, or broke off (then with an error event). */
+  private async read(): Promise<Uint8Array | undefined> {
+    if (this.reader === undefined) return undefined;
+    try {
+      const next = await this.reader.read();
+      return next.done ? undefined : (next.value ?? new Uint8Array());
+    } catch (cause) {
+      // The upstream broke off after the first byte: nothing is retried (SPEC §5.4); the client
+      // learns it from an error event rather than from a stream that just stops.
+      this.frames += this.translator.error(
+        "api_error",
+        `the upstream's stream broke off: ${describeCause(cause)}`,
+      );
+      this.finished = true;
+      return undefined;
+    }
+  }
+}
+
 /**
  * `stream: true`: Gemini's `streamGenerateContent?alt=sse` events become Anthropic's. The client's
  * stream pulls the upstream body read by read, with no stream stage in between, and sends what
  * each read completes as one chunk: back-pressure reaches the upstream, and a client that goes
- * away cancels it. After an error event nothing more: the client's stream ends there at once,
- * and the upstream is no longer read.
+ * away cancels it.
  */
 export function streamedMessageReplies(context: ReplyContext): ReplyAdapter {
   return {
     success(reply) {
-      const translator = createAnthropicStreamTranslator(context);
-      const reader = reply.body?.getReader();
-      const decoder = new TextDecoder();
+      const relay = new StreamRelay(reply.body?.getReader(), createAnthropicStreamTranslator(context));
       const encoder = new TextEncoder();
-      let frames = "";
-      let finished = false;
-      const splitter = createSseEventSplitter((lines) => {
-        if (finished) return;
-        const event = translateEvent(translator, lines);
-        frames += event.frames;
-        finished = event.failed;
-      });
-      /** The upstream's next bytes; undefined once it ended, or broke off (then with an error event). */
-      const read = async (): Promise<Uint8Array | undefined> => {
-        if (reader === undefined) return undefined;
-        try {
-          const next = await reader.read();
-          return next.done ? undefined : next.value;
-        } catch (cause) {
-          // The upstream broke off after the first byte: nothing is retried (SPEC §5.4); the
-          // client learns it from an error event rather than from a stream that just stops.
-          const message = `the upstream's stream broke off: ${describeCause(cause)}`;
-          frames += translator.error("api_error", message);
-          finished = true;
-          return undefined;
-        }
-      };
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
-          while (frames === "" && !finished) {
-            const bytes = await read();
-            if (bytes !== undefined) {
-              splitter.push(decoder.decode(bytes, { stream: true }));
-              if (finished) await reader?.cancel().catch(() => {});
-            } else if (!finished) {
-              splitter.push(decoder.decode());
-              splitter.finish();
-              if (!finished) frames += translator.end();
-              finished = true;
-            }
-          }
+          const { frames, done } = await relay.next();
           if (frames !== "") controller.enqueue(encoder.encode(frames));
-          frames = "";
-          if (finished) controller.close();
+          if (done) controller.close();
         },
         cancel(reason) {
-          return reader?.cancel(reason);
+          return relay.cancel(reason);
         },
       });
       return new Response(body, { status: 200, headers: SSE_HEADERS });
