@@ -104,6 +104,11 @@ export function createNodeNetwork(network: NodeNetwork): void {
  */
 export function deleteNodeNetwork(network: NodeNetwork): void {
   if (existsSync(network.netnsPath)) mustIp(["netns", "delete", network.netns]);
-  // Deleting one end of a veth pair deletes both; the host's end goes with the namespace's.
-  if (linkExists(network.hostLink)) mustIp(["link", "delete", network.hostLink]);
+  // Deleting one end of a veth pair deletes both; the host's end goes with the namespace's, but
+  // the kernel may take it away only after `netns delete` returned: gone by then is as good.
+  if (!linkExists(network.hostLink)) return;
+  const deleted = ip(["link", "delete", network.hostLink]);
+  if (!deleted.ok && linkExists(network.hostLink)) {
+    throw new Error(`kube node: ip link delete ${network.hostLink} failed: ${deleted.output}`);
+  }
 }
