@@ -27,6 +27,8 @@ export interface ClaudeCodeProxy extends AsyncDisposable {
   readonly apiKey: string;
   readonly fixture: AppFixture;
   readonly requests: readonly ClientRequest[];
+  /** What Claude Code asked and got, and what is still unanswered: for a failing test's message. */
+  describeTraffic(): string;
 }
 
 export const CLAUDE_CODE_ACCOUNT = "ada@example.com";
@@ -59,10 +61,14 @@ export async function startClaudeCodeProxy(options: {
     apiKeys: [apiKey],
   });
   const requests: ClientRequest[] = [];
+  const unanswered = new Map<number, string>();
+  let started = 0;
   const server = listen(async (request) => {
     const url = new URL(request.url);
+    const number = started++;
+    unanswered.set(number, `${request.method} ${url.pathname}${url.search}`);
     const body = parsed(request.method === "POST" ? await request.clone().text() : "");
-    const reply = await fixture.handle(request);
+    const reply = await fixture.handle(request).finally(() => unanswered.delete(number));
     const counted = url.pathname.endsWith("/count_tokens") ? parsed(await reply.clone().text()) : undefined;
     const headers = Object.fromEntries(
       [...request.headers].filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())),
@@ -82,6 +88,16 @@ export async function startClaudeCodeProxy(options: {
     apiKey,
     fixture,
     requests,
+    describeTraffic() {
+      const answered = requests.map((r) => `${r.status} ${r.method} ${r.target}`);
+      const upstream = fixture.google.upstreamRequests.map((r) => r.path);
+      return [
+        `grantpool answered ${answered.length} of Claude Code's ${started} requests: ${answered.join(", ")}`,
+        `unanswered: ${[...unanswered.values()].join(", ") || "none"}`,
+        `the emulator received ${upstream.length}: ${upstream.join(", ")}`,
+        `grantpool's log:\n${fixture.log.lines.join("\n")}`,
+      ].join("\n");
+    },
     async [Symbol.asyncDispose]() {
       await server[Symbol.asyncDispose]();
       await fixture[Symbol.asyncDispose]();

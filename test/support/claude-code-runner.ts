@@ -56,7 +56,9 @@ export async function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeC
     NO_PROXY: "127.0.0.1,localhost",
     ...options.env,
   };
-  const child = Bun.spawn([binary, ...options.args], {
+  // setsid: Claude Code leads a process group of its own, so that the tools it started (a Bash
+  // call's shell) are stopped with it, and none of them holds its output open after it is gone.
+  const child = Bun.spawn(["setsid", binary, ...options.args], {
     cwd: workspace,
     env,
     stdin: "ignore",
@@ -64,9 +66,16 @@ export async function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeC
     stderr: "pipe",
   });
   let timedOut = false;
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // The group is gone already.
+    }
+  };
   const deadline = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
+    killGroup();
   }, options.timeoutMs ?? 60_000);
   try {
     const [stdout, stderr, exitCode] = await Promise.all([
@@ -84,7 +93,7 @@ export async function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeC
     };
   } finally {
     clearTimeout(deadline);
-    if (child.exitCode === null) child.kill("SIGKILL");
+    killGroup();
     rmSync(home, { recursive: true, force: true });
     rmSync(workspace, { recursive: true, force: true });
   }

@@ -23,8 +23,15 @@ import { FakeClock } from "../../support/fake-clock.ts";
 const RUN_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = RUN_TIMEOUT_MS + 15_000;
 
-function run(proxy: ClaudeCodeProxy, args: readonly string[]): Promise<ClaudeCodeRun> {
-  return runClaudeCode({ baseUrl: proxy.url, apiKey: proxy.apiKey, args, timeoutMs: RUN_TIMEOUT_MS });
+/** One run; a failing assertion's message also says what went through grantpool meanwhile. */
+async function run(proxy: ClaudeCodeProxy, args: readonly string[]): Promise<ClaudeCodeRun> {
+  const ran = await runClaudeCode({
+    baseUrl: proxy.url,
+    apiKey: proxy.apiKey,
+    args,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  return { ...ran, describe: () => `${ran.describe()}\n${proxy.describeTraffic()}` };
 }
 
 function succeeded(run: ClaudeCodeRun): ReturnType<typeof resultOf> {
