@@ -86,8 +86,17 @@ function opaqueMembers(text: string, known: Record<string, unknown>): OpaqueMemb
     .map((member) => ({ key: member.key, json: member.rawValue }));
 }
 
+/** Whether every key of `object` is one the schema names. */
+function onlyKnownKeys(object: object, known: Record<string, unknown>): boolean {
+  for (const key in object) if (!Object.hasOwn(known, key)) return false;
+  return true;
+}
+
 /** Everything the schema does not name, top level and inside `token`; undefined when nothing. */
-function extrasOf(text: string): AccountExtras | undefined {
+function extrasOf(text: string, json: { readonly token: object }): AccountExtras | undefined {
+  // Most files hold no other member: then the text need not be scanned a second time.
+  if (onlyKnownKeys(json, AccountFile.entries) && onlyKnownKeys(json.token, TokenFields.entries))
+    return undefined;
   const account = opaqueMembers(text, AccountFile.entries);
   const tokenRaw = readRawMembers(text).findLast((member) => member.key === "token")?.rawValue;
   const token = tokenRaw === undefined ? [] : opaqueMembers(tokenRaw, TokenFields.entries);
@@ -173,5 +182,5 @@ export function decodeAccountFile(fileText: string, context: DecodeContext): Res
   if (parsed.output.id !== context.fileId) {
     return err(`id: does not match the file name (expected "${context.fileId}")`);
   }
-  return ok(toAccount(parsed.output, context.fallbackCreatedAt, extrasOf(text)));
+  return ok(toAccount(parsed.output, context.fallbackCreatedAt, extrasOf(text, parsed.output)));
 }
