@@ -1,14 +1,17 @@
 /**
- * Notices changes in one directory, in Bun and in Deno. `node:fs` watch is the fast trigger, but
- * it is not reliable everywhere (network file systems, a directory replaced or created later),
- * so a periodic tick is the safety net: the caller rescans on both and diffs what it finds.
+ * Notices changes in one directory, in Bun and in Deno. `node:fs` watch names the entry that
+ * changed, so the caller can look at that one alone. It is not reliable everywhere (network file
+ * systems, a directory replaced or created later, an event queue that overflows), so ticks are
+ * the safety net: slow while the OS watch runs, fast (the poll) while there is none.
  */
 import { type FSWatcher, statSync, watch } from "node:fs";
 
 export interface WatchDirectoryOptions {
   readonly dir: string;
-  /** Milliseconds between safety-net ticks. */
-  readonly intervalMs: number;
+  /** Milliseconds between ticks while no OS watch runs (no directory yet, no watch support). */
+  readonly pollIntervalMs: number;
+  /** Milliseconds between safety-net ticks while one does. */
+  readonly rescanIntervalMs: number;
   /**
    * Called with the name of an entry the OS reported as changed, or with undefined when anything
    * may have changed (every tick, and OS events that carry no name). Must not throw.
@@ -25,6 +28,7 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
   let closed = false;
   let watcher: FSWatcher | undefined;
   let watchedInode: number | bigint | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const stopWatcher = (): void => {
     watcher?.close();
@@ -50,8 +54,11 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
       });
       // Bun throws at once for a missing directory; Deno reports it here, later.
       started.on("error", () => {
-        if (watcher === started) stopWatcher();
-        else started.close();
+        if (watcher === started) {
+          stopWatcher();
+          // Back to polling now: the OS no longer reports anything.
+          if (!closed) tick();
+        } else started.close();
       });
       watcher = started;
       watchedInode = inode;
@@ -60,17 +67,25 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
     }
   };
 
-  ensureWatcher();
-  const timer = setInterval(() => {
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(tick, watcher === undefined ? options.pollIntervalMs : options.rescanIntervalMs);
+  };
+
+  function tick(): void {
     if (closed) return;
     ensureWatcher();
+    arm();
     options.onChange(undefined);
-  }, options.intervalMs);
+  }
+
+  ensureWatcher();
+  arm();
 
   return {
     close() {
       closed = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       stopWatcher();
     },
   };

@@ -14,6 +14,7 @@ import {
   type RegularFileRead,
   readRegularFile,
   readRegularFileSync,
+  retryWhileExhausted,
 } from "./read-regular-file.ts";
 
 export const ACCOUNTS_DIRECTORY = "accounts";
@@ -70,7 +71,7 @@ export function hashOf(bytes: Uint8Array): string {
  */
 export async function readStamp(file: string): Promise<string | undefined> {
   try {
-    return stampOf(await fs.stat(file));
+    return stampOf(await retryWhileExhausted(() => fs.stat(file)));
   } catch (error) {
     const code = errorCode(error);
     return code === "ENOENT" ? undefined : `error:${code ?? "unknown"}`;
@@ -91,7 +92,7 @@ export async function entryExists(file: string): Promise<boolean> {
 /** The candidate file names in `dir`; none when the directory does not exist yet. */
 export async function listAccountFileNames(dir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(dir)).filter(isAccountFileName).sort();
+    return (await retryWhileExhausted(() => fs.readdir(dir))).filter(isAccountFileName).sort();
   } catch (error) {
     if (errorCode(error) === "ENOENT") return [];
     throw error;
@@ -141,29 +142,49 @@ export async function loadAccountFile(dir: string, name: string): Promise<Loaded
   return fromRead(name, await readRegularFile(path.join(dir, name), MAX_ACCOUNT_FILE_BYTES));
 }
 
-export interface Fingerprint {
+/** One file as the synchronous scan found it: the account without its text, or why it is none. */
+export type ScannedFile = {
+  readonly name: string;
   readonly stamp: string;
   readonly hash: string;
-  readonly kind: LoadedAccountFile["kind"];
+} & (
+  | { readonly kind: "account"; readonly account: Account }
+  | { readonly kind: "broken"; readonly reason: string }
+);
+
+export interface DirectoryScan {
+  readonly files: readonly ScannedFile[];
+  /** False when some file could not be opened for lack of descriptors: it is not among `files`. */
+  readonly complete: boolean;
 }
 
 /**
- * Stamp, content hash and readability of every candidate file, read synchronously so that a
- * watch starts from a known state: every change after it began is reported, and nothing else.
- * The same rule as loadAccountFile: a FIFO or a link to a device is never opened for reading.
+ * Every candidate file, read synchronously so that a watch starts from a known state: every
+ * change after it began is reported, and nothing else. The same rule as loadAccountFile: a FIFO
+ * or a link to a device is never opened for reading. One file is open at a time.
  */
-export function readFingerprintsSync(dir: string): Map<string, Fingerprint> {
-  const fingerprints = new Map<string, Fingerprint>();
+export function scanDirectorySync(dir: string): DirectoryScan {
   let names: string[];
   try {
-    names = readdirSync(dir).filter(isAccountFileName);
-  } catch {
-    return fingerprints; // no directory yet: every file that appears later is new
+    names = readdirSync(dir).filter(isAccountFileName).sort();
+  } catch (error) {
+    // No directory yet: every file that appears later is new.
+    return { files: [], complete: errorCode(error) === "ENOENT" };
   }
+  const files: ScannedFile[] = [];
+  let complete = true;
   for (const name of names) {
-    const loaded = fromRead(name, readRegularFileSync(path.join(dir, name), MAX_ACCOUNT_FILE_BYTES));
-    if (loaded !== undefined)
-      fingerprints.set(name, { stamp: loaded.stamp, hash: loaded.hash, kind: loaded.kind });
+    const read = readRegularFileSync(path.join(dir, name), MAX_ACCOUNT_FILE_BYTES);
+    if (read.kind === "exhausted") {
+      complete = false;
+      continue;
+    }
+    const loaded = fromRead(name, read);
+    if (loaded === undefined) continue;
+    if (loaded.kind === "account") {
+      const { stamp, hash, account } = loaded;
+      files.push({ name, stamp, hash, kind: "account", account });
+    } else files.push({ name, ...loaded });
   }
-  return fingerprints;
+  return { files, complete };
 }

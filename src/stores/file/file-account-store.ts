@@ -40,6 +40,7 @@ import {
 import { createBrokenFileReports } from "./broken-file-reports.ts";
 import { AccountFileConflictError, AccountFileIoError, InvalidAccountError } from "./file-store-errors.ts";
 import { acquireLockFile } from "./lock-file.ts";
+import { mapLimited } from "./map-limited.ts";
 import { createReferenceIndex } from "./reference-index.ts";
 
 export interface FileAccountStoreOptions {
@@ -47,8 +48,14 @@ export interface FileAccountStoreOptions {
   readonly log: Logger;
   /** Domain time. Lock ages are compared across processes and use the wall clock instead. */
   readonly clock: Clock;
-  /** Safety-net rescan interval while watching (default 500 ms). */
+  /**
+   * While watching, the OS names each changed file and only that file is read. Where it reports
+   * nothing (no directory yet, no watch support), the directory is rescanned this often (default
+   * 500 ms)…
+   */
   readonly pollIntervalMs?: number;
+  /** …and where it does, this often, as a safety net (default 60 s). */
+  readonly rescanIntervalMs?: number;
   /** A lock held longer than this is taken to be abandoned (default 30 s). */
   readonly lockStaleMs?: number;
   /** How long a write waits for another process's lock before failing (default 60 s). */
@@ -58,6 +65,9 @@ export interface FileAccountStoreOptions {
 type AccountFile = Extract<LoadedAccountFile, { kind: "account" }>;
 
 const DEFAULT_POLL_INTERVAL_MS = 500;
+const DEFAULT_RESCAN_INTERVAL_MS = 60_000;
+/** Files open at once while reading the whole directory: far below any open-files limit. */
+const CONCURRENT_READS = 32;
 
 /** Of several files with the same email (the reference matched case-sensitively), the oldest wins. */
 function oldestByEmail(files: readonly AccountFile[], email: string): AccountFile | undefined {
@@ -92,7 +102,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
 
   const readAll = async (): Promise<AccountFile[]> => {
     const names = await listAccountFileNames(dir);
-    const files = await Promise.all(names.map(readOne));
+    const files = await mapLimited(names, CONCURRENT_READS, readOne);
     return files.filter((file) => file !== undefined);
   };
 
@@ -156,6 +166,22 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     }
   };
 
+  /** What watch() read just now, reported as list() would, so that a first list() reads nothing again. */
+  const startingAccounts = (): Account[] | undefined => {
+    const scan = tracker?.takeStartingScan();
+    if (scan === undefined) return undefined;
+    const accounts: Account[] = [];
+    for (const file of scan.files) {
+      const where = path.join(dir, file.name);
+      if (file.kind === "broken") reports.broken(where, file.hash, file.reason);
+      else {
+        reports.readable(where);
+        accounts.push(file.account);
+      }
+    }
+    return accounts;
+  };
+
   const onScanError = (error: unknown): void => {
     const message = (error as { code?: string }).code ?? (error as Error).message;
     if (message === lastScanError) return;
@@ -167,10 +193,8 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     kind: "file",
 
     async list() {
-      const files = await readAll();
-      return files
-        .map((file) => file.account)
-        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+      const accounts = startingAccounts() ?? (await readAll()).map((file) => file.account);
+      return accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     },
 
     async get(id) {
@@ -242,6 +266,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       tracker ??= startAccountChangeTracker({
         dir,
         pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        rescanIntervalMs: options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS,
         reports,
         emit: dispatch,
         onScanError,

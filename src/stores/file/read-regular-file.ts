@@ -39,7 +39,6 @@ export type RegularFileRead =
 
 // Windows has neither flag; there, the stat before opening is the only guard.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
-const CHUNK = 64 * 1024;
 
 function kindOf(stat: Stats): string | undefined {
   if (stat.isDirectory()) return "a directory";
@@ -68,28 +67,59 @@ function grew(maxBytes: number): string {
   return `larger than ${describeSize(maxBytes)} (it grew while being read)`;
 }
 
-/** Collects what is read, and says when it went past the limit (the file grew since fstat). */
+/**
+ * Where the bytes go: a buffer one byte larger than the file's size, so one read fills it and the
+ * next one sees the end; it grows (up to the limit and one byte more) only if the file grew.
+ */
 class Collected {
-  readonly #parts: Uint8Array[] = [];
-  #total = 0;
+  #buffer: Uint8Array;
+  #length = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    size: number,
+    readonly maxBytes: number,
+  ) {
+    this.#buffer = new Uint8Array(Math.min(size, maxBytes) + 1);
+  }
 
-  /** Keeps the first `count` bytes of `buffer`; false once more than the limit was read. */
-  add(buffer: Uint8Array, count: number): boolean {
-    this.#parts.push(buffer.slice(0, count));
-    this.#total += count;
-    return this.#total <= this.maxBytes;
+  /** The free part to read into, or undefined once more than the limit was read. */
+  space(): { readonly buffer: Uint8Array; readonly offset: number; readonly length: number } | undefined {
+    if (this.#length === this.#buffer.length) {
+      if (this.#length > this.maxBytes) return undefined;
+      const grown = new Uint8Array(Math.min(this.#buffer.length * 2, this.maxBytes + 1));
+      grown.set(this.#buffer);
+      this.#buffer = grown;
+    }
+    return { buffer: this.#buffer, offset: this.#length, length: this.#buffer.length - this.#length };
+  }
+
+  add(count: number): void {
+    this.#length += count;
   }
 
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.#total);
-    let offset = 0;
-    for (const part of this.#parts) {
-      out.set(part, offset);
-      offset += part.length;
+    return this.#buffer.subarray(0, this.#length);
+  }
+}
+
+/** Out of file descriptors, for this process or the whole system: try again, never give up on the file. */
+export function isDescriptorExhaustion(code: string | undefined): boolean {
+  return code === "EMFILE" || code === "ENFILE";
+}
+
+const RETRY_FIRST_MS = 5;
+const RETRY_MAX_MS = 200;
+
+/** Runs `operation` until it does not fail for lack of file descriptors. */
+export async function retryWhileExhausted<T>(operation: () => Promise<T>): Promise<T> {
+  for (let delayMs = RETRY_FIRST_MS; ; delayMs = Math.min(delayMs * 2, RETRY_MAX_MS)) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isDescriptorExhaustion(errorCode(error))) throw error;
     }
-    return out;
+    // Descriptors come back as other reads and sockets close; a short wait, not domain time.
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
 }
 
@@ -112,7 +142,7 @@ function unfollowable(code: string | undefined, lstat: () => Stats): RegularFile
 export async function readRegularFile(file: string, maxBytes: number): Promise<RegularFileRead> {
   let before: Stats;
   try {
-    before = await fs.stat(file);
+    before = await retryWhileExhausted(() => fs.stat(file));
   } catch (error) {
     return unfollowable(errorCode(error), () => lstatSync(file));
   }
@@ -120,7 +150,7 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
   if (refused !== undefined) return { kind: "refused", reason: refused, stat: before };
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, OPEN_FLAGS);
+    handle = await retryWhileExhausted(() => fs.open(file, OPEN_FLAGS));
   } catch (error) {
     return openFailure(errorCode(error));
   }
@@ -128,13 +158,13 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
     const stat = await handle.stat();
     const swapped = refusalOf(stat, maxBytes);
     if (swapped !== undefined) return { kind: "refused", reason: swapped, stat };
-    const collected = new Collected(maxBytes);
-    const buffer = new Uint8Array(CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+    const collected = new Collected(stat.size, maxBytes);
+    for (let space = collected.space(); space !== undefined; space = collected.space()) {
+      const { bytesRead } = await handle.read(space.buffer, space.offset, space.length, null);
       if (bytesRead === 0) return { kind: "read", bytes: collected.bytes(), stat };
-      if (!collected.add(buffer, bytesRead)) return { kind: "refused", reason: grew(maxBytes), stat };
+      collected.add(bytesRead);
     }
+    return { kind: "refused", reason: grew(maxBytes), stat };
   } catch (error) {
     return { kind: "refused", reason: `cannot be read (${errorCode(error) ?? "error"})` };
   } finally {
@@ -142,12 +172,16 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
   }
 }
 
+/** What a synchronous read may also yield: no descriptor to be had right now (it cannot wait). */
+export type RegularFileReadSync = RegularFileRead | { readonly kind: "exhausted" };
+
 /** readRegularFile, synchronously: for the watch's starting point, taken before watch() returns. */
-export function readRegularFileSync(file: string, maxBytes: number): RegularFileRead {
+export function readRegularFileSync(file: string, maxBytes: number): RegularFileReadSync {
   let before: Stats;
   try {
     before = statSync(file);
   } catch (error) {
+    if (isDescriptorExhaustion(errorCode(error))) return { kind: "exhausted" };
     return unfollowable(errorCode(error), () => lstatSync(file));
   }
   const refused = refusalOf(before, maxBytes);
@@ -156,19 +190,20 @@ export function readRegularFileSync(file: string, maxBytes: number): RegularFile
   try {
     fd = openSync(file, OPEN_FLAGS);
   } catch (error) {
+    if (isDescriptorExhaustion(errorCode(error))) return { kind: "exhausted" };
     return openFailure(errorCode(error));
   }
   try {
     const stat = fstatSync(fd);
     const swapped = refusalOf(stat, maxBytes);
     if (swapped !== undefined) return { kind: "refused", reason: swapped, stat };
-    const collected = new Collected(maxBytes);
-    const buffer = new Uint8Array(CHUNK);
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, CHUNK, null);
+    const collected = new Collected(stat.size, maxBytes);
+    for (let space = collected.space(); space !== undefined; space = collected.space()) {
+      const bytesRead = readSync(fd, space.buffer, space.offset, space.length, null);
       if (bytesRead === 0) return { kind: "read", bytes: collected.bytes(), stat };
-      if (!collected.add(buffer, bytesRead)) return { kind: "refused", reason: grew(maxBytes), stat };
+      collected.add(bytesRead);
     }
+    return { kind: "refused", reason: grew(maxBytes), stat };
   } catch (error) {
     return { kind: "refused", reason: `cannot be read (${errorCode(error) ?? "error"})` };
   } finally {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
@@ -120,6 +120,26 @@ describe("file store watch", () => {
       { type: "upsert", account: replaced },
       { type: "upsert", account: { ...replaced, name: "Again" } },
     ]);
+    events.stop();
+  });
+
+  test("notices a Kubernetes Secret update (the ..data link swapped under unchanged links) within a second", async () => {
+    const account = sampleAccount();
+    const version = (name: string, content: typeof account): void => {
+      mkdirSync(path.join(accountsDir, name));
+      writeFileSync(path.join(accountsDir, name, `${account.id}.json`), encodeAccountFile(content));
+    };
+    version("..2026_01_01_00_00_00.1", account);
+    symlinkSync("..2026_01_01_00_00_00.1", path.join(accountsDir, "..data"));
+    symlinkSync(`..data/${account.id}.json`, fileOf(account.id));
+    const events = recordEvents(store);
+    const rotated = { ...account, token: { ...account.token, refreshToken: "rotated" } };
+    // What the kubelet does: a new version directory, a new link to it, renamed over ..data.
+    version("..2026_01_01_00_01_00.2", rotated);
+    symlinkSync("..2026_01_01_00_01_00.2", path.join(accountsDir, "..data_tmp"));
+    renameSync(path.join(accountsDir, "..data_tmp"), path.join(accountsDir, "..data"));
+    await waitFor(() => events.events.length === 1, { ...WITHIN_A_SECOND, message: "the rotated Secret" });
+    expect(events.events).toEqual([{ type: "upsert", account: rotated }]);
     events.stop();
   });
 });
