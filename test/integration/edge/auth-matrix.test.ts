@@ -21,13 +21,21 @@ interface Route {
   readonly path: string;
   readonly access: Access;
   readonly body?: string;
+  /** Headers the route's clients always send (they choose the reply's shape, never access). */
+  readonly headers?: Record<string, string>;
 }
 
 const GEMINI_BODY = JSON.stringify(HELLO);
+const MESSAGES_BODY = JSON.stringify({
+  model: "claude-sonnet-4-5",
+  max_tokens: 16,
+  messages: [{ role: "user", content: "hello" }],
+});
 const ROUTES: readonly Route[] = [
   { method: "GET", path: "/healthz", access: "probe" },
   { method: "GET", path: "/readyz", access: "probe" },
   { method: "GET", path: "/metrics", access: "probe" },
+  { method: "GET", path: "/", access: "probe" },
   { method: "GET", path: "/v1beta/models", access: "client" },
   {
     method: "POST",
@@ -47,6 +55,10 @@ const ROUTES: readonly Route[] = [
     access: "client",
     body: GEMINI_BODY,
   },
+  { method: "POST", path: "/v1/messages", access: "client", body: MESSAGES_BODY },
+  { method: "POST", path: "/v1/messages?beta=true", access: "client", body: MESSAGES_BODY },
+  { method: "POST", path: "/v1/messages/count_tokens", access: "client", body: MESSAGES_BODY },
+  { method: "GET", path: "/v1/models", access: "client", headers: { "anthropic-version": "2023-06-01" } },
   { method: "GET", path: "/admin/accounts", access: "admin" },
   { method: "POST", path: "/admin/accounts", access: "admin", body: '{"refresh_token":"1//not-a-token"}' },
   { method: "POST", path: `/admin/accounts/${ACCOUNT}/disable`, access: "admin", body: "{}" },
@@ -226,7 +238,7 @@ for (const mode of MODES) {
       for (const route of ROUTES) {
         for (const [form, rewrite] of TARGET_FORMS) {
           for (const host of hosts) {
-            const headers = { Host: host, "content-type": "application/json" };
+            const headers = { Host: host, "content-type": "application/json", ...route.headers };
             const text = requestText(route.method, rewrite(route.path), headers, route.body ?? "");
             const problem = await check(route, `${route.method} ${route.path} ${form}, Host "${host}"`, text);
             if (problem !== undefined) problems.push(problem);
@@ -255,7 +267,7 @@ for (const mode of MODES) {
             const text = requestText(
               method,
               withQuery(route.path, query),
-              { Host: `localhost:${served.server.port}`, ...headers },
+              { Host: `localhost:${served.server.port}`, ...route.headers, ...headers },
               method === "GET" || method === "HEAD" ? "" : (route.body ?? ""),
             );
             const problem = await check(route, `${method} ${route.path} with ${name}`, text);
@@ -291,6 +303,7 @@ for (const mode of MODES) {
             Host: `localhost:${served.server.port}`,
             authorization: `Bearer ${key}`,
             "content-type": "application/json",
+            ...route.headers,
           },
           route.body ?? "",
         );
