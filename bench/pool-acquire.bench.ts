@@ -5,7 +5,8 @@
  * this process, timed in CPU time (so other load on the machine does not count); the ratios
  * against the 1,000-account pool show whether the cost grows with the pool. A baseline (an
  * awaited Map lookup, the least any pool could do) is measured beside them. Then the pool's memory
- * per account: heap and RSS of a child process holding 10 and 100,000 accounts.
+ * per account: heap and RSS of a child process holding 10 and 100,000 accounts; between them, what
+ * accounts joining and leaving a pool of 100,000 cost (bench/support/pool-churn.ts).
  * No absolute thresholds: machines differ, ratios travel.
  */
 
@@ -21,6 +22,7 @@ import { createStickyStrategy } from "../src/pool/strategies/sticky.ts";
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
+import { measureChurn } from "./support/pool-churn.ts";
 
 const SIZES = [1_000, 10_000, 100_000] as const;
 const MODEL = "gemini-2.5-pro";
@@ -251,5 +253,6 @@ if (memoryFlag >= 0) {
   await reportMemory(Number(process.argv[memoryFlag + 1]));
 } else {
   await measureChoice();
+  measureChurn();
   await measureMemory();
 }

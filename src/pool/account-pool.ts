@@ -98,6 +98,7 @@ export class AccountPool {
     this.#unsubscribe = this.#options.store.watch((event) => this.#apply(event, false));
     const accounts = await this.#options.store.list();
     for (const account of accounts) this.#apply({ type: "upsert", account }, true);
+    this.#available.prepare();
     const { total, active } = this.summary();
     this.#options.log.info(`Loaded ${total} ${total === 1 ? "account" : "accounts"} (${active} active)`, {
       store: this.#options.store.kind,

@@ -1,44 +1,93 @@
 /**
- * Where each account sits in the two orders the strategies walk: its rank in id order and its
- * positions on the hash ring. Rebuilt when accounts join or leave the pool (not when their health
- * changes): a string sort of the ids and a radix sort of the ring.
+ * Where a group of accounts sits in the two orders the strategies walk: their ranks in id order
+ * and their positions on the hash ring (each owned by the account's slot). A layout never changes
+ * once made: the index keeps a large one and a small one (see availability-index.ts) and makes new
+ * ones by merging — only a layout built from nothing sorts.
  */
 import { HashRing } from "./hash-ring.ts";
+import { insertPoints, keepPoints } from "./ring-merge.ts";
+
+export interface MergeOptions {
+  /** The slots still in the pool; the others leave the id order. */
+  readonly keep: (slot: number) => boolean;
+  /** The id in a slot ("" for one that left): equal ring points go to the smaller id. */
+  readonly idOf: (slot: number) => string;
+  /**
+   * Also take the slots that left off the first layout's ring, in a pass over all its points;
+   * otherwise they stay there (serving nobody) and the ring is copied in runs.
+   */
+  readonly purge: boolean;
+}
 
 export class AccountLayout {
   /** rank → slot, in id order. */
   readonly slotsById: Uint32Array;
   /** rank → id. */
   readonly sortedIds: readonly string[];
-  /** slot → rank; -1 for a free slot. */
-  readonly #rankOf: Int32Array;
   readonly ring: HashRing;
-  /**
-   * The last id handed out in id order and its rank: a rotation asks for the account after the
-   * one it got last, and this spares it a lookup (and a cold cache line) in a large pool.
-   */
-  readonly lastAnswer: { id: string | undefined; rank: number } = { id: undefined, rank: -1 };
 
-  constructor(slotOf: ReadonlyMap<string, number>, slotCapacity: number, hashOf: (slot: number) => number) {
-    const sortedIds = [...slotOf.keys()].sort();
+  private constructor(sortedIds: readonly string[], slotsById: Uint32Array, ring: HashRing) {
     this.sortedIds = sortedIds;
-    this.slotsById = Uint32Array.from(sortedIds, (id) => slotOf.get(id) ?? 0);
-    this.#rankOf = new Int32Array(slotCapacity).fill(-1);
-    this.slotsById.forEach((slot, rank) => {
-      this.#rankOf[slot] = rank;
-    });
-    this.ring = new HashRing(sortedIds.length, (rank) => hashOf(this.slotsById[rank] ?? 0));
+    this.slotsById = slotsById;
+    this.ring = ring;
+  }
+
+  /** A layout of `ids` (any order) living in `slotOf(id)`: a string sort and a radix sort of the ring. */
+  static build(
+    ids: readonly string[],
+    slotOf: (id: string) => number,
+    hashOf: (slot: number) => number,
+  ): AccountLayout {
+    const sortedIds = [...ids].sort();
+    const slotsById = Uint32Array.from(sortedIds, slotOf);
+    const ring = new HashRing(
+      sortedIds.length,
+      (rank) => hashOf(slotsById[rank] ?? 0),
+      (rank) => slotsById[rank] ?? 0,
+    );
+    return new AccountLayout(sortedIds, slotsById, ring);
+  }
+
+  /**
+   * The accounts of `a` and `b` (disjoint in live ids) that `keep` accepts: the same choices a
+   * layout built from their ids gives. Linear in the ids; the ring costs memory copies of `a`'s
+   * (or, with `purge`, one pass over it) and a lookup per point of `b`'s, so `b` should be small.
+   */
+  static merge(a: AccountLayout, b: AccountLayout, options: MergeOptions): AccountLayout {
+    const { keep, idOf } = options;
+    const sortedIds: string[] = [];
+    const slots: number[] = [];
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      while (i < a.accounts && !keep(a.slotsById[i] ?? 0)) i++;
+      while (j < b.accounts && !keep(b.slotsById[j] ?? 0)) j++;
+      if (i >= a.accounts && j >= b.accounts) break;
+      const idA = a.sortedIds[i] ?? "";
+      const idB = b.sortedIds[j] ?? "";
+      if (j >= b.accounts || (i < a.accounts && idA < idB)) {
+        sortedIds.push(idA);
+        slots.push(a.slotsById[i++] ?? 0);
+      } else {
+        sortedIds.push(idB);
+        slots.push(b.slotsById[j++] ?? 0);
+      }
+    }
+    const keptA = options.purge ? keepPoints(a.ring.sorted, keep) : undefined;
+    const ringA = keptA === undefined || keptA.points === a.ring.sorted.points ? a.ring : new HashRing(keptA);
+    const points = insertPoints(
+      ringA,
+      keepPoints(b.ring.sorted, keep),
+      (extra, there) => idOf(extra) < idOf(there),
+    );
+    return new AccountLayout(sortedIds, Uint32Array.from(slots), new HashRing(points));
   }
 
   get accounts(): number {
     return this.sortedIds.length;
   }
 
-  rankOf(slot: number): number {
-    return this.#rankOf[slot] ?? -1;
-  }
-
-  /** The rank of the first id that sorts after `id` (accounts.length when none). */
+  /** The rank of the first id that sorts after `id` (accounts when none). */
   rankAfter(id: string): number {
     let low = 0;
     let high = this.sortedIds.length;

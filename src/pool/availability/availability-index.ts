@@ -12,25 +12,46 @@
  *   order, ring positions), so "the next serving account after X" is a few word reads. Accounts
  *   blocked for one model get a ServingSet of their own for that model, kept while any such block
  *   lasts; requests without a model, or for a model nobody is blocked for, use the common one.
- * - Joining or leaving the pool changes the orders: the layout is rebuilt once, on the next choice
- *   (so a bulk load costs one rebuild).
+ * - Joining or leaving the pool changes the orders. The accounts are kept in two layouts: a large
+ *   one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked of
+ *   both and the answers combined as one layout of all accounts would give them, so the choices are
+ *   exactly those of a layout built from scratch. An arrival merges into the small layout (linear in
+ *   its size); a departure only clears its bits (its slot waits, unused, in its layout). When the
+ *   small layout and the departed outgrow the bound, both layouts merge into a new large one in one
+ *   linear pass (no sort). At 100,000 accounts an arrival or departure costs tens of µs, and one in
+ *   about 600 a merge of some ms (bench/pool-acquire.bench.ts). Accounts that join before the first
+ *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
  */
 import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
-import { AccountLayout } from "./account-layout.ts";
+import { AccountLayout, type MergeOptions } from "./account-layout.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { idHash } from "./hash-ring.ts";
-import { IndexedCandidates } from "./indexed-candidates.ts";
+import { IndexedCandidates, type LastAnswer, type LevelView } from "./indexed-candidates.ts";
 import { ServingSet } from "./serving-set.ts";
+import { SummaryBitset } from "./summary-bitset.ts";
 
-interface ModelBlocks {
-  /** Slots of serving-capable accounts blocked for this model. */
-  readonly blocked: Set<number>;
-  serving: ServingSet | undefined;
+/** One layout with its serving sets: for requests of any model, and per model someone is blocked for. */
+interface Level {
+  readonly layout: AccountLayout;
+  readonly common: ServingSet;
+  readonly byModel: Map<string, ServingSet>;
+}
+
+export interface AvailabilityIndexOptions {
+  /**
+   * How many arrivals and departures (out of `accounts`) the small layout holds before a merge;
+   * about 2·√n by default. Tests lower it to make merges frequent.
+   */
+  readonly recentBound?: (accounts: number) => number;
 }
 
 const NO_WAKE = 0;
+/** About 2·√n: an arrival then costs O(√n), and a merge O(n) comes once per O(√n) arrivals. */
+function defaultRecentBound(accounts: number): number {
+  return Math.max(64, Math.ceil(2 * Math.sqrt(accounts)));
+}
 
 export class AvailabilityIndex {
   readonly #clock: Clock;
@@ -39,15 +60,41 @@ export class AvailabilityIndex {
   readonly #freeSlots: number[] = [];
   #hashes = new Float64Array(16);
   #serves = new Uint8Array(16);
+  /** Where each slot sits: 0 in no layout, rank + 1 in the large one, -(rank + 1) in the small one. */
+  #place = new Int32Array(16);
   /** The earliest wake-up on the heap for each slot (NO_WAKE when none is pending). */
   #wakeAt = new Float64Array(16);
   readonly #expiries = new ExpiryHeap();
-  readonly #models = new Map<string, ModelBlocks>();
-  #layout: AccountLayout | undefined;
-  #serving: ServingSet | undefined;
+  /** Slots of serving-capable accounts blocked for each model (only models with such a block). */
+  readonly #blocked = new Map<string, Set<number>>();
+  #base: Level | undefined;
+  #recent: Level | undefined;
+  /** Slots of accounts that left while in the large (small) layout: free once it drops them. */
+  #departedBase: number[] = [];
+  #departedRecent: number[] = [];
+  #last: LastAnswer = { id: undefined, base: 0, recent: 0 };
+  /** Counts every change that can alter who serves (see `version`). */
+  #version = 0;
 
-  constructor(clock: Clock) {
+  readonly #recentBound: (accounts: number) => number;
+
+  constructor(clock: Clock, options: AvailabilityIndexOptions = {}) {
     this.#clock = clock;
+    this.#recentBound = options.recentBound ?? defaultRecentBound;
+  }
+
+  /**
+   * Changes whenever who serves may have changed — an account joined, left or changed, or a block
+   * came to its end — so a caller can cache what it derives from the pool until then. Blocks end
+   * with time: a cache is also good only until `nextWakeAt`.
+   */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The earliest time a block may end (+Infinity when none). */
+  get nextWakeAt(): number {
+    return this.#expiries.nextAt;
   }
 
   /** Starts following `entry` (a new account in the pool). */
@@ -60,24 +107,33 @@ export class AvailabilityIndex {
     this.#slotOf.set(id, slot);
     this.#hashes[slot] = idHash(id);
     this.#serves[slot] = 0;
+    this.#place[slot] = 0;
     this.#wakeAt[slot] = NO_WAKE;
-    this.#invalidateLayout();
     this.#reassess(slot, this.#clock.now());
+    if (this.#base !== undefined) this.#arrive(id, slot);
   }
 
   /** Stops following the account `id` (it left the pool). */
   remove(id: string): void {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return;
+    this.#version += 1;
     this.#slotOf.delete(id);
     this.#entries[slot] = undefined;
     this.#serves[slot] = 0;
-    for (const [model, blocks] of this.#models) {
-      blocks.blocked.delete(slot);
-      if (blocks.blocked.size === 0) this.#models.delete(model);
+    for (const [model, blocked] of this.#blocked) {
+      if (blocked.delete(slot) && blocked.size === 0) this.#dropModel(model);
     }
-    this.#freeSlots.push(slot);
-    this.#invalidateLayout();
+    const place = this.#place[slot] ?? 0;
+    if (place === 0) {
+      this.#freeSlots.push(slot);
+      return;
+    }
+    // Its layout keeps the slot until it is merged away; clear bits take it out of every answer.
+    this.#writeBits(slot);
+    this.#place[slot] = 0;
+    (place > 0 ? this.#departedBase : this.#departedRecent).push(slot);
+    if (this.#departedBase.length > this.#purgeBound()) this.#mergeAll(true);
   }
 
   /** `entry`'s account or health changed: re-read it. */
@@ -86,62 +142,134 @@ export class AvailabilityIndex {
     if (slot !== undefined && this.#entries[slot] === entry) this.#reassess(slot, this.#clock.now());
   }
 
+  /** Lays out the accounts added so far, so that the first choice does not pay for it. */
+  prepare(): void {
+    if (this.#base === undefined) this.#buildBase();
+  }
+
   /** The accounts that can serve a request for `model` now, less `exclude`. */
   candidates(model: string | undefined, exclude: ReadonlySet<string> | undefined): CandidateSet {
     const now = this.#clock.now();
     if (this.#expiries.nextAt <= now) this.#expiries.popDue(now, (slot) => this.#reassess(slot, now));
-    const layout = this.#layout ?? this.#buildLayout();
-    const common = this.#serving ?? this.#servingSet(layout, undefined);
-    const forModel = model === undefined || this.#models.size === 0 ? undefined : this.#models.get(model);
+    const base = this.#base ?? this.#buildBase();
+    const forModel = model === undefined || this.#blocked.size === 0 ? undefined : model;
+    const recent = this.#recent;
     return new IndexedCandidates(
-      layout,
-      forModel?.serving ?? common,
-      this.#slotOf,
+      view(base, forModel),
+      recent === undefined ? undefined : view(recent, forModel),
+      this.#locate,
+      this.#idOf,
+      this.#last,
       exclude === undefined || exclude.size === 0 ? undefined : exclude,
     );
   }
 
+  readonly #locate = (id: string): number => {
+    const slot = this.#slotOf.get(id);
+    return slot === undefined ? 0 : (this.#place[slot] ?? 0);
+  };
+
   #ensureCapacity(slots: number): void {
     if (slots <= this.#serves.length) return;
     const capacity = Math.max(slots, this.#serves.length * 2);
-    const grow = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
+    const grow = <T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T => {
       to.set(from);
       return to;
     };
     this.#hashes = grow(this.#hashes, new Float64Array(capacity));
     this.#serves = grow(this.#serves, new Uint8Array(capacity));
+    this.#place = grow(this.#place, new Int32Array(capacity));
     this.#wakeAt = grow(this.#wakeAt, new Float64Array(capacity));
   }
 
-  #invalidateLayout(): void {
-    this.#layout = undefined;
-    this.#serving = undefined;
-    for (const blocks of this.#models.values()) blocks.serving = undefined;
+  #recentLimit(): number {
+    return this.#recentBound(this.#slotOf.size);
   }
 
-  #buildLayout(): AccountLayout {
-    const layout = new AccountLayout(this.#slotOf, this.#serves.length, (slot) => this.#hashes[slot] ?? 0);
-    this.#layout = layout;
-    this.#serving = this.#servingSet(layout, undefined);
-    for (const blocks of this.#models.values()) blocks.serving = this.#servingSet(layout, blocks.blocked);
-    return layout;
+  /** Departed accounts' points stay on the large ring until they are a sixteenth of it. */
+  #purgeBound(): number {
+    return Math.max(this.#recentLimit(), this.#slotOf.size >>> 4);
+  }
+
+  #buildBase(): Level {
+    const ids = [...this.#slotOf.keys()];
+    const layout = AccountLayout.build(ids, (id) => this.#slotOf.get(id) ?? 0, this.#hashOf);
+    this.#recent = undefined;
+    this.#free(this.#departedBase);
+    this.#free(this.#departedRecent);
+    return this.#install(layout, true);
+  }
+
+  /** Merges the newcomer into the small layout, or both layouts into a new large one when it is due. */
+  #arrive(id: string, slot: number): void {
+    this.#version += 1;
+    const alone = AccountLayout.build([id], () => slot, this.#hashOf);
+    const recent = this.#recent?.layout;
+    const merged =
+      recent === undefined
+        ? alone
+        : AccountLayout.merge(recent, alone, this.#merging(this.#departedRecent.length > 0));
+    this.#free(this.#departedRecent);
+    this.#install(merged, false);
+    if (merged.accounts > this.#recentLimit()) this.#mergeAll(false);
+  }
+
+  /** Merges the small layout into the large one; with `purge`, also drops departed slots' points. */
+  #mergeAll(purge: boolean): void {
+    const base = this.#base;
+    if (base === undefined) return;
+    const recent = this.#recent?.layout ?? AccountLayout.build([], () => 0, this.#hashOf);
+    const merged = AccountLayout.merge(base.layout, recent, this.#merging(purge));
+    this.#recent = undefined;
+    this.#free(this.#departedRecent);
+    if (purge) this.#free(this.#departedBase);
+    this.#install(merged, true);
+  }
+
+  #merging(purge: boolean): MergeOptions {
+    return { keep: this.#keep, idOf: this.#idOf, purge };
+  }
+
+  readonly #keep = (slot: number): boolean => this.#entries[slot] !== undefined;
+
+  readonly #idOf = (slot: number): string => this.#entries[slot]?.account.id ?? "";
+
+  readonly #hashOf = (slot: number): number => this.#hashes[slot] ?? 0;
+
+  #free(slots: number[]): void {
+    for (const slot of slots) this.#freeSlots.push(slot);
+    slots.length = 0;
+  }
+
+  /** Makes `layout` the large (or small) layout: places, serving sets, a fresh rotation memory. */
+  #install(layout: AccountLayout, large: boolean): Level {
+    layout.slotsById.forEach((slot, rank) => {
+      this.#place[slot] = large ? rank + 1 : -(rank + 1);
+    });
+    const level: Level = { layout, common: this.#servingSet(layout, undefined), byModel: new Map() };
+    for (const [model, blocked] of this.#blocked) level.byModel.set(model, this.#servingSet(layout, blocked));
+    if (large) this.#base = level;
+    else this.#recent = level;
+    this.#last = { id: undefined, base: 0, recent: 0 };
+    return level;
   }
 
   #servingSet(layout: AccountLayout, blocked: ReadonlySet<number> | undefined): ServingSet {
-    const set = ServingSet.empty(layout.accounts, layout.ring.size);
-    const serves = (slot: number) => this.#serves[slot] === 1 && blocked?.has(slot) !== true;
-    layout.slotsById.forEach((slot, rank) => {
-      if (serves(slot)) set.byId.set(rank);
-    });
-    for (let position = 0; position < layout.ring.size; position++) {
-      if (serves(layout.slotsById[layout.ring.ownerAt(position)] ?? 0)) set.byRing.set(position);
+    let serves = this.#serves;
+    if (blocked !== undefined && blocked.size > 0) {
+      serves = serves.slice();
+      for (const slot of blocked) serves[slot] = 0;
     }
-    return set;
+    return new ServingSet(
+      SummaryBitset.from(layout.slotsById, serves),
+      SummaryBitset.from(layout.ring.sorted.owners, serves),
+    );
   }
 
   #reassess(slot: number, now: number): void {
     const entry = this.#entries[slot];
     if (entry === undefined) return;
+    this.#version += 1;
     const { account, health } = entry;
     const usable = !account.disabled && !account.proxyDisabled;
     const accountBlock = usable ? health.accountBlockAt(now) : undefined;
@@ -150,23 +278,26 @@ export class AvailabilityIndex {
     for (const block of modelBlocks?.values() ?? []) wake = Math.min(wake, block.until);
     if (wake !== Number.POSITIVE_INFINITY) this.#wakeUp(slot, wake, now);
     this.#serves[slot] = usable && accountBlock === undefined ? 1 : 0;
-    for (const model of modelBlocks?.keys() ?? []) this.#modelBlocks(model);
-    for (const [model, blocks] of this.#models) {
-      if (modelBlocks?.has(model) === true) blocks.blocked.add(slot);
-      else blocks.blocked.delete(slot);
-      if (blocks.blocked.size === 0) this.#models.delete(model);
+    for (const model of modelBlocks?.keys() ?? []) {
+      if (!this.#blocked.has(model)) this.#addModel(model);
+    }
+    for (const [model, blocked] of this.#blocked) {
+      if (modelBlocks?.has(model) === true) blocked.add(slot);
+      else if (blocked.delete(slot) && blocked.size === 0) this.#dropModel(model);
     }
     this.#writeBits(slot);
   }
 
-  #modelBlocks(model: string): ModelBlocks {
-    let blocks = this.#models.get(model);
-    if (blocks === undefined) {
-      // Until its first block, a model's serving set is the common one.
-      blocks = { blocked: new Set(), serving: this.#serving?.clone() };
-      this.#models.set(model, blocks);
-    }
-    return blocks;
+  /** Until its first block, a model's serving sets are the common ones. */
+  #addModel(model: string): void {
+    this.#blocked.set(model, new Set());
+    for (const level of [this.#base, this.#recent]) level?.byModel.set(model, level.common.clone());
+  }
+
+  #dropModel(model: string): void {
+    this.#blocked.delete(model);
+    this.#base?.byModel.delete(model);
+    this.#recent?.byModel.delete(model);
   }
 
   #wakeUp(slot: number, at: number, now: number): void {
@@ -176,25 +307,30 @@ export class AvailabilityIndex {
     this.#expiries.push(at, slot);
   }
 
-  /** Copies the slot's flags into every serving set (nothing to do while the layout is stale). */
+  /** Copies the slot's flags into its layout's serving sets (nothing to do while it has none). */
   #writeBits(slot: number): void {
-    const layout = this.#layout;
-    if (layout === undefined || this.#serving === undefined) return;
+    const place = this.#place[slot] ?? 0;
+    const level = place > 0 ? this.#base : place < 0 ? this.#recent : undefined;
+    if (level === undefined) return;
     const serves = this.#serves[slot] === 1;
-    const rank = layout.rankOf(slot);
-    if (rank < 0) return;
+    const rank = Math.abs(place) - 1;
+    const { ring } = level.layout;
     const write = (set: ServingSet, on: boolean): void => {
       if (set.byId.has(rank) === on) return;
       if (on) set.byId.set(rank);
       else set.byId.clear(rank);
-      layout.ring.forEachPositionOf(rank, this.#hashes[slot] ?? 0, (position) => {
+      ring.forEachPositionOf(slot, this.#hashes[slot] ?? 0, (position) => {
         if (on) set.byRing.set(position);
         else set.byRing.clear(position);
       });
     };
-    write(this.#serving, serves);
-    for (const blocks of this.#models.values()) {
-      if (blocks.serving !== undefined) write(blocks.serving, serves && !blocks.blocked.has(slot));
-    }
+    write(level.common, serves);
+    for (const [model, set] of level.byModel)
+      write(set, serves && this.#blocked.get(model)?.has(slot) !== true);
   }
+}
+
+function view(level: Level, model: string | undefined): LevelView {
+  const forModel = model === undefined ? undefined : level.byModel.get(model);
+  return { layout: level.layout, serving: forModel ?? level.common };
 }

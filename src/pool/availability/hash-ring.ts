@@ -105,6 +105,51 @@ function radixSort(points: Uint32Array, owners: Uint32Array): void {
   countingPass(sparePoints, spareOwners, points, owners, 16);
 }
 
+/** Ring points sorted clockwise, each with the account owning it (its id rank, or the caller's slot). */
+export interface SortedPoints {
+  readonly points: Uint32Array;
+  readonly owners: Uint32Array;
+}
+
+/** Below this many points a comparison sort beats the radix sort's two 256 KB count tables. */
+const SMALL_RING = 4096;
+
+/**
+ * The points of `accounts` accounts laid out rank by rank, sorted stably (equal points keep rank
+ * order), each owned by `ownerOf(rank)`.
+ */
+function sortedPoints(
+  accounts: number,
+  hashOf: (rank: number) => number,
+  ownerOf: ((rank: number) => number) | undefined,
+): SortedPoints {
+  const size = accounts * VIRTUAL_NODES;
+  const points = new Uint32Array(size);
+  const owners = new Uint32Array(size);
+  for (let rank = 0; rank < accounts; rank++) {
+    const hash = hashOf(rank);
+    for (let n = 0; n < VIRTUAL_NODES; n++) {
+      points[rank * VIRTUAL_NODES + n] = ringPoint(hash, n);
+      owners[rank * VIRTUAL_NODES + n] = rank;
+    }
+  }
+  if (size >= SMALL_RING) {
+    radixSort(points, owners);
+  } else {
+    const order = Array.from({ length: size }, (_, i) => i);
+    order.sort((a, b) => (points[a] ?? 0) - (points[b] ?? 0) || (owners[a] ?? 0) - (owners[b] ?? 0));
+    order.forEach((from, to) => {
+      owners[to] = Math.floor(from / VIRTUAL_NODES);
+    });
+    points.sort();
+  }
+  if (ownerOf !== undefined)
+    owners.forEach((rank, at) => {
+      owners[at] = ownerOf(rank);
+    });
+  return { points, owners };
+}
+
 /**
  * The ring's points sorted clockwise, each with the id rank of the account owning it, and a bucket
  * table (point's top bits → first position in that bucket) for O(1) lookups.
@@ -119,19 +164,17 @@ export class HashRing {
   /**
    * `hashOf(rank)` gives the idHash of the account with that rank in id order. Equal points keep
    * rank order (a stable sort of points laid out rank by rank), so they fall to the smaller id.
+   * Positions are owned by `ownerOf(rank)` when given, else by the rank. Or the points already
+   * sorted (ring-merge.ts).
    */
-  constructor(accounts: number, hashOf: (rank: number) => number) {
-    const size = accounts * VIRTUAL_NODES;
-    const points = new Uint32Array(size);
-    const owners = new Uint32Array(size);
-    for (let rank = 0; rank < accounts; rank++) {
-      const hash = hashOf(rank);
-      for (let n = 0; n < VIRTUAL_NODES; n++) {
-        points[rank * VIRTUAL_NODES + n] = ringPoint(hash, n);
-        owners[rank * VIRTUAL_NODES + n] = rank;
-      }
-    }
-    radixSort(points, owners);
+  constructor(
+    accounts: number | SortedPoints,
+    hashOf?: (rank: number) => number,
+    ownerOf?: (rank: number) => number,
+  ) {
+    const { points, owners } =
+      typeof accounts === "number" ? sortedPoints(accounts, hashOf ?? (() => 0), ownerOf) : accounts;
+    const size = points.length;
     this.size = size;
     this.#points = points;
     this.#owners = owners;
@@ -139,13 +182,27 @@ export class HashRing {
     // line; a finer table would cost more memory (4 B per bucket) than it saves time.
     const bucketBits = Math.max(1, Math.min(31, Math.ceil(Math.log2(Math.max(2, size / 8)))));
     this.#shift = 32 - bucketBits;
-    this.#buckets = new Uint32Array(2 ** bucketBits + 1);
-    let position = 0;
-    for (let bucket = 0; bucket < this.#buckets.length; bucket++) {
-      const start = bucket * 2 ** this.#shift;
-      while (position < size && (points[position] ?? 0) < start) position++;
-      this.#buckets[bucket] = position;
+    // bucket b → the number of points in buckets before b: a count per bucket, then sums.
+    const buckets = new Uint32Array(2 ** bucketBits + 1);
+    const shift = this.#shift;
+    for (let position = 0; position < size; position++) {
+      const next = ((points[position] ?? 0) >>> shift) + 1;
+      buckets[next] = (buckets[next] ?? 0) + 1;
     }
+    for (let bucket = 1; bucket < buckets.length; bucket++) {
+      buckets[bucket] = (buckets[bucket] ?? 0) + (buckets[bucket - 1] ?? 0);
+    }
+    this.#buckets = buckets;
+  }
+
+  /** The sorted points and their owners (read-only by contract), for ring-merge.ts. */
+  get sorted(): SortedPoints {
+    return { points: this.#points, owners: this.#owners };
+  }
+
+  /** The point at `position`. */
+  pointAt(position: number): number {
+    return this.#points[position] ?? 0;
   }
 
   /** The first position whose point is at or after `point` (size when none: wrap to 0). */
@@ -155,18 +212,18 @@ export class HashRing {
     return position;
   }
 
-  /** The id rank of the account owning `position`. */
+  /** The owner (id rank, or the slot given by `ownerOf`) of `position`. */
   ownerAt(position: number): number {
     return this.#owners[position] ?? 0;
   }
 
-  /** Calls `visit` with each position the account of id rank `rank` owns (hash = its idHash). */
-  forEachPositionOf(rank: number, hash: number, visit: (position: number) => void): void {
+  /** Calls `visit` with each position `owner` owns (hash = its idHash). */
+  forEachPositionOf(owner: number, hash: number, visit: (position: number) => void): void {
     for (let n = 0; n < VIRTUAL_NODES; n++) {
       const point = ringPoint(hash, n);
       // Equal points (of other accounts, or two of this one) sit side by side: visit each of ours.
       for (let at = this.lowerBound(point); at < this.size && this.#points[at] === point; at++) {
-        if (this.#owners[at] === rank) visit(at);
+        if (this.#owners[at] === owner) visit(at);
       }
     }
   }

@@ -1,72 +1,146 @@
 /**
  * The CandidateSet the pool hands a strategy: the serving accounts of one request, answered from
- * the availability index in O(1) — a slot lookup and a few bitset words — plus one step per
- * account the request already tried.
+ * the availability index in O(1) — a slot lookup and a few bitset words in each of the index's two
+ * layouts (a large one and a small one of recent arrivals, see availability-index.ts) — plus one
+ * step per account the request already tried. Each question is asked of both layouts and the
+ * answers are combined as one layout of all the accounts would give them.
  */
 import type { CandidateSet } from "../strategies/candidate-set.ts";
 import type { AccountLayout } from "./account-layout.ts";
 import { keyPoint } from "./hash-ring.ts";
-import { firstAccepted, type ServingSet } from "./serving-set.ts";
+import type { ServingSet } from "./serving-set.ts";
+
+/** One layout and which of its accounts serve this request. */
+export interface LevelView {
+  readonly layout: AccountLayout;
+  readonly serving: ServingSet;
+}
+
+/**
+ * The last id handed out in id order and, for each layout, the rank to look from for the account
+ * after it: a rotation asks for the account after the one it got last, and this spares it the
+ * lookups (and cold cache lines) in a large pool. The index resets it when a layout changes.
+ */
+export interface LastAnswer {
+  id: string | undefined;
+  base: number;
+  recent: number;
+}
+
+/** Where an id sits: 0 in no layout, rank + 1 in the large one, -(rank + 1) in the small one. */
+export type Locate = (id: string) => number;
+
+/** The id of the account in a slot (ring positions are owned by slots). */
+export type IdOf = (slot: number) => string;
 
 export class IndexedCandidates implements CandidateSet {
-  readonly #layout: AccountLayout;
-  readonly #serving: ServingSet;
-  readonly #slotOf: ReadonlyMap<string, number>;
+  readonly #base: LevelView;
+  readonly #recent: LevelView | undefined;
+  readonly #locate: Locate;
+  readonly #idOf: IdOf;
+  readonly #last: LastAnswer;
   /** Accounts this request already tried; undefined when none. */
   readonly #exclude: ReadonlySet<string> | undefined;
 
   constructor(
-    layout: AccountLayout,
-    serving: ServingSet,
-    slotOf: ReadonlyMap<string, number>,
+    base: LevelView,
+    recent: LevelView | undefined,
+    locate: Locate,
+    idOf: IdOf,
+    last: LastAnswer,
     exclude: ReadonlySet<string> | undefined,
   ) {
-    this.#layout = layout;
-    this.#serving = serving;
-    this.#slotOf = slotOf;
+    this.#base = base;
+    this.#recent = recent;
+    this.#locate = locate;
+    this.#idOf = idOf;
+    this.#last = last;
     this.#exclude = exclude;
   }
 
   has(id: string): boolean {
-    const slot = this.#slotOf.get(id);
-    if (slot === undefined) return false;
-    const rank = this.#layout.rankOf(slot);
-    return rank >= 0 && this.#serving.byId.has(rank) && this.#exclude?.has(id) !== true;
+    const place = this.#locate(id);
+    if (place === 0) return false;
+    const level = place > 0 ? this.#base : this.#recent;
+    const rank = Math.abs(place) - 1;
+    return level?.serving.byId.has(rank) === true && this.#exclude?.has(id) !== true;
   }
 
   nextAfter(id: string | undefined): string | undefined {
-    const layout = this.#layout;
-    const rank = this.#rankAfter(id);
-    const exclude = this.#exclude;
-    const found =
-      exclude === undefined
-        ? this.#serving.byId.nextCircular(rank)
-        : firstAccepted(this.#serving.byId, rank, (at) => !exclude.has(layout.sortedIds[at] ?? ""));
-    if (found < 0) return undefined;
-    const answer = layout.sortedIds[found];
-    layout.lastAnswer.id = answer;
-    layout.lastAnswer.rank = found;
-    return answer;
+    const base = this.#base;
+    const recent = this.#recent;
+    const last = this.#last;
+    let fromBase = 0;
+    let fromRecent = 0;
+    if (id !== undefined && id === last.id) {
+      fromBase = last.base;
+      fromRecent = last.recent;
+    } else if (id !== undefined) {
+      const place = this.#locate(id);
+      fromBase = place > 0 ? place : base.layout.rankAfter(id);
+      fromRecent = recent === undefined ? 0 : place < 0 ? -place : recent.layout.rankAfter(id);
+    }
+    let inBase = this.#firstById(base, fromBase);
+    let inRecent = recent === undefined ? -1 : this.#firstById(recent, fromRecent);
+    if (inBase < 0 && inRecent < 0) {
+      inBase = this.#firstById(base, 0);
+      inRecent = recent === undefined ? -1 : this.#firstById(recent, 0);
+    }
+    const baseId = inBase < 0 ? undefined : base.layout.sortedIds[inBase];
+    const recentId = inRecent < 0 ? undefined : recent?.layout.sortedIds[inRecent];
+    if (baseId !== undefined && (recentId === undefined || baseId < recentId)) {
+      last.id = baseId;
+      last.base = inBase + 1;
+      last.recent = recent === undefined ? 0 : recent.layout.rankAfter(baseId);
+      return baseId;
+    }
+    if (recentId === undefined) return undefined;
+    last.id = recentId;
+    last.base = base.layout.rankAfter(recentId);
+    last.recent = inRecent + 1;
+    return recentId;
   }
 
   hashed(key: string): string | undefined {
-    const { ring, sortedIds } = this.#layout;
-    const idAt = (position: number) => sortedIds[ring.ownerAt(position)] ?? "";
-    const start = ring.lowerBound(keyPoint(key));
-    const exclude = this.#exclude;
-    const found =
-      exclude === undefined
-        ? this.#serving.byRing.nextCircular(start)
-        : firstAccepted(this.#serving.byRing, start, (at) => !exclude.has(idAt(at)));
-    return found < 0 ? undefined : idAt(found);
+    const point = keyPoint(key);
+    const inBase = this.#hashedIn(this.#base, point);
+    const inRecent = this.#recent === undefined ? undefined : this.#hashedIn(this.#recent, point);
+    if (inBase === undefined) return inRecent?.id;
+    if (inRecent === undefined) return inBase.id;
+    // The nearer point clockwise wins; equal points go to the smaller id, as in one ring.
+    const nearer =
+      inRecent.distance < inBase.distance ||
+      (inRecent.distance === inBase.distance && inRecent.id < inBase.id);
+    return nearer ? inRecent.id : inBase.id;
   }
 
-  #rankAfter(id: string | undefined): number {
-    if (id === undefined) return 0;
-    const last = this.#layout.lastAnswer;
-    if (id === last.id) return last.rank + 1;
-    const slot = this.#slotOf.get(id);
-    const rank = slot === undefined ? -1 : this.#layout.rankOf(slot);
-    return rank >= 0 ? rank + 1 : this.#layout.rankAfter(id);
+  /** The first serving rank at or after `from` in `level` (no wrap) that was not tried; -1 when none. */
+  #firstById(level: LevelView, from: number): number {
+    const bits = level.serving.byId;
+    const exclude = this.#exclude;
+    let at = bits.nextFrom(from);
+    if (exclude === undefined) return at;
+    while (at >= 0 && exclude.has(level.layout.sortedIds[at] ?? "")) at = bits.nextFrom(at + 1);
+    return at;
+  }
+
+  /** The first serving ring position at or after `from` in `level` (no wrap) not tried; -1 when none. */
+  #firstOnRing(level: LevelView, from: number): number {
+    const bits = level.serving.byRing;
+    const exclude = this.#exclude;
+    let at = bits.nextFrom(from);
+    if (exclude === undefined) return at;
+    const { ring } = level.layout;
+    while (at >= 0 && exclude.has(this.#idOf(ring.ownerAt(at)))) at = bits.nextFrom(at + 1);
+    return at;
+  }
+
+  /** The level's own ring answer for `point`, with its clockwise distance. */
+  #hashedIn(level: LevelView, point: number): { id: string; distance: number } | undefined {
+    const { ring } = level.layout;
+    let at = this.#firstOnRing(level, ring.lowerBound(point));
+    if (at < 0) at = this.#firstOnRing(level, 0);
+    if (at < 0) return undefined;
+    return { id: this.#idOf(ring.ownerAt(at)), distance: (ring.pointAt(at) - point) >>> 0 };
   }
 }

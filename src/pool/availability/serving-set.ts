@@ -22,20 +22,3 @@ export class ServingSet {
     return new ServingSet(this.byId.clone(), this.byRing.clone());
   }
 }
-
-/**
- * The first set bit of `bits` at or after `start` (wrapping) that `accept` takes, or -1. Each
- * refusal costs one more step, so callers refuse only a bounded number (the ids a request tried).
- */
-export function firstAccepted(
-  bits: SummaryBitset,
-  start: number,
-  accept: (index: number) => boolean,
-): number {
-  const first = bits.nextCircular(start);
-  if (first < 0 || accept(first)) return first;
-  for (let at = bits.nextCircular(first + 1); at !== first && at >= 0; at = bits.nextCircular(at + 1)) {
-    if (accept(at)) return at;
-  }
-  return -1;
-}

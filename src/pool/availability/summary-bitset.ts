@@ -12,6 +12,12 @@ function lowestBit(word: number): number {
   return 31 - Math.clz32(word & -word);
 }
 
+function popCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 export class SummaryBitset {
   readonly size: number;
   /** levels[0] holds the bits; each further level summarises the one below, up to a single word. */
@@ -33,6 +39,32 @@ export class SummaryBitset {
       words = Math.ceil(words / WORD_BITS);
     }
     this.#levels = levels;
+  }
+
+  /** The bitset whose bit i says `flags[keys[i]] === 1`, filled a word at a time. */
+  static from(keys: Uint32Array, flags: Uint8Array): SummaryBitset {
+    const size = keys.length;
+    const set = new SummaryBitset(size);
+    const levels = set.#levels;
+    const bits = levels[0] ?? new Uint32Array(0);
+    let count = 0;
+    for (let word = 0; word < bits.length; word++) {
+      let value = 0;
+      const first = word * WORD_BITS;
+      const end = Math.min(WORD_BITS, size - first);
+      for (let bit = 0; bit < end; bit++) if (flags[keys[first + bit] ?? 0] === 1) value |= 1 << bit;
+      bits[word] = value;
+      count += popCount(value);
+    }
+    for (let depth = 1; depth < levels.length; depth++) {
+      const below = levels[depth - 1] ?? bits;
+      const level = levels[depth] ?? bits;
+      for (let at = 0; at < below.length; at++) {
+        if (below[at] !== 0) level[at >>> 5] = (level[at >>> 5] ?? 0) | (1 << (at & 31));
+      }
+    }
+    set.#count = count;
+    return set;
   }
 
   /** An independent copy. */

@@ -22,6 +22,27 @@ describe("SummaryBitset", () => {
     expect(bits.count).toBe(6);
   });
 
+  test("a bitset filled a word at a time equals one set bit by bit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 3_000 }), fc.nat({ max: 3_100 }), (flags, from) => {
+        // Keys walk the flags backwards, as ring positions point at slots in any order.
+        const keys = Uint32Array.from(flags, (_, i) => flags.length - 1 - i);
+        const filled = SummaryBitset.from(
+          keys,
+          Uint8Array.from(flags, (_, i) => (flags[flags.length - 1 - i] === true ? 1 : 0)),
+        );
+        const bitByBit = new SummaryBitset(flags.length);
+        flags.forEach((on, i) => {
+          if (on) bitByBit.set(i);
+        });
+        expect(filled.count).toBe(bitByBit.count);
+        expect(filled.nextFrom(from)).toBe(bitByBit.nextFrom(from));
+        expect(filled.nextCircular(from)).toBe(bitByBit.nextCircular(from));
+        for (let i = 0; i < flags.length; i += 97) expect(filled.has(i)).toBe(flags[i] === true);
+      }),
+    );
+  });
+
   test("an empty set has no next bit, wrapping or not", () => {
     const bits = new SummaryBitset(0);
     expect(bits.nextCircular(0)).toBe(-1);
