@@ -2,7 +2,8 @@
  * The Gemini-native routes (SPEC §6.1): `GET /v1beta/models` and
  * `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`.
  * Bodies are read raw (never parsed by the framework) so the size limit applies before reading,
- * and only after the client's key was checked.
+ * and only after the client's key was checked. A body is parsed once, to check it and find its
+ * session key, and goes upstream as the client's own bytes (not serialized again).
  */
 import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
@@ -92,6 +93,7 @@ export function createGeminiRoutes(deps: GeminiRouteDeps) {
             model: deps.modelMap.resolve(target.model),
             action: target.action,
             body: body.value,
+            rawBody: bytes.value,
             query: forwardedQuery(url),
           },
           protocol: "gemini",

@@ -124,6 +124,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
+  /** The body exactly as it arrived ("" when empty). */
+  text: string;
   /** The identity whose access token the call carried (even an expired one). */
   email?: string;
 }

@@ -282,13 +282,20 @@ function codeAssist(call: Call, context: UpstreamContext): Response {
   return apiJson(200, { response: answer(call, model, request, turn), traceId: randomId(8) });
 }
 
-function record(request: Request, url: URL, body: unknown, email: string | undefined): UpstreamRequest {
+function record(
+  request: Request,
+  url: URL,
+  text: string,
+  body: unknown,
+  email: string | undefined,
+): UpstreamRequest {
   const entry: UpstreamRequest = {
     method: request.method,
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     headers: Object.fromEntries(request.headers),
     body,
+    text,
   };
   if (email !== undefined) entry.email = email;
   return entry;
@@ -304,7 +311,7 @@ export async function handleUpstream(
   const body = parseBody(text);
   const token = bearerToken(request);
   const holder = token === undefined ? undefined : context.state.accessToken(token);
-  context.requests.push(record(request, url, body.value, holder?.email));
+  context.requests.push(record(request, url, text, body.value, holder?.email));
   const route = matchRoute(request.method, url.pathname);
   if (route === undefined) {
     return frontEndPage(404, `The requested URL <code>${url.pathname}</code> was not found on this server.`);

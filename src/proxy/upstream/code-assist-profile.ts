@@ -10,10 +10,12 @@ import { createProjectResolver } from "./code-assist-project.ts";
 import { sseToJsonArray } from "./sse-to-json-array.ts";
 import { rewriteSseData } from "./sse-transform.ts";
 import {
+  type GeminiCall,
   type PreparedRequest,
   type ProfileFailure,
   replyHeaders,
   serializeBody,
+  type UpstreamBody,
   type UpstreamProfile,
   upstreamHeaders,
 } from "./upstream-profile.ts";
@@ -37,6 +39,24 @@ export function unwrapResponse(json: string): string {
   return json;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * `{model, project, request}` around the call's body. A client's own bytes (a JSON object the
+ * edge has parsed) are copied in as they are, so a large body is not serialized again.
+ */
+export function wrapRequest(call: GeminiCall, project: string): Result<UpstreamBody, ProfileFailure> {
+  if (call.rawBody === undefined) return serializeBody({ model: call.model, project, request: call.body });
+  const head = encoder.encode(
+    `{"model":${JSON.stringify(call.model)},"project":${JSON.stringify(project)},"request":`,
+  );
+  const wrapped = new Uint8Array(head.byteLength + call.rawBody.byteLength + 1);
+  wrapped.set(head);
+  wrapped.set(call.rawBody, head.byteLength);
+  wrapped[wrapped.byteLength - 1] = 0x7d; // }
+  return ok(wrapped);
+}
+
 export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamProfile {
   const projects = createProjectResolver({
     fetch: options.fetch,
@@ -52,14 +72,14 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
       const text = query.toString();
       const url = `${options.baseUrl}/v1internal:${call.action}${text === "" ? "" : `?${text}`}`;
       const headers = upstreamHeaders(lease);
-      const post = (body: Result<string, ProfileFailure>): Result<PreparedRequest, ProfileFailure> =>
+      const post = (body: Result<UpstreamBody, ProfileFailure>): Result<PreparedRequest, ProfileFailure> =>
         body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body;
       if (call.action === "countTokens") {
         return post(serializeBody({ request: { ...call.body, model: `models/${call.model}` } }));
       }
       const project = await projects.projectFor(lease, signal);
       if (!project.ok) return project;
-      return post(serializeBody({ model: call.model, project: project.value, request: call.body }));
+      return post(wrapRequest(call, project.value));
     },
     adaptSuccess(reply, call) {
       const headers = replyHeaders(reply);

@@ -1,6 +1,9 @@
-/** The `gemini` profile: the Gemini API itself; paths go through as they are. */
+/**
+ * The `gemini` profile: the Gemini API itself; paths go through as they are, and a Gemini client's
+ * body goes through as the client sent it (never parsed into a new text on the way).
+ */
 import { ok } from "../../result.ts";
-import { replyHeaders, serializeBody, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+import { callBody, replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
 export function createGeminiProfile(baseUrl: string): UpstreamProfile {
   return {
@@ -12,7 +15,7 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
         lease,
         lease.projectId === undefined ? {} : { "x-goog-user-project": lease.projectId },
       );
-      const body = serializeBody(call.body);
+      const body = callBody(call);
       return Promise.resolve(
         body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body,
       );

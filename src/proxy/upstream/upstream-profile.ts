@@ -12,6 +12,11 @@ export interface GeminiCall {
   readonly model: string;
   readonly action: GeminiAction;
   readonly body: Record<string, unknown>;
+  /**
+   * The client's body as it arrived, when `body` was parsed from it (the Gemini-native routes):
+   * sent upstream byte for byte instead of serializing `body` again.
+   */
+  readonly rawBody?: Uint8Array;
   /** The client's query string minus its API key (`alt=sse` and the like). */
   readonly query: URLSearchParams;
 }
@@ -61,6 +66,13 @@ export function replyHeaders(reply: Response): Headers {
     if (value !== null) headers.set(name, value);
   }
   return headers;
+}
+
+export type UpstreamBody = string | Uint8Array;
+
+/** The call's body for the upstream: the client's own bytes when it has them, else serialized. */
+export function callBody(call: GeminiCall): Result<UpstreamBody, ProfileFailure> {
+  return call.rawBody === undefined ? serializeBody(call.body) : ok(call.rawBody);
 }
 
 /** The upstream request body as JSON text; a value JSON.stringify refuses is the client's fault. */

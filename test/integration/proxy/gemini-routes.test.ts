@@ -81,6 +81,24 @@ describe("Gemini routes", () => {
     expect(f.google.upstreamRequests.filter((r) => r.path === "/v1internal:loadCodeAssist")).toHaveLength(1);
   });
 
+  test("a client's body goes upstream byte for byte, on its own or inside code-assist's wrapper", async () => {
+    // Spacing, key order, an escape and a duplicate key: what serializing again would change.
+    const body =
+      '{ "generationConfig":{"temperature":0.5},\n "contents": [{"role":"user","parts":[{"text":"caf\\u00e9 é"}]}], "x":1, "x":2 }';
+    await using gemini = await startAppFixture({ emails: [A] });
+    expect((await gemini.gemini("gemini-2.5-flash:generateContent", body)).status).toBe(200);
+    expect(gemini.google.upstreamRequests.at(-1)?.text).toBe(body);
+
+    await using codeAssist = await startAppFixture({ emails: [A], profile: "code-assist" });
+    expect((await codeAssist.gemini("gemini-2.5-pro:generateContent", body)).status).toBe(200);
+    const sent = codeAssist.google.upstreamRequests.find((r) => r.path === "/v1internal:generateContent");
+    const project = (sent?.body as { project?: unknown } | undefined)?.project;
+    expect(typeof project).toBe("string");
+    expect(sent?.text).toBe(
+      `{"model":"gemini-2.5-pro","project":${JSON.stringify(project)},"request":${body}}`,
+    );
+  });
+
   test("rejects an unknown method, a body that is not a JSON object, and an oversized body", async () => {
     await using f = await startAppFixture({ emails: [A], maxBodyBytes: 100 });
     expect((await f.gemini("m:fly")).status).toBe(404);
