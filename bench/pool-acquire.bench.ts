@@ -18,7 +18,7 @@ import { createEntry } from "../src/pool/pool-entry.ts";
 import { createFixedStrategy } from "../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
-import { createStickyStrategy } from "../src/pool/strategies/sticky.ts";
+import { createStickyStrategy, DEFAULT_MAX_SESSIONS } from "../src/pool/strategies/sticky.ts";
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
@@ -141,6 +141,12 @@ interface Case {
   readonly request: (i: number) => { sessionKey?: string };
 }
 
+/**
+ * More keys than the sticky strategy keeps bindings for (DEFAULT_MAX_SESSIONS), made before the
+ * clock starts: each call is a session the strategy does not know, and making the key is the client's cost.
+ */
+const NEW_SESSION_KEYS = Array.from({ length: 2 * DEFAULT_MAX_SESSIONS + 1 }, (_, i) => `new-${i}`);
+
 const sticky = () => createStickyStrategy({ clock: systemClock, idleMs: HOUR_MS });
 /** id-000 serves; id-003 cools down (see mixedAccounts). */
 const fixedOn = (id: string) => (resolve: Resolve) => createFixedStrategy(() => resolve(id));
@@ -152,7 +158,11 @@ const CASES: readonly Case[] = [
     strategy: sticky,
     request: (i) => ({ sessionKey: `s-${i % 1000}` }),
   },
-  { name: "sticky, a new session each call", strategy: sticky, request: (i) => ({ sessionKey: `new-${i}` }) },
+  {
+    name: "sticky, a new session each call",
+    strategy: sticky,
+    request: (i) => ({ sessionKey: NEW_SESSION_KEYS[i % NEW_SESSION_KEYS.length] ?? "" }),
+  },
   { name: "sticky, no session key", strategy: sticky, request: () => ({}) },
   { name: "fixed, preferred serves", strategy: fixedOn("id-000"), request: () => ({}) },
   { name: "fixed, preferred cools down", strategy: fixedOn("id-003"), request: () => ({}) },

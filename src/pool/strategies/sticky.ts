@@ -6,7 +6,10 @@
  *
  * Bindings are kept in the order they were queued for expiry, so expiry only looks at bindings
  * that are due; a release voids its account's bindings by epoch, at once, and they are dropped when
- * next seen. No step on the request path walks every session.
+ * next seen. No step on the request path walks every session. At most `maxSessions` bindings are
+ * kept (clients choose session keys, so their number is the client's to grow): past that, the
+ * binding first in the expiry order goes — its session then lands on its hashed choice again,
+ * which is its account unless the pool changed since.
  */
 import type { Clock } from "../../time/clock.ts";
 import { createRoundRobinStrategy } from "./round-robin.ts";
@@ -24,7 +27,11 @@ interface Binding {
 export interface StickyOptions {
   readonly clock: Clock;
   readonly idleMs: number;
+  /** Most bindings kept at once (100,000 by default: about 15 MB). */
+  readonly maxSessions?: number;
 }
+
+export const DEFAULT_MAX_SESSIONS = 100_000;
 
 export interface StickyStrategy extends SelectionStrategy {
   /** Bindings in force (not released); walks them all — for tests and diagnostics. */
@@ -40,12 +47,22 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
   const unkeyed = createRoundRobinStrategy();
   /** No binding can have expired before this time. */
   let nextExpiry = Number.POSITIVE_INFINITY;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+
+  /** Makes room for one more binding: drops the binding first in the expiry order. */
+  const evictOldest = (): void => {
+    for (const key of bindings.keys()) {
+      bindings.delete(key);
+      return;
+    }
+  };
 
   const released = (binding: Binding): boolean => binding.epoch < (releasedAt.get(binding.accountId) ?? 0);
 
   const bind = (key: string, accountId: string, now: number): void => {
     const binding = bindings.get(key);
     if (binding === undefined) {
+      if (bindings.size >= maxSessions) evictOldest();
       bindings.set(key, { accountId, lastSeen: now, queuedAt: now, epoch });
       nextExpiry = Math.min(nextExpiry, now + options.idleMs);
       return;

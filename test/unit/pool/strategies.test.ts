@@ -71,6 +71,23 @@ describe("sticky", () => {
       expect(sticky.choose(listedCandidates(["a", "b", "c"]), { sessionKey: key })).toBe(id ?? "");
   });
 
+  test("keeps at most maxSessions bindings, dropping the oldest: those sessions land on their hashed choice", () => {
+    const sticky = createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000, maxSessions: 5 });
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    const before = new Map(
+      keys.map((k) => [k, sticky.choose(listedCandidates(["a", "b"]), { sessionKey: k })]),
+    );
+    expect(sticky.boundSessions()).toBe(5);
+    const grown = ["a", "b", "c"];
+    const moved = keys.filter((k) => ringChoose(k, grown) !== before.get(k));
+    expect(moved.length).toBeGreaterThan(0); // else this test could not tell kept from dropped
+    // The five newest first (asking for a dropped one binds it again, dropping the oldest).
+    for (const key of keys.slice(15))
+      expect(sticky.choose(listedCandidates(grown), { sessionKey: key })).toBe(before.get(key) ?? "");
+    for (const key of keys.slice(0, 15))
+      expect(sticky.choose(listedCandidates(grown), { sessionKey: key })).toBe(ringChoose(key, grown) ?? "");
+  });
+
   test("bindings expire after the idle period", () => {
     const clock = new FakeClock();
     const sticky = createStickyStrategy({ clock, idleMs: 3_600_000 });
