@@ -29,12 +29,13 @@ export class AccountHealth {
   #modelBlocks: Map<string, Block> | undefined;
   #transientStreak = 0;
   #forbiddenStreak = 0;
-  readonly #onBlocksChanged: (() => void) | undefined;
 
-  /** `onBlocksChanged` hears every change to the blocks (not their expiry), e.g. to re-index the account. */
-  constructor(onBlocksChanged?: () => void) {
-    this.#onBlocksChanged = onBlocksChanged;
-  }
+  /**
+   * Hears every change to the blocks (not their expiry); a subclass re-indexes its account here.
+   * A method, not a callback: a pool holds one health per account, and a closure each would cost
+   * more memory than the health itself.
+   */
+  protected blocksChanged(): void {}
 
   /** The block in force for a request to `model` at `now`, if any. */
   blockAt(now: number, model?: string): Block | undefined {
@@ -76,7 +77,7 @@ export class AccountHealth {
       this.#modelBlocks ??= new Map();
       this.#modelBlocks.set(model, longer(this.#modelBlocks.get(model), block));
     }
-    this.#onBlocksChanged?.();
+    this.blocksChanged();
   }
 
   /** A transient failure: back off 10 s, doubling up to 5 min. Returns the block set. */
@@ -111,7 +112,7 @@ export class AccountHealth {
     this.#transientStreak = 0;
     if (this.#accountBlock?.reason !== "transient") return;
     this.#accountBlock = undefined;
-    this.#onBlocksChanged?.();
+    this.blocksChanged();
   }
 
   recordUpstreamSuccess(): void {
@@ -125,7 +126,7 @@ export class AccountHealth {
     this.#modelBlocks = undefined;
     this.#transientStreak = 0;
     this.#forbiddenStreak = 0;
-    this.#onBlocksChanged?.();
+    this.blocksChanged();
   }
 }
 

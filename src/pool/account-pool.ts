@@ -64,6 +64,12 @@ export interface PoolAccountView {
 
 const CONFIG_LOG_INTERVAL_MS = 60_000;
 
+/** The email as the pool indexes it: lower case, the account's own string when it already is. */
+function emailKey(email: string): string {
+  const lower = email.toLowerCase();
+  return lower === email ? email : lower;
+}
+
 export class AccountPool {
   readonly #options: AccountPoolOptions;
   readonly #entries = new Map<string, PoolEntry>();
@@ -71,6 +77,8 @@ export class AccountPool {
   readonly #available: AvailabilityIndex;
   /** Lower-cased email → id of the first account (in pool order) with it, for resolve(). */
   readonly #idByEmail = new Map<string, string>();
+  /** Every entry's change listener (one function for all: an arrow each would cost memory per account). */
+  readonly #entryChanged = (entry: PoolEntry): void => this.#available.changed(entry);
   readonly #refresher: TokenRefresher;
   readonly #observer: PoolObserver;
   #sortedIds: string[] | undefined;
@@ -194,7 +202,7 @@ export class AccountPool {
 
   /** Re-finds the first account (in pool order) with `email`; O(n), only when an email moves. */
   #reindexEmail(email: string): void {
-    const wanted = email.toLowerCase();
+    const wanted = emailKey(email);
     this.#idByEmail.delete(wanted);
     for (const entry of this.#entries.values()) {
       if (entry.account.email.toLowerCase() === wanted) {
@@ -239,11 +247,11 @@ export class AccountPool {
     const stored = event.account;
     const entry = this.#entries.get(stored.id);
     if (entry === undefined) {
-      const created = createEntry(stored, (changed) => this.#available.changed(changed));
+      const created = createEntry(stored, this.#entryChanged);
       this.#entries.set(stored.id, created);
       this.#sortedIds = undefined;
       this.#available.add(created);
-      const email = stored.email.toLowerCase();
+      const email = emailKey(stored.email);
       if (!this.#idByEmail.has(email)) this.#idByEmail.set(email, stored.id);
       if (stored.disabled) {
         this.#options.log.info(

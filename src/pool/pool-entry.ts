@@ -42,22 +42,27 @@ function longest(a: Block | undefined, b: Block | undefined, now: number): Block
  * the record lifts it or its time passes. Nothing is written back.
  */
 class EntryHealth extends AccountHealth {
-  readonly #stored: () => Account;
+  readonly #entry: Entry;
 
-  constructor(stored: () => Account, onBlocksChanged: (() => void) | undefined) {
-    super(onBlocksChanged);
-    this.#stored = stored;
+  constructor(entry: Entry) {
+    super();
+    this.#entry = entry;
   }
 
   override blockAt(now: number, model?: string): Block | undefined {
-    return longest(super.blockAt(now, model), storedValidationBlock(this.#stored()), now);
+    return longest(super.blockAt(now, model), storedValidationBlock(this.#entry.account), now);
   }
 
   override accountBlockAt(now: number): Block | undefined {
-    return longest(super.accountBlockAt(now), storedValidationBlock(this.#stored()), now);
+    return longest(super.accountBlockAt(now), storedValidationBlock(this.#entry.account), now);
+  }
+
+  protected override blocksChanged(): void {
+    this.#entry.changed();
   }
 }
 
+/** A pool holds one per account: no closures of its own (the pool passes one `onChange` to all). */
 class Entry implements PoolEntry {
   #account: Account;
   readonly health: AccountHealth;
@@ -67,10 +72,7 @@ class Entry implements PoolEntry {
   constructor(account: Account, onChange: ((entry: PoolEntry) => void) | undefined) {
     this.#account = account;
     this.#onChange = onChange;
-    this.health = new EntryHealth(
-      () => this.#account,
-      onChange === undefined ? undefined : () => onChange(this),
-    );
+    this.health = new EntryHealth(this);
   }
 
   get account(): Account {
@@ -79,6 +81,10 @@ class Entry implements PoolEntry {
 
   set account(next: Account) {
     this.#account = next;
+    this.changed();
+  }
+
+  changed(): void {
     this.#onChange?.(this);
   }
 }
