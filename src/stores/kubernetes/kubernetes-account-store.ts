@@ -21,6 +21,7 @@ import { type AccountInformers, startAccountInformers } from "./account-informer
 import { accountId, splitAccountId, type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { AccountResource, SecretResource } from "./account-resource.ts";
 import { type Stored, type Written, writeAccountChange } from "./account-writes.ts";
+import { createAccountsBySecret } from "./accounts-by-secret.ts";
 import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
 import { describeKubeError, type KubeApi, statusOf } from "./kube-api.ts";
 import { AccountExistsError, createAccount, newAccountId } from "./kubernetes-create-account.ts";
@@ -44,7 +45,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   const { api, log, clock } = options;
   const resources = new Map<string, AccountResource>();
   const secrets = new Map<string, SecretResource>();
-  const accountsBySecret = new Map<string, Set<string>>();
+  const accountsBySecret = createAccountsBySecret();
   const overlays = new Map<string, TokenOverlay>();
   const emitted = new Map<string, string>();
   const listeners = new Set<StoreListener>();
@@ -89,13 +90,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
   };
 
   const index = (id: string, resource: AccountResource | undefined): void => {
-    for (const [key, ids] of accountsBySecret) {
-      ids.delete(id);
-      if (ids.size === 0) accountsBySecret.delete(key);
-    }
-    if (resource === undefined) return;
-    const key = secretKey(resource);
-    accountsBySecret.set(key, (accountsBySecret.get(key) ?? new Set()).add(id));
+    accountsBySecret.set(id, resource === undefined ? undefined : secretKey(resource));
   };
 
   const onAccount = (object: unknown, removed: boolean): void => {
@@ -138,7 +133,7 @@ export function createKubernetesAccountStore(options: KubernetesStoreOptions): A
     else if (isOlder(parsed.output.metadata.resourceVersion, secrets.get(key)?.metadata.resourceVersion))
       return;
     else secrets.set(key, parsed.output);
-    for (const id of accountsBySecret.get(key) ?? []) announce(id);
+    for (const id of accountsBySecret.get(key)) announce(id);
   };
 
   const ensureStarted = async (): Promise<void> => {

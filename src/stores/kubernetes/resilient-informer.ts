@@ -29,6 +29,17 @@ export interface InformerOptions {
   readonly maxBackoffMs?: number;
 }
 
+/**
+ * Drops metadata.managedFields (server-side apply's bookkeeping, which grantpool never reads) from
+ * an object before client-node caches it: a third of the heap each cached Account and Secret took
+ * (1.8 of 5.5 KB per account at 10,000; client-go's informers strip it the same way).
+ */
+function withoutManagedFields<T>(object: T): T {
+  const meta = (object as { metadata?: { managedFields?: unknown } } | null)?.metadata;
+  if (meta !== undefined && meta !== null) delete meta.managedFields;
+  return object;
+}
+
 export function startResilientInformer(options: InformerOptions): ResilientInformer {
   // client-node's start() also resolves when its list failed (it reports that as an error event),
   // so the cache counts as synced only after a list that succeeded.
@@ -50,9 +61,11 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
     markSynced = resolve;
   });
 
-  informer.on("add", (object) => options.handlers.upsert(object));
-  informer.on("update", (object) => options.handlers.upsert(object));
-  informer.on("delete", (object) => options.handlers.remove(object));
+  // The cache holds the very objects the handlers get (a listed object too: it is cached only as an
+  // add or update), so stripping them here strips the cache.
+  informer.on("add", (object) => options.handlers.upsert(withoutManagedFields(object)));
+  informer.on("update", (object) => options.handlers.upsert(withoutManagedFields(object)));
+  informer.on("delete", (object) => options.handlers.remove(withoutManagedFields(object)));
 
   const start = (): void => {
     informer.start().then(
