@@ -7,7 +7,7 @@
  * account. The listener keeps nothing, so the memory is the store's own share.
  * Runs in well under two minutes; removes its directories.
  */
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Account } from "../src/accounts/account.ts";
@@ -16,7 +16,7 @@ import type { StoreEvent } from "../src/stores/account-store.ts";
 import { encodeAccountFile } from "../src/stores/file/account-file-encoder.ts";
 import { createFileAccountStore } from "../src/stores/file/file-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
-import { liveAccounts } from "./support/bench-accounts.ts";
+import { liveAccounts, writeAccountFiles } from "./support/bench-accounts.ts";
 
 const SIZES = [10, 10_000, 100_000] as const;
 const IDLE_MS = 3000;
@@ -123,12 +123,9 @@ async function measure(dataDir: string, count: number): Promise<void> {
   await store.close();
 }
 
-function writeAccountFiles(count: number): string {
+function accountDataDir(count: number): string {
   const dataDir = path.join(os.tmpdir(), `grantpool-file-bench-${process.pid}-${count}`);
-  const accountsDir = path.join(dataDir, "accounts");
-  mkdirSync(accountsDir, { recursive: true });
-  for (const account of liveAccounts(count))
-    writeFileSync(path.join(accountsDir, `${account.id}.json`), encodeAccountFile(account));
+  writeAccountFiles(dataDir, count);
   return dataDir;
 }
 
@@ -167,7 +164,7 @@ function printTable(reports: readonly ChildReport[]): void {
 async function main(): Promise<void> {
   const reports: ChildReport[] = [];
   for (const count of SIZES) {
-    const dataDir = writeAccountFiles(count);
+    const dataDir = accountDataDir(count);
     try {
       reports.push(runChild(dataDir, count));
     } finally {

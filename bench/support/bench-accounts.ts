@@ -1,6 +1,9 @@
 /** Accounts whose tokens outlive any benchmark, and an OAuth client that must never be called. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Account } from "../../src/accounts/account.ts";
 import type { GoogleOAuthClient } from "../../src/oauth/google-oauth-client.ts";
+import { encodeAccountFile } from "../../src/stores/file/account-file-encoder.ts";
 
 const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
 
@@ -13,6 +16,14 @@ export function liveAccounts(count: number): Account[] {
     proxyDisabled: false,
     createdAt: 0,
   }));
+}
+
+/** Writes `liveAccounts(count)` as the file store keeps them: `dataDir/accounts/<id>.json`. */
+export function writeAccountFiles(dataDir: string, count: number): void {
+  const accountsDir = join(dataDir, "accounts");
+  mkdirSync(accountsDir, { recursive: true });
+  for (const account of liveAccounts(count))
+    writeFileSync(join(accountsDir, `${account.id}.json`), encodeAccountFile(account));
 }
 
 /** Tokens never expire in the benchmarks, so a call here is a bug in the benchmark. */

@@ -1,0 +1,94 @@
+/** The throughput bench's printed tables: ratios of medians, then the goals. */
+import {
+  addedLatencyUs,
+  type FirstEventResult,
+  firstEventMedian,
+  type Goal,
+  medians,
+  type ScenarioResult,
+  scenarioLabel,
+  sizeLabel,
+} from "./throughput-results.ts";
+
+const LABEL = 24;
+const cell = (text: string, width = 11): string => text.padStart(width);
+const num = (value: number | undefined, digits = 0): string =>
+  value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits);
+const times = (of: number | undefined, to: number | undefined): string =>
+  of === undefined || to === undefined ? "–" : `${(of / to).toFixed(2)}×`;
+
+function printLoad(scenarios: readonly ScenarioResult[], small: string, large: string): void {
+  console.log(`${"".padEnd(LABEL)}${cell("forwarder", 22)}${cell(small, 33)}${cell(large, 22)}`);
+  console.log(
+    `${"".padEnd(LABEL)}${cell("req/s")}${cell("µs CPU/req")}${cell("req/s")}${cell("×fwd")}${cell("µs CPU/req")}${cell("×fwd")}${cell("req/s")}${cell(`×${small.replace("grantpool-", "")}`)}`,
+  );
+  for (const result of scenarios) {
+    const fwd = medians(result, "forwarder");
+    const gp = medians(result, small);
+    const big = medians(result, large);
+    console.log(
+      [
+        scenarioLabel(result.scenario).padEnd(LABEL),
+        cell(num(fwd?.requestsPerSecond)),
+        cell(num(fwd?.cpuUsPerRequest)),
+        cell(num(gp?.requestsPerSecond)),
+        cell(times(gp?.requestsPerSecond, fwd?.requestsPerSecond)),
+        cell(num(gp?.cpuUsPerRequest)),
+        cell(times(gp?.cpuUsPerRequest, fwd?.cpuUsPerRequest)),
+        cell(num(big?.requestsPerSecond)),
+        cell(times(big?.requestsPerSecond, gp?.requestsPerSecond)),
+      ].join(""),
+    );
+  }
+}
+
+function printLatency(scenarios: readonly ScenarioResult[], small: string): void {
+  console.log(`\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own`);
+  console.log(
+    `${"".padEnd(LABEL)}${cell("stub µs")}${cell("fwd +µs")}${cell(`${small} +µs`, 20)}${cell("×fwd")}`,
+  );
+  for (const result of scenarios.filter((r) => r.runs.stub !== undefined)) {
+    const fwd = addedLatencyUs(result, "forwarder");
+    const gp = addedLatencyUs(result, small);
+    console.log(
+      `${scenarioLabel(result.scenario).padEnd(LABEL)}${cell(num(medians(result, "stub")?.p50Us))}${cell(num(fwd))}${cell(num(gp), 20)}${cell(times(gp, fwd))}`,
+    );
+  }
+}
+
+function printFirstEvents(firstEvents: readonly FirstEventResult[], targets: readonly string[]): void {
+  console.log(`\nSSE time to first event, ms (1 connection, the bench's raw-socket client, median)`);
+  console.log(`${"".padEnd(LABEL)}${targets.map((t) => cell(t, 20)).join("")}`);
+  for (const result of firstEvents) {
+    const row = targets.map((target) => {
+      const whole = (result.runs[target] ?? []).reduce((sum, round) => sum + round.wholeReplies, 0);
+      return cell(`${num(firstEventMedian(result, target), 3)}${whole > 0 ? ` (${whole} whole)` : ""}`, 20);
+    });
+    console.log(`${`1 conn ${sizeLabel(result.bodyBytes)} sse`.padEnd(LABEL)}${row.join("")}`);
+  }
+  console.log("(n whole: replies that came in one piece, with a Content-Length, instead of streamed)");
+}
+
+function printGoals(goals: readonly Goal[]): void {
+  console.log("\ngoals (worst scenario)");
+  const width = Math.max(...goals.map((g) => g.goal.length)) + 2;
+  for (const goal of goals)
+    console.log(
+      `  ${goal.goal.padEnd(width)}${goal.measured.padStart(10)}  ${goal.met ? "met   " : "MISSED"}  ${goal.where}`,
+    );
+}
+
+export function printThroughputTables(options: {
+  readonly scenarios: readonly ScenarioResult[];
+  readonly firstEvents: readonly FirstEventResult[];
+  readonly targets: readonly string[];
+  readonly small: string;
+  readonly large: string;
+  readonly goals: readonly Goal[];
+}): void {
+  console.log();
+  printLoad(options.scenarios, options.small, options.large);
+  printLatency(options.scenarios, options.small);
+  printFirstEvents(options.firstEvents, options.targets);
+  printGoals(options.goals);
+}

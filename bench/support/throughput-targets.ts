@@ -1,0 +1,93 @@
+/**
+ * The servers the throughput bench loads, each its own process on 127.0.0.1, port 0: the stub
+ * upstream, the bare Bun forwarder in front of it, and the compiled grantpool binary in front of
+ * it with its default settings (metrics on) and a client key, on a file store of N accounts whose
+ * access tokens outlive the bench (the OAuth token endpoint is the stub's, and never called).
+ * Every process is started through the test suite's `startProxyProcess` (URL from the start-up
+ * line, then /readyz) and stopped by its pid when the stack that owns it is disposed.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import { join } from "node:path";
+import { BINARY } from "../../test/support/binary.ts";
+import { startProxyProcess } from "../../test/support/proxy-process.ts";
+import { writeAccountFiles } from "./bench-accounts.ts";
+import { STUB_TEXT, type StubStats } from "./stub-upstream.ts";
+
+export const CLIENT_KEY = "bench-client-key-0123456789";
+
+export interface Target {
+  /** `stub`, `forwarder`, `grantpool-10`, … */
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+}
+
+async function startBunServer(
+  name: string,
+  script: string,
+  args: readonly string[],
+  stack: AsyncDisposableStack,
+): Promise<Target> {
+  const server = stack.use(
+    await startProxyProcess(
+      {},
+      { command: [process.execPath, join(import.meta.dir, script)], subcommand: args },
+    ),
+  );
+  return { name, url: server.url, pid: server.child.pid };
+}
+
+export function startStub(stack: AsyncDisposableStack): Promise<Target> {
+  return startBunServer("stub", "stub-upstream.ts", [], stack);
+}
+
+export function startForwarder(stubUrl: string, stack: AsyncDisposableStack): Promise<Target> {
+  return startBunServer("forwarder", "bare-forwarder.ts", [stubUrl], stack);
+}
+
+/** dist/grantpool (build it first) serving `accounts` account files in front of the stub. */
+export async function startGrantpool(
+  stubUrl: string,
+  accounts: number,
+  stack: AsyncDisposableStack,
+): Promise<Target> {
+  const dataDir = mkdtempSync(join(os.tmpdir(), `grantpool-throughput-${accounts}-`));
+  stack.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+  writeAccountFiles(dataDir, accounts);
+  const env = {
+    GRANTPOOL_DATA_DIR: dataDir,
+    GRANTPOOL_UPSTREAM_URL: stubUrl,
+    GRANTPOOL_OAUTH_TOKEN_URL: `${stubUrl}/token`,
+    GRANTPOOL_OAUTH_CLIENT_ID: "bench-client",
+    GRANTPOOL_OAUTH_CLIENT_SECRET: "bench-client-secret",
+    GRANTPOOL_API_KEYS: CLIENT_KEY,
+    // Keys are checked on loopback too, as on a proxy that serves other machines.
+    GRANTPOOL_AUTH_MODE: "all_except_health",
+    GRANTPOOL_LOG_FORMAT: "json",
+  };
+  const proxy = stack.use(await startProxyProcess(env, { command: [BINARY] }));
+  return { name: `grantpool-${accounts}`, url: proxy.url, pid: proxy.child.pid };
+}
+
+/** One plain and one streamed call through `target`, checked to carry the stub's reply. */
+export async function checkTarget(target: Target, body: string): Promise<void> {
+  const calls = [
+    `${target.url}/v1beta/models/bench:generateContent`,
+    `${target.url}/v1beta/models/bench:streamGenerateContent?alt=sse`,
+  ];
+  for (const url of calls) {
+    const reply = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": CLIENT_KEY },
+      body,
+    });
+    const text = await reply.text();
+    if (reply.status !== 200 || !text.includes(STUB_TEXT))
+      throw new Error(`${target.name} answered ${url} with ${reply.status}: ${text.slice(0, 500)}`);
+  }
+}
+
+export async function stubStats(stub: Target): Promise<StubStats> {
+  return (await (await fetch(`${stub.url}/stats`)).json()) as StubStats;
+}

@@ -1,0 +1,186 @@
+/**
+ * Throughput (issue 15): the compiled grantpool binary against the limit, a bare Bun forwarder,
+ * both in front of the same stub upstream, each server its own process. Load from wrk (installed
+ * from Debian on first use): 1 and 32 connections, 1 kB and 256 kB bodies, plain and SSE, in
+ * alternating rounds (each round starts with another target), medians printed as ratios. CPU per
+ * request is read from each server's /proc stat; at 1 connection the stub is also loaded alone,
+ * so each proxy's added latency shows; the time to the first SSE event is measured by the bench's
+ * own raw-socket client. grantpool runs with its default settings (metrics on), a client key, and
+ * 10 or 10,000 accounts. Raw figures go to bench/results/latest.json (section "throughput").
+ *
+ * About 4 minutes (plus the build when dist/grantpool is stale); `--quick` or BENCH_QUICK=1: one
+ * round of 1 s runs, well under a minute.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import { join } from "node:path";
+import { buildBinary } from "../test/support/binary.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
+import { ensureWrk, writeRequestFile } from "./support/load-generator.ts";
+import { watchOtherCpu } from "./support/process-cpu.ts";
+import { measureFirstEventRound, measureLoad, rotated } from "./support/throughput-measure.ts";
+import {
+  type FirstEventResult,
+  judgeGoals,
+  medians,
+  type Scenario,
+  type ScenarioResult,
+  scenarioLabel,
+} from "./support/throughput-results.ts";
+import { printThroughputTables } from "./support/throughput-table.ts";
+import {
+  checkTarget,
+  startForwarder,
+  startGrantpool,
+  startStub,
+  stubStats,
+  type Target,
+} from "./support/throughput-targets.ts";
+
+const QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+const SETTINGS = QUICK
+  ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50 }
+  : { rounds: 3, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
+const BODY_SIZES = [1024, 256 * 1024] as const;
+const CONNECTIONS = [1, 32] as const;
+const SMALL_POOL = 10;
+const LARGE_POOL = 10_000;
+
+const SCENARIOS: Scenario[] = CONNECTIONS.flatMap((connections) =>
+  BODY_SIZES.flatMap((bodyBytes) => [false, true].map((sse) => ({ connections, bodyBytes, sse }))),
+);
+
+interface Servers {
+  readonly stub: Target;
+  readonly proxies: readonly Target[];
+  readonly version: string;
+}
+
+async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
+  const { version } = await buildBinary();
+  const stub = await startStub(stack);
+  const proxies = [
+    await startForwarder(stub.url, stack),
+    await startGrantpool(stub.url, SMALL_POOL, stack),
+    await startGrantpool(stub.url, LARGE_POOL, stack),
+  ];
+  return { stub, proxies, version };
+}
+
+async function warmUp(proxies: readonly Target[], bodyFile: string): Promise<void> {
+  for (const target of proxies)
+    for (const sse of [false, true])
+      await measureLoad({
+        target,
+        scenario: { connections: 32, bodyBytes: 1024, sse },
+        round: 0,
+        seconds: SETTINGS.warmupSeconds,
+        bodyFile,
+      });
+}
+
+async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const scenario of SCENARIOS) {
+    // At one connection the stub alone is the latency floor the proxies add to.
+    const targets = scenario.connections === 1 ? [servers.stub, ...servers.proxies] : servers.proxies;
+    const runs: ScenarioResult["runs"] = {};
+    for (let round = 1; round <= SETTINGS.rounds; round++) {
+      for (const target of rotated(targets, round - 1)) {
+        const run = await measureLoad({
+          target,
+          scenario,
+          round,
+          seconds: SETTINGS.seconds,
+          bodyFile: bodyFiles.get(scenario.bodyBytes) as string,
+        });
+        runs[target.name] = [...(runs[target.name] ?? []), run];
+      }
+    }
+    results.push({ scenario, runs });
+    process.stdout.write(".");
+  }
+  return results;
+}
+
+async function measureFirstEventsAll(
+  servers: Servers,
+  bodyFiles: Map<number, string>,
+): Promise<FirstEventResult[]> {
+  const targets = [servers.stub, ...servers.proxies];
+  const results: FirstEventResult[] = [];
+  for (const bodyBytes of BODY_SIZES) {
+    const body = readFileSync(bodyFiles.get(bodyBytes) as string, "utf8");
+    for (const target of targets) await measureFirstEventRound({ target, round: 0, body, requests: 20 });
+    const runs: FirstEventResult["runs"] = {};
+    for (let round = 1; round <= SETTINGS.rounds; round++) {
+      for (const target of rotated(targets, round - 1)) {
+        const measured = await measureFirstEventRound({
+          target,
+          round,
+          body,
+          requests: SETTINGS.firstEventRequests,
+        });
+        runs[target.name] = [...(runs[target.name] ?? []), measured];
+      }
+    }
+    results.push({ bodyBytes, runs });
+    process.stdout.write(".");
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const wrkVersion = ensureWrk();
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? Number.NaN;
+  const bodyDir = mkdtempSync(join(os.tmpdir(), "grantpool-throughput-bodies-"));
+  await using stack = new AsyncDisposableStack();
+  stack.defer(() => rmSync(bodyDir, { recursive: true, force: true }));
+  const bodyFiles = new Map(BODY_SIZES.map((bytes) => [bytes, writeRequestFile(bodyDir, bytes)]));
+  const servers = await startServers(stack);
+  const small = `grantpool-${SMALL_POOL}`;
+  const large = `grantpool-${LARGE_POOL}`;
+  const oneKb = readFileSync(bodyFiles.get(1024) as string, "utf8");
+  for (const target of [servers.stub, ...servers.proxies]) await checkTarget(target, oneKb);
+  console.log(
+    `throughput: dist/grantpool ${servers.version} against a bare Bun forwarder, one stub upstream; ` +
+      `${os.cpus().length} cores, load ${loadAtStart.toFixed(2)} at start; ${wrkVersion.split(" [")[0]} -t1; ` +
+      `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}`,
+  );
+
+  const otherCpuShare = watchOtherCpu([servers.stub.pid, ...servers.proxies.map((target) => target.pid)]);
+  await warmUp(servers.proxies, bodyFiles.get(1024) as string);
+  const scenarios = await measureScenarios(servers, bodyFiles);
+  const firstEvents = await measureFirstEventsAll(servers, bodyFiles);
+  const stats = await stubStats(servers.stub);
+  if (stats.token > 0) throw new Error(`grantpool refreshed tokens ${stats.token} times during the bench`);
+
+  const goals = judgeGoals(scenarios, firstEvents, small, large);
+  const targets = [servers.stub, ...servers.proxies].map((target) => target.name);
+  printThroughputTables({ scenarios, firstEvents, targets, small, large, goals });
+  const otherCpu = otherCpuShare();
+  const file = recordBenchResults("throughput", {
+    grantpoolVersion: servers.version,
+    loadGenerator: `${wrkVersion}; first events: the bench's raw-socket client`,
+    settings: { ...SETTINGS, quick: QUICK, accounts: [SMALL_POOL, LARGE_POOL] },
+    loadAverageAtStart: loadAtStart,
+    otherProcessesCpuShare: otherCpu,
+    seconds: (performance.now() - started) / 1000,
+    medians: scenarios.map((result) => ({
+      scenario: scenarioLabel(result.scenario),
+      ...Object.fromEntries(Object.keys(result.runs).map((target) => [target, medians(result, target)])),
+    })),
+    scenarios,
+    firstEvents,
+    stubCalls: stats,
+    goals,
+  });
+  console.log(
+    `\nother processes used ${(otherCpu * 100).toFixed(1)}% of the machine's CPU while the bench measured ` +
+      `(${otherCpu < 0.05 ? "quiet" : "busy: the figures are less sure"}); ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s; raw figures in ${file}`,
+  );
+}
+
+await main();
