@@ -8,8 +8,8 @@
  * own raw-socket client. grantpool runs with its default settings (metrics on), a client key, and
  * 10 or 10,000 accounts. Raw figures go to bench/results/latest.json (section "throughput").
  *
- * About 4 minutes (plus the build when dist/grantpool is stale); `--quick` or BENCH_QUICK=1: one
- * round of 1 s runs, well under a minute.
+ * About 4 minutes (plus the build when dist/grantpool is stale); `--quick` or GRANTPOOL_BENCH_QUICK=1:
+ * one round of 1 s runs, about a minute.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -37,7 +37,7 @@ import {
   type Target,
 } from "./support/throughput-targets.ts";
 
-const QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+const QUICK = process.argv.includes("--quick") || process.env.GRANTPOOL_BENCH_QUICK === "1";
 const SETTINGS = QUICK
   ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50 }
   : { rounds: 3, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
@@ -67,16 +67,18 @@ async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
   return { stub, proxies, version };
 }
 
-async function warmUp(proxies: readonly Target[], bodyFile: string): Promise<void> {
+/** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
+async function warmUp(proxies: readonly Target[], bodyFiles: Map<number, string>): Promise<void> {
   for (const target of proxies)
-    for (const sse of [false, true])
-      await measureLoad({
-        target,
-        scenario: { connections: 32, bodyBytes: 1024, sse },
-        round: 0,
-        seconds: SETTINGS.warmupSeconds,
-        bodyFile,
-      });
+    for (const bodyBytes of BODY_SIZES)
+      for (const sse of [false, true])
+        await measureLoad({
+          target,
+          scenario: { connections: 32, bodyBytes, sse },
+          round: 0,
+          seconds: SETTINGS.warmupSeconds,
+          bodyFile: bodyFiles.get(bodyBytes) as string,
+        });
 }
 
 async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>): Promise<ScenarioResult[]> {
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   );
 
   const otherCpuShare = watchOtherCpu([servers.stub.pid, ...servers.proxies.map((target) => target.pid)]);
-  await warmUp(servers.proxies, bodyFiles.get(1024) as string);
+  await warmUp(servers.proxies, bodyFiles);
   const scenarios = await measureScenarios(servers, bodyFiles);
   const firstEvents = await measureFirstEventsAll(servers, bodyFiles);
   const stats = await stubStats(servers.stub);

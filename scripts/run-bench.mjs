@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark under bench/ with the pinned Bun; each prints ratios
-// against a baseline it measures in the same process.
+// against a baseline it measures in the same run.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -141,11 +141,14 @@ export function judgeGoals(
     })),
     true,
   );
+  // Throughput is a figure of a loaded server: at one connection, latency and scheduling decide.
   const scale = worst(
-    scenarios.map((r) => {
-      const { value, where } = ratio(r, large, small, "requestsPerSecond");
-      return { value: Math.abs(1 - value), where: `${where} (${value.toFixed(2)}×)` };
-    }),
+    scenarios
+      .filter((r) => r.scenario.connections > 1)
+      .map((r) => {
+        const { value, where } = ratio(r, large, small, "requestsPerSecond");
+        return { value: Math.abs(1 - value), where: `${where} (${value.toFixed(2)}×)` };
+      }),
     true,
   );
   return [
@@ -174,7 +177,7 @@ export function judgeGoals(
       met: firstEvent.value <= 0.3,
     },
     {
-      goal: `${large} within 10% of ${small} (req/s)`,
+      goal: `${large} within 10% of ${small} (req/s, 32 conn)`,
       measured: `${(scale.value * 100).toFixed(1)}%`,
       where: scale.where,
       met: scale.value <= 0.1,

@@ -66,7 +66,10 @@ function printFirstEvents(firstEvents: readonly FirstEventResult[], targets: rea
     });
     console.log(`${`1 conn ${sizeLabel(result.bodyBytes)} sse`.padEnd(LABEL)}${row.join("")}`);
   }
-  console.log("(n whole: replies that came in one piece, with a Content-Length, instead of streamed)");
+  const anyWhole = firstEvents.some((result) =>
+    Object.values(result.runs).some((rounds) => rounds.some((round) => round.wholeReplies > 0)),
+  );
+  if (anyWhole) console.log("(n whole: replies that came in one piece, with a Content-Length, not streamed)");
 }
 
 function printGoals(goals: readonly Goal[]): void {
