@@ -35,23 +35,30 @@ export async function startProxyProcess(
     stderr: "pipe",
   });
   const done = Promise.all([collectLines(child.stdout, logLines), collectLines(child.stderr, logLines)]);
-  const listening = await waitFor(
-    () =>
-      logLines
-        .map((line) => {
-          const proxy = /listening on (http:\/\/\S+?)"/.exec(line)?.[1];
-          const operator = /operator watching .*"port":(\d+)/.exec(line)?.[1];
-          return proxy ?? (operator === undefined ? undefined : `http://127.0.0.1:${operator}`);
-        })
-        .find((url) => url !== undefined),
-    { timeoutMs: 15_000, message: () => `the process to listen; its output:\n${logLines.join("\n")}` },
-  );
-  const url = listening;
-  const headers = options.readyHeaders ?? {};
-  await waitFor(async () => (await fetch(`${url}/readyz`, { headers })).status === 200, {
-    timeoutMs: 15_000,
-    message: () => `the process to be ready; its output:\n${logLines.join("\n")}`,
-  });
+  let url: string;
+  try {
+    url = await waitFor(
+      () =>
+        logLines
+          .map((line) => {
+            const proxy = /listening on (http:\/\/\S+?)"/.exec(line)?.[1];
+            const operator = /operator watching .*"port":(\d+)/.exec(line)?.[1];
+            return proxy ?? (operator === undefined ? undefined : `http://127.0.0.1:${operator}`);
+          })
+          .find((found) => found !== undefined),
+      { timeoutMs: 15_000, message: () => `the process to listen; its output:\n${logLines.join("\n")}` },
+    );
+    const headers = options.readyHeaders ?? {};
+    await waitFor(async () => (await fetch(`${url}/readyz`, { headers })).status === 200, {
+      timeoutMs: 15_000,
+      message: () => `the process to be ready; its output:\n${logLines.join("\n")}`,
+    });
+  } catch (error) {
+    // A process that never became ready is nobody's to stop later: stop it here.
+    child.kill("SIGKILL");
+    await child.exited;
+    throw error;
+  }
   const stop = async (): Promise<number> => {
     child.kill("SIGTERM");
     const code = await child.exited;
