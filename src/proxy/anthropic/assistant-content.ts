@@ -15,7 +15,7 @@
  * `tool_use` blocks become `functionCall`s, and their ids are remembered for the results.
  */
 import { err, ok, type Result } from "../../result.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../translation/is-record.ts";
 import type { EnvelopeBlock } from "./messages-envelope.ts";
 import type { GeminiPart, TranslationState } from "./translation-state.ts";
 

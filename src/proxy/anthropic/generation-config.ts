@@ -7,8 +7,9 @@
  * non-empty ones (Gemini's limit). `temperature`, `top_p` and `top_k` are passed on; both APIs
  * share their meaning (Gemini's temperature range is wider and includes Anthropic's).
  */
+
+import { type GeminiFamily, thinkingConfigFor } from "../translation/thinking-config.ts";
 import type { MessagesEnvelope } from "./messages-envelope.ts";
-import { type GeminiFamily, thinkingConfigFor } from "./thinking-config.ts";
 
 export const MAX_OUTPUT_TOKENS = 65536;
 const MAX_OUTPUT_TOKENS_WITHOUT_THINKING = 8192;

@@ -4,9 +4,9 @@
  * the upstream already answered 2xx and the caller has nothing better to send. A JSON array of
  * chunks (Gemini's streamed form without `alt=sse`) is read as one reply.
  */
-import { readGeminiChunk } from "./gemini-chunk.ts";
-import { isRecord } from "./is-record.ts";
-import { type BlockSink, createReplyAssembler } from "./reply-assembler.ts";
+import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+import { isRecord } from "../translation/is-record.ts";
+import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
 import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
 
 export interface ReplyContext {

@@ -9,13 +9,13 @@
  * any future beta field — are accepted and ignored.
  */
 import { ok, type Result } from "../../result.ts";
+import { geminiFamilyOf } from "../translation/thinking-config.ts";
+import { createToolNameMap } from "../translation/tool-names.ts";
 import { translateConversation } from "./conversation.ts";
 import { generationConfigFor } from "./generation-config.ts";
 import { type MessagesEnvelope, parseMessagesEnvelope } from "./messages-envelope.ts";
-import { geminiFamilyOf } from "./thinking-config.ts";
 import { translateToolChoice } from "./tool-choice.ts";
 import { isFunctionTool, translateTools } from "./tool-declarations.ts";
-import { createToolNameMap } from "./tool-names.ts";
 import { createTranslationState } from "./translation-state.ts";
 
 export interface TranslatedRequest {

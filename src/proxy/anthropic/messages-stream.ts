@@ -8,9 +8,9 @@
  * `input_json_delta`, and stopped at once. Every frame has an `event:` line — Claude Code
  * ignores data-only events. Pure: frames are returned as text for the caller to write.
  */
-import { readGeminiChunk } from "./gemini-chunk.ts";
+import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
 import type { ReplyContext } from "./messages-reply.ts";
-import { type BlockSink, createReplyAssembler } from "./reply-assembler.ts";
 import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
 
 export interface AnthropicStreamTranslator {

@@ -11,7 +11,7 @@
  * `usage`: input = prompt − cached, cache read = cached, output = candidates + thoughts
  * (Anthropic bills thinking as output), cache creation = 0 (Gemini caches implicitly, for free).
  */
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../translation/is-record.ts";
 
 export type StopReason = "end_turn" | "max_tokens" | "tool_use" | "refusal";
 

@@ -5,8 +5,8 @@
  * config is sent (Gemini refuses one).
  */
 import { err, ok, type Result } from "../../result.ts";
+import type { ToolNameMap } from "../translation/tool-names.ts";
 import type { EnvelopeToolChoice } from "./messages-envelope.ts";
-import type { ToolNameMap } from "./tool-names.ts";
 
 const MODES = { auto: "AUTO", any: "ANY", none: "NONE", tool: "ANY" } as const;
 

@@ -9,8 +9,9 @@
  *   conversation has loaded it — Anthropic's tool search semantics (Claude Code always sends a
  *   deferred `DeferredToolPlaceholder` that must never be called).
  */
+
+import { toGeminiJsonSchema } from "../translation/tool-schema.ts";
 import type { EnvelopeTool } from "./messages-envelope.ts";
-import { toGeminiJsonSchema } from "./tool-schema.ts";
 import type { TranslationState } from "./translation-state.ts";
 
 export interface Declarations {

@@ -9,7 +9,7 @@
  * response to a call Gemini never saw is refused.
  */
 import { err, ok, type Result } from "../../result.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../translation/is-record.ts";
 import { mediaParts } from "./media-parts.ts";
 import type { GeminiPart, TranslationState } from "./translation-state.ts";
 

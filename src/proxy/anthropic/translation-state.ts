@@ -3,7 +3,7 @@
  * translators: which Gemini function each `tool_use` id called (a `functionResponse` must name
  * it, an Anthropic `tool_result` only gives the id) and which deferred tools were loaded.
  */
-import type { ToolNameMap } from "./tool-names.ts";
+import type { ToolNameMap } from "../translation/tool-names.ts";
 
 export type GeminiPart = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import {
   geminiFamilyOf,
   type ThinkingRequest,
   thinkingConfigFor,
-} from "../../../../src/proxy/anthropic/thinking-config.ts";
+} from "../../../../src/proxy/translation/thinking-config.ts";
 import { geminiBody, HI } from "./translate.ts";
 
 const FAMILIES: [string | undefined, GeminiFamily][] = [

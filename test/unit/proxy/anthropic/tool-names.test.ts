@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { translateGenerateContentReply } from "../../../../src/proxy/anthropic/messages-reply.ts";
-import { createToolNameMap, geminiToolName } from "../../../../src/proxy/anthropic/tool-names.ts";
+import { createToolNameMap, geminiToolName } from "../../../../src/proxy/translation/tool-names.ts";
 import { translated } from "./translate.ts";
 
 const GEMINI_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MAX_REF_DEPTH, toGeminiJsonSchema } from "../../../../src/proxy/anthropic/tool-schema.ts";
+import { MAX_REF_DEPTH, toGeminiJsonSchema } from "../../../../src/proxy/translation/tool-schema.ts";
 
 /** An object schema with one property `p` of this schema. */
 const prop = (schema: unknown) => ({ type: "object", properties: { p: schema } });

@@ -14,7 +14,7 @@ import {
   translateMessagesRequest,
 } from "../../../../src/proxy/anthropic/messages-request.ts";
 import { createAnthropicStreamTranslator } from "../../../../src/proxy/anthropic/messages-stream.ts";
-import { toGeminiJsonSchema } from "../../../../src/proxy/anthropic/tool-schema.ts";
+import { toGeminiJsonSchema } from "../../../../src/proxy/translation/tool-schema.ts";
 import { blocksOf, parseFrames, streamProblem } from "./sse-frames.ts";
 
 /** Generating input is CPU work; a loaded machine may take a while, and must not fail for it. */

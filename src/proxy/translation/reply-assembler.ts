@@ -1,6 +1,8 @@
 /**
- * Gemini reply parts → Anthropic content blocks, in order, for both the streamed and the whole
- * reply (each gives its own sink). One open block at a time; a part of another kind closes it.
+ * Gemini reply parts → content blocks, in order, for both the streamed and the whole reply (each
+ * gives its own sink). The blocks are Anthropic's (text, thinking with a signature, tool use);
+ * every protocol's reply translator maps them onto its own items through its sink. One open
+ * block at a time; a part of another kind closes it.
  *
  * - `thought: true` parts → a `thinking` block (consecutive thoughts share one, until a
  *   signature seals it); a thought's `thoughtSignature` becomes the block's `signature`. A
@@ -10,11 +12,12 @@
  *   thought text never has to be sent back to keep a signature, a client that shows no thinking
  *   loses nothing, and the next request can put each signature back where it was
  *   (assistant-content.ts reads the two forms apart by whether the thinking text is empty).
- * - `functionCall` → a whole `tool_use` block. Its id is `toolu_<message id>_<n>`: unique in the
- *   conversation because message ids are, stable because it depends on nothing else. Gemini's
- *   own call ids (not always present) are not needed: responses are matched by name and order.
- * - text → `text` blocks; anything else (inline data, executable code) has no Anthropic form and
- *   is dropped.
+ * - `functionCall` → a whole `tool_use` block. Its id is `<prefix><message id>_<n>` (prefix
+ *   `toolu_` unless the protocol names its own): unique in the conversation because message ids
+ *   are, stable because it depends on nothing else. Gemini's own call ids (not always present)
+ *   are not needed: responses are matched by name and order.
+ * - text → `text` blocks; anything else (inline data, executable code) has no form in the
+ *   clients' protocols and is dropped.
  */
 import { isRecord } from "./is-record.ts";
 
@@ -31,6 +34,8 @@ export interface BlockSink {
 
 export interface AssemblerContext {
   readonly messageId: string;
+  /** What tool call ids start with; `toolu_` (Anthropic's) unless given. */
+  readonly toolIdPrefix?: string | undefined;
   /** Gemini name → client name, for tool names that had to change (TranslatedRequest.toolNames). */
   readonly toolNames?: ReadonlyMap<string, string> | undefined;
 }
@@ -53,6 +58,7 @@ const nonEmpty = (value: unknown): value is string => typeof value === "string" 
 
 export function createReplyAssembler(sink: BlockSink, context: AssemblerContext): ReplyAssembler {
   const idBase = context.messageId.replace(/^msg_/, "").replace(/[^A-Za-z0-9_-]/g, "");
+  const idPrefix = context.toolIdPrefix ?? "toolu_";
   let open: Open = { kind: "none" };
   let next = 0;
   let toolUses = 0;
@@ -84,7 +90,7 @@ export function createReplyAssembler(sink: BlockSink, context: AssemblerContext)
     close();
     const name = typeof call.name === "string" ? call.name : "";
     const input = isRecord(call.args) ? call.args : {};
-    const id = `toolu_${idBase}_${toolUses}`;
+    const id = `${idPrefix}${idBase}_${toolUses}`;
     toolUses++;
     const index = next++;
     sink.toolUse(index, id, context.toolNames?.get(name) ?? name, input);

@@ -1,4 +1,4 @@
-/** The one shape test the Anthropic translators share: a JSON object (not null, not an array). */
+/** The one shape test the translators share: a JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
