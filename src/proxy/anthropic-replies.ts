@@ -20,17 +20,12 @@ import {
   type StreamFailure,
   type StreamTranslator,
 } from "./translation/gemini-stream-relay.ts";
+import { retryAfterHeaders } from "./translation/retry-after.ts";
 
 /** Google's error in Anthropic's shape; a wait the upstream asked for travels as `retry-after`. */
 export function anthropicUpstreamError(error: UpstreamError): Response {
   const mapped = anthropicErrorFromGoogle(error.status, error.body);
-  const headers = new Headers();
-  const waitMs = error.retryAfterMs;
-  const retryAfter =
-    error.headers.get("retry-after") ??
-    (waitMs === undefined ? null : String(Math.max(1, Math.ceil(waitMs / 1000))));
-  if (retryAfter !== null) headers.set("retry-after", retryAfter);
-  return Response.json(mapped.body, { status: mapped.status, headers });
+  return Response.json(mapped.body, { status: mapped.status, headers: retryAfterHeaders(error) });
 }
 
 /** `stream: false`: one Gemini reply, one Anthropic message. */

@@ -21,14 +21,25 @@ export interface ModelMap {
 }
 
 /**
- * Claude families onto generally available Gemini models of the same tier; any other Claude name
- * (a new family, such as Claude Code's `claude-fable-5-2` alias) goes to the strongest.
+ * Claude and OpenAI families onto generally available Gemini models of the same tier; any other
+ * Claude or GPT name (a new family, such as Claude Code's `claude-fable-5-2` alias, or Codex's
+ * `gpt-5.1-codex-max`) goes to the strongest.
  */
 export const BUILT_IN_MODEL_MAP: readonly string[] = [
   "claude-*haiku*=gemini-2.5-flash",
   "claude-*opus*=gemini-2.5-pro",
   "claude-*sonnet*=gemini-2.5-pro",
   "claude-*=gemini-2.5-pro",
+  "gpt-*nano*=gemini-2.5-flash-lite",
+  "gpt-*mini*=gemini-2.5-flash",
+  "gpt-*=gemini-2.5-pro",
+  "codex-mini*=gemini-2.5-flash",
+  "o1-mini*=gemini-2.5-flash",
+  "o3-mini*=gemini-2.5-flash",
+  "o4-mini*=gemini-2.5-flash",
+  "o1*=gemini-2.5-pro",
+  "o3*=gemini-2.5-pro",
+  "o4*=gemini-2.5-pro",
 ];
 
 const KEEP = "*";

@@ -10,7 +10,7 @@
  * 529 (Google's 503), a deadline 504 `timeout_error`, a conflict 409 `conflict_error`; other
  * statuses keep their number, with `invalid_request_error` for 4xx and `api_error` for 5xx.
  */
-import { parseGoogleError } from "../../accounts/upstream-failure.ts";
+import { summarizeGoogleError } from "../translation/google-error.ts";
 
 export interface AnthropicError {
   readonly status: number;
@@ -31,26 +31,6 @@ const TYPES: Record<number, string> = {
   529: "overloaded_error",
 };
 
-/** google.rpc.Code names → the HTTP status Google pairs them with. */
-const CANONICAL_STATUS = new Map<string, number>([
-  ["INVALID_ARGUMENT", 400],
-  ["FAILED_PRECONDITION", 400],
-  ["OUT_OF_RANGE", 400],
-  ["UNAUTHENTICATED", 401],
-  ["PERMISSION_DENIED", 403],
-  ["NOT_FOUND", 404],
-  ["ALREADY_EXISTS", 409],
-  ["ABORTED", 409],
-  ["RESOURCE_EXHAUSTED", 429],
-  ["CANCELLED", 499],
-  ["UNKNOWN", 500],
-  ["INTERNAL", 500],
-  ["DATA_LOSS", 500],
-  ["UNIMPLEMENTED", 501],
-  ["UNAVAILABLE", 503],
-  ["DEADLINE_EXCEEDED", 504],
-]);
-
 /** Anthropic's status for a Google status: its overload is 529; other errors keep their number. */
 function statusFor(status: number): number {
   if (status === 503 || status === 529) return 529;
@@ -65,15 +45,10 @@ function typeFor(status: number): string {
 }
 
 export function anthropicErrorFromGoogle(status: number, bodyText: string): AnthropicError {
-  const parsed = parseGoogleError(bodyText);
-  const google = parsed?.message === "" ? undefined : parsed;
-  const message =
-    google === undefined
-      ? `the upstream answered with HTTP ${status}`
-      : google.status === undefined
-        ? google.message
-        : `${google.message} (${google.status})`;
-  const canonical = google?.status === undefined ? undefined : CANONICAL_STATUS.get(google.status);
-  const decisive = statusFor(canonical ?? status);
-  return { status: decisive, body: { type: "error", error: { type: typeFor(decisive), message } } };
+  const google = summarizeGoogleError(status, bodyText);
+  const decisive = statusFor(google.status);
+  return {
+    status: decisive,
+    body: { type: "error", error: { type: typeFor(decisive), message: google.message } },
+  };
 }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { markDisabled } from "../../../src/accounts/account-transitions.ts";
 import { silentLogger } from "../../../src/log/logger.ts";
+import { BUILT_IN_MODEL_MAP } from "../../../src/proxy/model-map.ts";
 import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { systemClock } from "../../../src/time/clock.ts";
 import { startAdminFixture } from "../../support/admin-fixture.ts";
@@ -241,10 +242,15 @@ describe("on the file store", () => {
     expect(body.modelMap).toEqual([
       { pattern: "my-model", target: "*", source: "setting" },
       { pattern: "claude-*", target: "gemini-3-pro-preview", source: "setting" },
-      { pattern: "claude-*haiku*", target: "gemini-2.5-flash", source: "built-in" },
-      { pattern: "claude-*opus*", target: "gemini-2.5-pro", source: "built-in" },
-      { pattern: "claude-*sonnet*", target: "gemini-2.5-pro", source: "built-in" },
-      { pattern: "claude-*", target: "gemini-2.5-pro", source: "built-in" },
+      ...BUILT_IN_MODEL_MAP.map((text) => {
+        const [pattern, target] = text.split("=");
+        return { pattern, target, source: "built-in" };
+      }),
     ]);
+    expect(body.modelMap).toContainEqual({
+      pattern: "claude-*haiku*",
+      target: "gemini-2.5-flash",
+      source: "built-in",
+    });
   });
 });

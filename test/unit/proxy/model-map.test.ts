@@ -1,14 +1,20 @@
 import { describe, expect, test } from "bun:test";
-import { createModelMap, describeModelMap } from "../../../src/proxy/model-map.ts";
+import { BUILT_IN_MODEL_MAP, createModelMap, describeModelMap } from "../../../src/proxy/model-map.ts";
 
 describe("the model map", () => {
-  test("maps current Claude names onto Gemini models out of the box, and passes other names through", () => {
+  test("maps current Claude and OpenAI names onto Gemini models out of the box, and passes other names through", () => {
     const map = createModelMap([]);
     expect(map.resolve("claude-sonnet-4-5-20250929")).toBe("gemini-2.5-pro");
     expect(map.resolve("claude-opus-4-1")).toBe("gemini-2.5-pro");
     expect(map.resolve("claude-3-5-haiku-20241022")).toBe("gemini-2.5-flash");
     expect(map.resolve("claude-haiku-5-5")).toBe("gemini-2.5-flash");
     expect(map.resolve("claude-fable-5-2")).toBe("gemini-2.5-pro");
+    expect(map.resolve("gpt-5.1-codex-max")).toBe("gemini-2.5-pro");
+    expect(map.resolve("gpt-4o")).toBe("gemini-2.5-pro");
+    expect(map.resolve("gpt-5-mini")).toBe("gemini-2.5-flash");
+    expect(map.resolve("gpt-4.1-nano")).toBe("gemini-2.5-flash-lite");
+    expect(map.resolve("o4-mini")).toBe("gemini-2.5-flash");
+    expect(map.resolve("o3")).toBe("gemini-2.5-pro");
     expect(map.resolve("gemini-2.5-flash")).toBe("gemini-2.5-flash");
     expect(map.resolve("my-model")).toBe("my-model");
   });
@@ -27,10 +33,7 @@ describe("the model map", () => {
       "setting",
       "setting",
       "setting",
-      "built-in",
-      "built-in",
-      "built-in",
-      "built-in",
+      ...Array.from({ length: BUILT_IN_MODEL_MAP.length }, () => "built-in" as const),
     ]);
   });
 
