@@ -4,9 +4,12 @@
  * so replicas agree without shared state; bindings expire after an idle period, and a failed
  * account's sessions move on. Requests without a session key rotate like round-robin.
  *
- * Bindings are kept in the order they were queued for expiry, so expiry only looks at bindings
- * that are due; a release voids its account's bindings by epoch, at once, and they are dropped when
- * next seen. No step on the request path walks every session. At most `maxSessions` bindings are
+ * Bindings are kept in a queue in the order they were queued for expiry, so expiry only looks at
+ * bindings that are due; a release voids its account's bindings by epoch, at once, and they are
+ * dropped when next seen. No step on the request path walks every session. The queue is an array
+ * read from a moving head, not the Map's own order: taking a Map's first entry again and again
+ * walks past every entry deleted before it (tens of µs per request once many sessions came and
+ * went). At most `maxSessions` bindings are
  * kept (clients choose session keys, so their number is the client's to grow): past that, the
  * binding first in the expiry order goes — its session then lands on its hashed choice again,
  * which is its account unless the pool changed since.
@@ -16,9 +19,10 @@ import { createRoundRobinStrategy } from "./round-robin.ts";
 import type { SelectionStrategy } from "./selection-strategy.ts";
 
 interface Binding {
+  readonly key: string;
   accountId: string;
   lastSeen: number;
-  /** When the binding took its place in the expiry order (the Map's insertion order). */
+  /** When the binding took its place in the expiry queue. */
   queuedAt: number;
   /** The release epoch when the binding was made: a later release of its account voids it. */
   epoch: number;
@@ -39,8 +43,10 @@ export interface StickyStrategy extends SelectionStrategy {
 }
 
 export function createStickyStrategy(options: StickyOptions): StickyStrategy {
-  /** In expiry order: queuedAt never decreases from first to last. */
   const bindings = new Map<string, Binding>();
+  /** Every binding once, in expiry order from `head` on: queuedAt never decreases. */
+  let queue: Binding[] = [];
+  let head = 0;
   /** Each release is a new epoch; an account's last release voids the bindings made before it. */
   let epoch = 0;
   const releasedAt = new Map<string, number>();
@@ -49,12 +55,23 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
   let nextExpiry = Number.POSITIVE_INFINITY;
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
 
+  /** The binding first in the expiry order, taken off the queue. */
+  const dequeue = (): Binding | undefined => {
+    const first = queue[head];
+    if (first === undefined) return undefined;
+    head += 1;
+    // Drop the read part once it is most of the array: amortized O(1) per binding.
+    if (head >= 1024 && head * 2 >= queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return first;
+  };
+
   /** Makes room for one more binding: drops the binding first in the expiry order. */
   const evictOldest = (): void => {
-    for (const key of bindings.keys()) {
-      bindings.delete(key);
-      return;
-    }
+    const oldest = dequeue();
+    if (oldest !== undefined) bindings.delete(oldest.key);
   };
 
   const released = (binding: Binding): boolean => binding.epoch < (releasedAt.get(binding.accountId) ?? 0);
@@ -63,7 +80,9 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
     const binding = bindings.get(key);
     if (binding === undefined) {
       if (bindings.size >= maxSessions) evictOldest();
-      bindings.set(key, { accountId, lastSeen: now, queuedAt: now, epoch });
+      const created = { key, accountId, lastSeen: now, queuedAt: now, epoch };
+      bindings.set(key, created);
+      queue.push(created);
       nextExpiry = Math.min(nextExpiry, now + options.idleMs);
       return;
     }
@@ -79,15 +98,17 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
    */
   const expire = (now: number): void => {
     nextExpiry = Number.POSITIVE_INFINITY;
-    for (const [key, binding] of bindings) {
+    for (let binding = queue[head]; binding !== undefined; binding = queue[head]) {
       if (now - binding.queuedAt < options.idleMs) {
         nextExpiry = binding.queuedAt + options.idleMs;
         return;
       }
-      bindings.delete(key);
+      dequeue();
       if (now - binding.lastSeen < options.idleMs && !released(binding)) {
         binding.queuedAt = now;
-        bindings.set(key, binding);
+        queue.push(binding);
+      } else {
+        bindings.delete(binding.key);
       }
     }
   };

@@ -88,6 +88,31 @@ describe("sticky", () => {
       expect(sticky.choose(listedCandidates(grown), { sessionKey: key })).toBe(ringChoose(key, grown) ?? "");
   });
 
+  test("many sessions come and go: the newest maxSessions stay bound, in order, after expiries", () => {
+    const clock = new FakeClock();
+    const sticky = createStickyStrategy({ clock, idleMs: 3_600_000, maxSessions: 2_000 });
+    const two = listedCandidates(["a", "b"]);
+    const grown = ["a", "b", "c"];
+    const old = Array.from({ length: 3_000 }, (_, i) => `old${i}`);
+    for (const key of old) sticky.choose(two, { sessionKey: key });
+    // Used again within the idle period: survives the expiry and goes to the back of the order.
+    clock.advance(1_800_000);
+    const kept = old.slice(-500);
+    for (const key of kept) sticky.choose(two, { sessionKey: key });
+    clock.advance(1_800_000);
+    const fresh = Array.from({ length: 1_500 }, (_, i) => `new${i}`);
+    const before = new Map(
+      [...kept, ...fresh].map((k) => [k, sticky.choose(two, { sessionKey: k })] as const),
+    );
+    expect(sticky.boundSessions()).toBe(2_000);
+    for (const [key, id] of before)
+      expect(sticky.choose(listedCandidates(grown), { sessionKey: key })).toBe(id ?? "");
+    const unused = old.slice(0, 2_500).filter((k) => ringChoose(k, grown) === "c");
+    expect(unused.length).toBeGreaterThan(0); // sessions the grown pool would move, if they were bound
+    for (const key of unused.slice(0, 5))
+      expect(sticky.choose(listedCandidates(grown), { sessionKey: key })).toBe("c");
+  });
+
   test("bindings expire after the idle period", () => {
     const clock = new FakeClock();
     const sticky = createStickyStrategy({ clock, idleMs: 3_600_000 });
