@@ -23,6 +23,7 @@ import {
   smallMessagesRequest,
 } from "./support/anthropic-requests.ts";
 import { benchProxy } from "./support/bench-proxy.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
 
 const ROUNDS = 6;
 const REQUESTS = 3_000;
@@ -176,3 +177,8 @@ const goals: [string, string, boolean][] = [
 ];
 for (const [goal, value, met] of goals)
   console.log(`  ${goal.padEnd(32)} ${value.padStart(11)}   ${verdict(met)}`);
+const reportFile = recordBenchResults("anthropicOverhead", {
+  microseconds: Object.fromEntries([...best.entries()]),
+  goals: goals.map(([goal, value, met]) => ({ goal, value: value.trim(), met })),
+});
+console.log(`raw figures: ${reportFile} (section "anthropicOverhead")`);

@@ -17,6 +17,7 @@ import { encodeAccountFile } from "../src/stores/file/account-file-encoder.ts";
 import { createFileAccountStore } from "../src/stores/file/file-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, writeAccountFiles } from "./support/bench-accounts.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
 
 const SIZES = [10, 10_000, 100_000] as const;
 const IDLE_MS = 3000;
@@ -172,6 +173,8 @@ async function main(): Promise<void> {
     }
   }
   printTable(reports);
+  const file = recordBenchResults("fileStore", { cores: os.cpus().length, reports });
+  console.log(`raw figures: ${file} (section "fileStore")`);
 }
 
 if (process.argv[2] === "--child") await measure(process.argv[3] as string, Number(process.argv[4]));

@@ -11,6 +11,7 @@
  */
 import * as os from "node:os";
 import { resourceNameFor } from "../src/stores/kubernetes/kubernetes-create-account.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
 import { KubeUnavailableError, startBenchKubeServer } from "./support/kube-bench-server.ts";
 import type { BulkAccount } from "./support/kube-bulk-create.ts";
 import { createAccountsInBulk } from "./support/kube-bulk-create.ts";
@@ -164,6 +165,8 @@ try {
   const started = performance.now();
   const figures = await measure();
   printTable(figures);
+  const file = recordBenchResults("kubeStore", { accounts: COUNT, disables: DISABLES, ...figures });
+  console.log(`raw figures: ${file} (section "kubeStore")`);
   console.log(`(whole bench ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 } catch (error) {
   if (error instanceof KubeUnavailableError) {

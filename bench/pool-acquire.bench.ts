@@ -7,7 +7,8 @@
  * awaited Map lookup, the least any pool could do) is measured beside them. Then the pool's memory
  * per account: heap and RSS of a child process holding 10 and 100,000 accounts; between them, what
  * accounts joining and leaving a pool of 100,000 cost (bench/support/pool-churn.ts).
- * No absolute thresholds: machines differ, ratios travel.
+ * No absolute thresholds: machines differ, ratios travel. Raw figures go to
+ * bench/results/latest.json (section "pool").
  */
 
 import type { Account } from "../src/accounts/account.ts";
@@ -22,6 +23,7 @@ import { createStickyStrategy, DEFAULT_MAX_SESSIONS } from "../src/pool/strategi
 import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
 import { measureChurn } from "./support/pool-churn.ts";
 
 const SIZES = [1_000, 10_000, 100_000] as const;
@@ -184,7 +186,16 @@ function printHeader(title: string): void {
   console.log(`${"strategy".padEnd(34)}${header}${"10k/1k".padStart(9)}${"100k/1k".padStart(9)}`);
 }
 
-async function measureChoice(): Promise<void> {
+type Table = Record<string, Record<string, number>>;
+
+/** Figures by case, then by pool size, for the JSON report. */
+function tableRow(table: Table, name: string, figures: readonly number[]): void {
+  table[name] = Object.fromEntries(SIZES.map((size, i) => [String(size), figures[i] ?? Number.NaN]));
+}
+
+async function measureChoice(): Promise<{ baselineNs: number; choiceNs: Table; acquireNs: Table }> {
+  const choiceNs: Table = {};
+  const acquireNs: Table = {};
   const byId = new Map(liveAccounts(1000).map((a) => [a.id, a]));
   const ids = [...byId.keys()];
   const baseline = await medianNs(awaitedCalls(async (i) => byId.get(ids[i % ids.length] ?? "")));
@@ -204,6 +215,7 @@ async function measureChoice(): Promise<void> {
       );
     }
     printRow(benchCase.name, figures);
+    tableRow(choiceNs, benchCase.name, figures);
   }
   printHeader("the whole acquire: await pool.acquire({model}) — choice, token check, lease");
   for (const benchCase of CASES) {
@@ -218,7 +230,9 @@ async function measureChoice(): Promise<void> {
       pool.stop();
     }
     printRow(benchCase.name, figures);
+    tableRow(acquireNs, benchCase.name, figures);
   }
+  return { baselineNs: baseline, choiceNs, acquireNs };
 }
 
 /** In a child process: build a pool of `count` accounts and print its memory as JSON. */
@@ -244,7 +258,7 @@ async function reportMemory(count: number): Promise<void> {
   console.log(JSON.stringify({ count, poolHeap: heapUsed - heapBefore, rss, heapUsed }));
 }
 
-async function measureMemory(): Promise<void> {
+async function measureMemory(): Promise<Record<string, number>> {
   const run = (count: number) => {
     const child = Bun.spawnSync([process.execPath, import.meta.path, "--memory", String(count)]);
     return JSON.parse(child.stdout.toString()) as { poolHeap: number; rss: number; heapUsed: number };
@@ -256,13 +270,21 @@ async function measureMemory(): Promise<void> {
   console.log(`  process RSS (store copy + pool)  ${per(small.rss, large.rss)} B/account`);
   console.log(`  process heap (store copy + pool) ${per(small.heapUsed, large.heapUsed)} B/account`);
   console.log(`  the pool's own heap              ${per(small.poolHeap, large.poolHeap)} B/account`);
+  const bytes = (a: number, b: number) => Math.round((b - a) / (100_000 - 10));
+  return {
+    rssBytesPerAccount: bytes(small.rss, large.rss),
+    heapBytesPerAccount: bytes(small.heapUsed, large.heapUsed),
+    poolHeapBytesPerAccount: bytes(small.poolHeap, large.poolHeap),
+  };
 }
 
 const memoryFlag = process.argv.indexOf("--memory");
 if (memoryFlag >= 0) {
   await reportMemory(Number(process.argv[memoryFlag + 1]));
 } else {
-  await measureChoice();
-  measureChurn();
-  await measureMemory();
+  const choice = await measureChoice();
+  const churn = measureChurn();
+  const memory = await measureMemory();
+  const file = recordBenchResults("pool", { batches: BATCHES, sizes: SIZES, ...choice, churn, memory });
+  console.log(`\nraw figures: ${file} (section "pool")`);
 }

@@ -13,6 +13,7 @@ import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
 import { createPrometheusScrape } from "../src/telemetry/prometheus-scrape.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../src/telemetry/telemetry.ts";
 import { benchProxy } from "./support/bench-proxy.ts";
+import { recordBenchResults } from "./support/bench-report.ts";
 
 const ITERATIONS = 5_000;
 /** Variants take turns, and each keeps its best round: noise only ever adds time. */
@@ -83,3 +84,9 @@ for (const [i, [name]] of variants.entries()) {
     `${name.padEnd(34)} ${us.toFixed(1).padStart(8)} µs/req   ${(us / baseline).toFixed(2).padStart(6)}× baseline`,
   );
 }
+const reportFile = recordBenchResults("telemetryOverhead", {
+  rounds: ROUNDS,
+  iterations: ITERATIONS,
+  microsecondsPerRequest: Object.fromEntries(variants.map(([name], i) => [name, best[i] ?? null])),
+});
+console.log(`raw figures: ${reportFile} (section "telemetryOverhead")`);

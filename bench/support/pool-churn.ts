@@ -29,7 +29,16 @@ function describe(label: string, samplesMs: number[]): void {
   );
 }
 
-export function measureChurn(): void {
+export interface ChurnFigures {
+  readonly pool: number;
+  readonly loadMs: number;
+  readonly layoutMs: number;
+  /** CPU milliseconds of each arrival and each departure, in order. */
+  readonly arrivalsMs: readonly number[];
+  readonly departuresMs: readonly number[];
+}
+
+export function measureChurn(): ChurnFigures {
   const accounts = liveAccounts(POOL + CHURN);
   const index = new AvailabilityIndex(systemClock);
   const entryOf = (i: number) => {
@@ -61,4 +70,5 @@ export function measureChurn(): void {
   describe(`${CHURN.toLocaleString("en")} departures, one at a time`, departures);
   const candidates = index.candidates(undefined, undefined);
   if (candidates.nextAfter(undefined) === undefined) throw new Error("the pool lost its accounts");
+  return { pool: POOL, loadMs, layoutMs, arrivalsMs: arrivals, departuresMs: departures };
 }
