@@ -31,6 +31,7 @@ const MESSAGES_BODY = JSON.stringify({
   max_tokens: 16,
   messages: [{ role: "user", content: "hello" }],
 });
+const CHAT_BODY = JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content: "hello" }] });
 const ROUTES: readonly Route[] = [
   { method: "GET", path: "/healthz", access: "probe" },
   { method: "GET", path: "/readyz", access: "probe" },
@@ -59,6 +60,7 @@ const ROUTES: readonly Route[] = [
   { method: "POST", path: "/v1/messages?beta=true", access: "client", body: MESSAGES_BODY },
   { method: "POST", path: "/v1/messages/count_tokens", access: "client", body: MESSAGES_BODY },
   { method: "GET", path: "/v1/models", access: "client", headers: { "anthropic-version": "2023-06-01" } },
+  { method: "POST", path: "/v1/chat/completions", access: "client", body: CHAT_BODY },
   { method: "GET", path: "/admin/accounts", access: "admin" },
   { method: "POST", path: "/admin/accounts", access: "admin", body: '{"refresh_token":"1//not-a-token"}' },
   { method: "POST", path: `/admin/accounts/${ACCOUNT}/disable`, access: "admin", body: "{}" },
