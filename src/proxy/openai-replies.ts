@@ -1,7 +1,7 @@
 /**
  * How the upstream's plain Gemini replies reach an OpenAI client (the ReplyAdapters the OpenAI
- * routes hand to forwardCall): a chat completion as one JSON document, or as Chat Completions
- * chunks translated as Gemini's events arrive (pulled, so back-pressure reaches the upstream
+ * routes hand to forwardCall): a chat completion or a response as one JSON document, or as Chat
+ * Completions chunks or Responses events translated as Gemini's events arrive (pulled, so back-pressure reaches the upstream
  * body, and cancelled with it), and Google's errors in OpenAI's shape. The translation itself is
  * the pure modules' under openai/; the bytes are moved by the shared translation core.
  */
@@ -9,6 +9,9 @@ import type { ReplyAdapter } from "./forward-call.ts";
 import { type ChatReplyContext, translateChatReply } from "./openai/chat-reply.ts";
 import { type ChatStreamContext, createChatStreamTranslator } from "./openai/chat-stream.ts";
 import { openAiErrorFromGoogle, openAiUpstreamError } from "./openai/openai-error.ts";
+import type { ResponsesReplyContext } from "./openai/responses-output.ts";
+import { translateResponsesReply } from "./openai/responses-reply.ts";
+import { createResponsesStreamTranslator } from "./openai/responses-stream.ts";
 import { readGeminiJson } from "./translation/gemini-reply-json.ts";
 import { relayGeminiStream, type StreamFailure } from "./translation/gemini-stream-relay.ts";
 
@@ -61,6 +64,33 @@ export function streamedChatCompletionReplies(context: ChatStreamContext): Reply
         push: (chunk) => chat.push(chunk),
         end: () => chat.end(),
         fail: (failure) => chat.error(openAiStreamError(failure)),
+      });
+    },
+    upstreamError: openAiUpstreamError,
+  };
+}
+
+/** `stream: false`: one Gemini reply, one `response`. */
+export function responseReplies(context: ResponsesReplyContext): ReplyAdapter {
+  return {
+    async success(reply) {
+      const gemini = await readGeminiJson(reply, "openai");
+      if (!gemini.ok) return gemini.reply;
+      return Response.json(translateResponsesReply(gemini.value, context));
+    },
+    upstreamError: openAiUpstreamError,
+  };
+}
+
+/** `stream: true`: Gemini's SSE events become the Responses API's events as they arrive. */
+export function streamedResponseReplies(context: ResponsesReplyContext): ReplyAdapter {
+  return {
+    success(reply) {
+      const responses = createResponsesStreamTranslator(context);
+      return relayGeminiStream(reply, {
+        push: (chunk) => responses.push(chunk),
+        end: () => responses.end(),
+        fail: (failure) => responses.fail(openAiStreamError(failure)),
       });
     },
     upstreamError: openAiUpstreamError,

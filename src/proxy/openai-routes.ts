@@ -1,17 +1,26 @@
 /**
- * The OpenAI-compatible routes (SPEC §6.1): `POST /v1/chat/completions` (streamed or not). A
+ * The OpenAI-compatible routes (SPEC §6.1): `POST /v1/chat/completions` and `POST /v1/responses`
+ * (streamed or not; the Responses API is all the Codex CLI speaks). A
  * request is read under the edge's limits, translated to a plain Gemini call (openai/ does the
  * translating), its model mapped, and served by forwardCall like any Gemini call — same pool,
  * failover and telemetry on either upstream profile — with the reply translated back on the way
  * out (openai-replies.ts). A client's bad body is a 400 naming the JSON path, before any account
- * is chosen.
+ * is chosen. `GET /v1/responses` — where Codex tries a WebSocket first — is refused with 426, the
+ * status on which Codex falls back to HTTP at once.
  */
 import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
 import type { ModelMap } from "./model-map.ts";
 import { translateChatRequest } from "./openai/chat-request.ts";
-import { chatCompletionReplies, streamedChatCompletionReplies } from "./openai-replies.ts";
+import { echoOf } from "./openai/responses-reply.ts";
+import { translateResponsesRequest } from "./openai/responses-request.ts";
+import {
+  chatCompletionReplies,
+  responseReplies,
+  streamedChatCompletionReplies,
+  streamedResponseReplies,
+} from "./openai-replies.ts";
 import { errorReply } from "./protocol-errors.ts";
 import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
 import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
@@ -91,8 +100,59 @@ async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise
   });
 }
 
+async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
+  const body = await readOpenAiJson(request, deps.bodyLimits);
+  if (!body.ok) return body.reply;
+  let upstreamModel: string | undefined;
+  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const translated = translateResponsesRequest(body.value, { upstreamModelFor });
+  if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
+  const { envelope, stream } = translated.value;
+  const context = {
+    clientModel: envelope.model,
+    stem: (deps.newId ?? randomIdStem)(),
+    createdAt: nowSeconds(deps),
+    toolNames: translated.value.toolNames,
+    tools: translated.value.tools,
+    echo: echoOf(envelope),
+  };
+  return forwardCall(deps.forward, {
+    call: {
+      model: upstreamModelFor(envelope.model),
+      action: stream ? "streamGenerateContent" : "generateContent",
+      body: translated.value.body,
+      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
+    },
+    protocol: "openai",
+    signal: request.signal,
+    reply: stream ? streamedResponseReplies(context) : responseReplies(context),
+    ...openAiSessionOf(request, envelope.prompt_cache_key ?? undefined, translated.value.body),
+  });
+}
+
+/** Codex opens a WebSocket on `GET /v1/responses` first; 426 makes it fall back to HTTP at once. */
+function refuseWebSocket(request: Request): Response {
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  const message = upgrade
+    ? "WebSocket transport is not supported on /v1/responses; send POST /v1/responses over HTTP"
+    : "GET /v1/responses is not supported; send POST /v1/responses";
+  return Response.json(
+    {
+      error: {
+        message,
+        type: "invalid_request_error",
+        param: null,
+        code: upgrade ? "websocket_not_supported" : "method_not_allowed",
+      },
+    },
+    { status: upgrade ? 426 : 405, headers: upgrade ? {} : { allow: "POST" } },
+  );
+}
+
 export function createOpenAiRoutes(deps: OpenAiRouteDeps) {
   return new Elysia()
     .onBeforeHandle(requireAccess(deps.access))
-    .post("/v1/chat/completions", ({ request }) => chatCompletions(deps, request), { parse: "none" });
+    .post("/v1/chat/completions", ({ request }) => chatCompletions(deps, request), { parse: "none" })
+    .post("/v1/responses", ({ request }) => responses(deps, request), { parse: "none" })
+    .get("/v1/responses", ({ request }) => refuseWebSocket(request));
 }

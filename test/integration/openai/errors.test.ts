@@ -2,7 +2,7 @@
  * Each class of error as the OpenAI SDK reports it (SPEC §5.4, §6.1, §6.2): a wrong key (401),
  * an unknown upstream model (404), Google's quota (429 with retry-after), no account to serve
  * (503 naming no_available_account), a body over the limit (413), and a stream that fails after
- * it began (an error event the SDK raises). The client's own mistakes never count against an
+ * it began (an error event the SDK raises) — on Chat Completions, and on the Responses API. The client's own mistakes never count against an
  * account, and its key never goes upstream.
  */
 import { describe, expect, test } from "bun:test";
@@ -73,6 +73,30 @@ describe.each(PROFILES)("upstream errors on the %s profile", (profile) => {
 
     f.app.clock.advance(21_000);
     expect((await f.client().chat.completions.create(HI)).object).toBe("chat.completion");
+  });
+
+  test("the Responses API reports the same classes: 401, 404, 429 with retry-after, 503 no_available_account", async () => {
+    await using f = await startOpenAiFixture({
+      emails: [A, B],
+      profile,
+      maxAttempts: 2,
+      authMode: "all_except_health",
+      apiKeys: [KEY],
+    });
+    const ask = { model: "gpt-5", input: "hi" };
+    const wrong = await apiFailure(f.client({ apiKey: "sk-wrong" }).responses.create(ask));
+    expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
+    const client = f.client({ apiKey: KEY });
+    f.app.google.failUpstream({ kind: "model_not_found" }, { times: 1 });
+    expect(await apiFailure(client.responses.create(ask))).toBeInstanceOf(OpenAI.NotFoundError);
+    f.app.google.failUpstream({ kind: "resource_exhausted", retryDelaySeconds: 30 }, { times: 2 });
+    const limited = await apiFailure(client.responses.create({ ...ask, stream: true }));
+    expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(limited.headers?.get("retry-after")).toBe("30");
+    const none = await apiFailure(client.responses.create(ask));
+    expect(none.status).toBe(503);
+    expect(none.type).toBe("no_available_account");
+    expect(f.app.pool.summary().disabled).toBe(0);
   });
 
   test("a stream that fails after it began ends in an error event that the SDK raises as an APIError", async () => {
