@@ -84,3 +84,115 @@ export const chatBody = fc.record(
   },
   { requiredKeys: [] },
 );
+
+const responsesPart = mostly(
+  fc.oneof(
+    fc.record({
+      type: fc.constantFrom("input_text", "output_text", "refusal", "summary_text"),
+      text: mostly(fc.string()),
+    }),
+    fc.record({
+      type: fc.constant("input_image"),
+      image_url: mostly(fc.constantFrom("data:image/png;base64,AAAA", "https://x.example/a.png", SECRET)),
+      file_id: mostly(fc.constant("file-1")),
+    }),
+    fc.record({
+      type: fc.constant("input_file"),
+      file_data: mostly(fc.constant("data:application/pdf;base64,AAAA")),
+    }),
+  ),
+);
+const responsesContent = mostly(fc.oneof(fc.string(), fc.array(responsesPart, { maxLength: 3 })));
+const callId = mostly(fc.constantFrom("c1", "c2"));
+const responsesItem = mostly(
+  fc.oneof(
+    fc.record(
+      {
+        type: fc.constant("message"),
+        role: mostly(fc.constantFrom("user", "assistant", "system", "developer")),
+        content: responsesContent,
+      },
+      { requiredKeys: ["role"] },
+    ),
+    fc.record({
+      type: fc.constantFrom("function_call", "custom_tool_call"),
+      call_id: callId,
+      name: mostly(fc.constantFrom("f", "apply_patch", "")),
+      namespace: mostly(fc.constantFrom("crm")),
+      arguments: mostly(fc.constantFrom("{}", '{"a":1}', "[", "7")),
+      input: mostly(fc.string()),
+    }),
+    fc.record({
+      type: fc.constantFrom("function_call_output", "custom_tool_call_output"),
+      call_id: callId,
+      output: responsesContent,
+    }),
+    fc.record({
+      type: fc.constant("reasoning"),
+      summary: mostly(
+        fc.array(fc.record({ type: fc.constant("summary_text"), text: fc.string() }), { maxLength: 2 }),
+      ),
+      encrypted_content: mostly(fc.constantFrom("gp.gemini.v1:SIG", "gp.gemini.v1:", "gAAAA-other")),
+    }),
+    fc.record({ type: fc.constantFrom("web_search_call", "local_shell_call", "item_reference", "other") }),
+  ),
+);
+const responsesTool = mostly(
+  fc.oneof(
+    fc.record({
+      type: fc.constant("function"),
+      name: mostly(fc.constantFrom("f", "g", "a b")),
+      parameters: anyJson,
+    }),
+    fc.record({
+      type: fc.constant("custom"),
+      name: mostly(fc.constant("apply_patch")),
+      format: mostly(
+        fc.record({ type: fc.constant("grammar"), syntax: fc.constant("lark"), definition: fc.string() }),
+      ),
+    }),
+    fc.record({
+      type: fc.constant("namespace"),
+      name: mostly(fc.constant("crm")),
+      tools: mostly(
+        fc.array(mostly(fc.record({ type: fc.constant("function"), name: mostly(fc.constant("lookup")) })), {
+          maxLength: 2,
+        }),
+      ),
+    }),
+    fc.record({ type: fc.constantFrom("local_shell", "web_search", "image_generation") }),
+  ),
+);
+export const responsesBody = fc.record(
+  {
+    model: mostly(fc.constantFrom("gpt-5", "o3", "")),
+    instructions: mostly(fc.string()),
+    input: mostly(fc.oneof(fc.string(), fc.array(responsesItem, { maxLength: 5 }))),
+    tools: mostly(fc.array(responsesTool, { maxLength: 3 })),
+    tool_choice: mostly(
+      fc.constantFrom(
+        "auto",
+        "none",
+        "required",
+        { type: "function", name: "f" },
+        { type: "allowed_tools", mode: "auto", tools: [] },
+      ),
+    ),
+    reasoning: mostly(
+      fc.record({
+        effort: mostly(fc.constantFrom("low", "high", "none")),
+        summary: mostly(fc.constantFrom("auto", "none")),
+      }),
+    ),
+    text: mostly(
+      fc.record({
+        format: mostly(fc.constantFrom({ type: "text" }, { type: "json_schema", name: "x", schema: {} })),
+      }),
+    ),
+    max_output_tokens: mostly(fc.integer({ min: -1, max: 300_000 })),
+    previous_response_id: fc.constantFrom(null, null, null, "resp_1"),
+    stream: mostly(fc.boolean()),
+    store: mostly(fc.boolean()),
+  },
+  { requiredKeys: [] },
+);

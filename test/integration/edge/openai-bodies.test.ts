@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { type AppFixture, startAppFixture } from "../../support/app-fixture.ts";
-import { chatBody, SECRET } from "../../support/openai-arbitraries.ts";
+import { chatBody, responsesBody, SECRET } from "../../support/openai-arbitraries.ts";
 
 const EMAILS = ["a@example.com", "b@example.com"];
 function post(f: AppFixture, path: string, body: unknown): Promise<Response> {
@@ -36,6 +36,18 @@ describe("hostile bodies on the OpenAI routes", () => {
     await fc.assert(
       fc.asyncProperty(chatBody, async (body) => {
         await checkReply(await post(f, "/v1/chat/completions", body));
+      }),
+      { numRuns: 150 },
+    );
+    expect(JSON.stringify(f.pool.summary())).toBe(before);
+  }, 60_000);
+
+  test("generated Responses API bodies never get a 5xx, refusals name a path, and no account is touched", async () => {
+    await using f = await startAppFixture({ emails: EMAILS });
+    const before = JSON.stringify(f.pool.summary());
+    await fc.assert(
+      fc.asyncProperty(responsesBody, async (body) => {
+        await checkReply(await post(f, "/v1/responses", body));
       }),
       { numRuns: 150 },
     );

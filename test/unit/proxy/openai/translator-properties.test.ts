@@ -8,7 +8,10 @@ import fc from "fast-check";
 import { translateChatReply } from "../../../../src/proxy/openai/chat-reply.ts";
 import { translateChatRequest } from "../../../../src/proxy/openai/chat-request.ts";
 import { createChatStreamTranslator } from "../../../../src/proxy/openai/chat-stream.ts";
-import { anyJson, chatBody, mostly, SECRET } from "../../../support/openai-arbitraries.ts";
+import { translateResponsesReply } from "../../../../src/proxy/openai/responses-reply.ts";
+import { translateResponsesRequest } from "../../../../src/proxy/openai/responses-request.ts";
+import { createResponsesStreamTranslator } from "../../../../src/proxy/openai/responses-stream.ts";
+import { anyJson, chatBody, mostly, responsesBody, SECRET } from "../../../support/openai-arbitraries.ts";
 
 const PROPERTY_TIMEOUT_MS = 30_000;
 const CONTEXT = { clientModel: "gpt-x", id: "chatcmpl-p", created: 1 };
@@ -80,6 +83,58 @@ describe("chat completions translators", () => {
             .slice(0, -1)
             .map((f) => JSON.parse(f.slice(6)) as { choices: { finish_reason: unknown }[] });
           expect(parsed.filter((c) => c.choices[0]?.finish_reason != null)).toHaveLength(1);
+        }),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
+
+describe("responses translators", () => {
+  test(
+    "no request body makes the request translator throw; refusals are one line naming a path",
+    () => {
+      fc.assert(
+        fc.property(responsesBody, (body) => {
+          const result = translateResponsesRequest(body, { upstreamModelFor: () => "gemini-3-pro-preview" });
+          if (result.ok) return;
+          expect(result.error).not.toContain("\n");
+          expect(result.error).not.toContain(SECRET);
+          expect(result.error).toMatch(/^(body|[A-Za-z_][\w.[\]]*): /);
+        }),
+        { numRuns: 1000 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  test(
+    "no Gemini reply makes the reply translators throw; a stream is numbered, balanced, ends once, and ends as the whole reply",
+    () => {
+      const context = { clientModel: "gpt-x", stem: "p", createdAt: 1 };
+      fc.assert(
+        fc.property(fc.array(geminiChunk, { maxLength: 5 }), (chunks) => {
+          const whole = translateResponsesReply(chunks, context);
+          const stream = createResponsesStreamTranslator(context);
+          const frames = chunks.map((c) => stream.push(c)).join("") + stream.end();
+          const events = frames
+            .split("\n\n")
+            .filter((f) => f !== "")
+            .map(
+              (f) =>
+                JSON.parse(f.slice(f.indexOf("data: ") + 6)) as {
+                  type: string;
+                  sequence_number: number;
+                  response?: unknown;
+                },
+            );
+          expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+          const added = events.filter((e) => e.type === "response.output_item.added").length;
+          expect(events.filter((e) => e.type === "response.output_item.done").length).toBe(added);
+          const last = events.at(-1);
+          expect(["response.completed", "response.incomplete"]).toContain(last?.type ?? "");
+          expect(last?.response).toEqual(whole);
         }),
         { numRuns: 500 },
       );
