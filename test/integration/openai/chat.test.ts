@@ -38,6 +38,7 @@ describe.each(PROFILES)("chat completions on the %s profile", (profile) => {
     expect(completion.object).toBe("chat.completion");
     expect(completion.id).toStartWith("chatcmpl-");
     expect(completion.model).toBe(MODEL);
+    expect(completion.created).toBe(Math.floor(f.app.clock.now() / 1000));
     expect(completion.choices).toEqual([
       {
         index: 0,

@@ -44,6 +44,7 @@ describe.each(PROFILES)("responses on the %s profile", (profile) => {
     expect(response.object).toBe("response");
     expect(response.id).toStartWith("resp_");
     expect(response.status).toBe("completed");
+    expect(response.created_at).toBe(Math.floor(f.app.clock.now() / 1000));
     expect(response.output_text).toBe("Hi, Ada.");
     expect(response.output).toEqual([
       {
