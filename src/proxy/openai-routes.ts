@@ -1,10 +1,9 @@
 /**
  * The OpenAI-compatible routes (SPEC §6.1): `POST /v1/chat/completions` and `POST /v1/responses`
- * (streamed or not; the Responses API is all the Codex CLI speaks). A
- * request is read under the edge's limits, translated to a plain Gemini call (openai/ does the
- * translating), its model mapped, and served by forwardCall like any Gemini call — same pool,
- * failover and telemetry on either upstream profile — with the reply translated back on the way
- * out (openai-replies.ts). A client's bad body is a 400 naming the JSON path, before any account
+ * (streamed or not; the Responses API is all the Codex CLI speaks). A request is read under the
+ * edge's limits, translated to a plain Gemini call (openai/ does the translating), its model
+ * mapped, and served by forwardCall like any Gemini call — same pool, failover and telemetry on
+ * either upstream profile — with the reply translated back on the way out (openai-replies.ts). A client's bad body is a 400 naming the JSON path, before any account
  * is chosen. `GET /v1/responses` — where Codex tries a WebSocket first — is refused with 426, the
  * status on which Codex falls back to HTTP at once.
  */
