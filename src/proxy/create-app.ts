@@ -17,6 +17,7 @@ import type { ModelMap } from "./model-map.ts";
 import { createModelsRoute } from "./models-route.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import type { StartTimer } from "./read-body.ts";
+import { productToken } from "./upstream/user-agent.ts";
 
 export interface AppDeps {
   readonly pool: AccountPool;
@@ -74,6 +75,8 @@ export function createApp(deps: AppDeps) {
     timeoutMs: deps.bodyTimeoutMs,
     ...(deps.startTimer === undefined ? {} : { startTimer: deps.startTimer }),
   };
+  // Upstream calls carry the client's user agent with grantpool's product token appended.
+  const forward: ForwardDeps = { ...deps.forward, productToken: productToken(deps.version) };
   const app = new Elysia()
     .onError(({ code, request, error }) => {
       const path = pathOf(request.url);
@@ -93,7 +96,7 @@ export function createApp(deps: AppDeps) {
       createGeminiRoutes({
         access: deps.access.api("gemini"),
         modelMap: deps.modelMap,
-        forward: deps.forward,
+        forward,
         upstreamUrl: deps.upstreamUrl,
         bodyLimits,
       }),
@@ -102,11 +105,18 @@ export function createApp(deps: AppDeps) {
       createAnthropicRoutes({
         access: deps.access.api("anthropic"),
         modelMap: deps.modelMap,
-        forward: deps.forward,
+        forward,
         bodyLimits,
       }),
     )
-    .use(createModelsRoute({ access: deps.access, forward: deps.forward, upstreamUrl: deps.upstreamUrl }));
+    .use(
+      createModelsRoute({
+        access: deps.access,
+        forward,
+        upstreamUrl: deps.upstreamUrl,
+        modelMap: deps.modelMap,
+      }),
+    );
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   return app;
 }
