@@ -1,7 +1,7 @@
 /**
  * What an upstream profile cannot serve at all. Cloud Code Assist (`/v1internal`) has
- * generateContent, streamGenerateContent and countTokens but no embedding method (Gemini CLI's own
- * Code Assist client throws "Not implemented" for embedContent), so on the code-assist profile
+ * generateContent, streamGenerateContent and countTokens but no embedding method (Gemini CLI 0.61.0's
+ * own Code Assist client, CodeAssistServer, throws for embedContent), so on the code-assist profile
  * embeddings are refused with Google's 501 UNIMPLEMENTED before any account is leased: the
  * client learns why at once and no account is blamed for it.
  */
