@@ -69,7 +69,7 @@ describe.each(["gemini", "code-assist"] as const)("Gemini CLI through grantpool 
   test(
     "prints the answer of a pool account to a plain prompt",
     async () => {
-      await using proxy = await startClaudeCodeProxy({ profile });
+      await using proxy = await startClaudeCodeProxy({ profile, clientName: "Gemini CLI" });
       const marker = `plain-${crypto.randomUUID()}`;
       const ran = await run(proxy, `Say hello to ${marker}`);
       expect(succeeded(ran).response).toBe(`answered by ${CLAUDE_CODE_ACCOUNT}`);
@@ -85,7 +85,7 @@ describe.each(["gemini", "code-assist"] as const)("Gemini CLI through grantpool 
   test(
     "runs the read_file call the model asks for, sends back the file's text, and prints the model's answer built from it",
     async () => {
-      await using proxy = await startClaudeCodeProxy({ profile });
+      await using proxy = await startClaudeCodeProxy({ profile, clientName: "Gemini CLI" });
       const trip = readFileRoundTrip();
       proxy.fixture.google.setDefaultTurn(trip.turn);
       const ran = await run(proxy, trip.prompt, { [trip.fileName]: trip.fileText });
