@@ -91,9 +91,10 @@ async function list(deps: ModelsRouteDeps, request: Request): Promise<Response> 
   if (family === "gemini") {
     return listModels(deps.forward, deps.upstreamUrl, { ...read, query: forwardedQuery(url) });
   }
+  // One page of the largest size Google allows: these shapes are not paged by Google's token.
   const upstream = await listModels(deps.forward, deps.upstreamUrl, {
     ...read,
-    query: new URLSearchParams(),
+    query: new URLSearchParams({ pageSize: "1000" }),
   });
   return inFamily(family, upstream, (json) =>
     family === "openai"

@@ -54,6 +54,11 @@ describe("GET /v1/models for every SDK", () => {
         "/v1/models",
         "/v1/models",
       ]);
+      if (profile === "gemini") {
+        // OpenAI's and Anthropic's lists are one page of Google's: the largest it gives.
+        const pages = f.app.google.upstreamRequests.map((r) => r.query.pageSize);
+        expect(pages.slice(1)).toEqual(["1000", "1000"]);
+      }
     });
   }
 
