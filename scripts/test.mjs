@@ -105,6 +105,11 @@ check("prometheus", process.execPath, [join(root, "scripts", "ensure-prometheus.
 // Claude Code (npm's @anthropic-ai/claude-code, a ~400 MB native binary) for the agent tests
 // (test/integration/agents), installed into a cache outside the project, for the same reason.
 check("claude code", process.execPath, [join(root, "scripts", "ensure-claude-code.mjs")]);
+// Gemini CLI (npm's @google/gemini-cli) for the agent tests, and Google's Python SDK (PyPI's
+// google-genai, in a virtual environment) for the SDK tests (test/integration/sdks), each in a
+// cache outside the project, for the same reason.
+check("gemini cli", process.execPath, [join(root, "scripts", "ensure-gemini-cli.mjs")]);
+check("google-genai (python)", process.execPath, [join(root, "scripts", "ensure-google-genai-python.mjs")]);
 // Debian's podman, runc and slirp4netns for the image tests (test/image), installed with apt-get
 // when missing, for the same reason.
 check("podman", process.execPath, [join(root, "scripts", "ensure-podman.mjs")]);

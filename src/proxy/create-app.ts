@@ -18,6 +18,7 @@ import { createModelsRoute } from "./models-route.ts";
 import { createOpenAiRoutes } from "./openai-routes.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import type { StartTimer } from "./read-body.ts";
+import { productToken } from "./upstream/user-agent.ts";
 
 export interface AppDeps {
   readonly pool: AccountPool;
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps) {
     timeoutMs: deps.bodyTimeoutMs,
     ...(deps.startTimer === undefined ? {} : { startTimer: deps.startTimer }),
   };
+  // Upstream calls carry the client's user agent with grantpool's product token appended.
+  const forward: ForwardDeps = { ...deps.forward, productToken: productToken(deps.version) };
   const app = new Elysia()
     .onError(({ code, request, error }) => {
       const path = pathOf(request.url);
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps) {
       createGeminiRoutes({
         access: deps.access.api("gemini"),
         modelMap: deps.modelMap,
-        forward: deps.forward,
+        forward,
         upstreamUrl: deps.upstreamUrl,
         bodyLimits,
       }),
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps) {
       createAnthropicRoutes({
         access: deps.access.api("anthropic"),
         modelMap: deps.modelMap,
-        forward: deps.forward,
+        forward,
         bodyLimits,
       }),
     )
@@ -111,11 +114,18 @@ export function createApp(deps: AppDeps) {
       createOpenAiRoutes({
         access: deps.access.api("openai"),
         modelMap: deps.modelMap,
-        forward: deps.forward,
+        forward,
         bodyLimits,
       }),
     )
-    .use(createModelsRoute({ access: deps.access, forward: deps.forward, upstreamUrl: deps.upstreamUrl }));
+    .use(
+      createModelsRoute({
+        access: deps.access,
+        forward,
+        upstreamUrl: deps.upstreamUrl,
+        modelMap: deps.modelMap,
+      }),
+    );
   for (const routes of deps.extraRoutes ?? []) app.use(routes);
   return app;
 }

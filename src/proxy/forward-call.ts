@@ -36,6 +36,8 @@ export interface ForwardDeps {
   /** A CLIENT span per upstream call; a no-op tracer when not given. */
   readonly tracer?: Tracer;
   readonly metrics?: GrantpoolMetrics;
+  /** grantpool's product token (`grantpool/<version>`), appended to the client's user agent. */
+  readonly productToken?: string;
 }
 
 /** An upstream error reply on its way to the client: Google's JSON error, as the upstream sent it. */

@@ -1,6 +1,8 @@
 /**
- * The Gemini-native routes (SPEC §6.1): `GET /v1beta/models` and
- * `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`.
+ * The Gemini-native routes (SPEC §6.1), under `/v1beta/` and `/v1/` alike (Google's Python SDK
+ * calls `/v1` by default): `GET /v1beta/models` (the `/v1` list is models-route.ts's, shared with
+ * other clients), `GET …/models/{model}`, and `POST …/models/{model}:generateContent |
+ * :streamGenerateContent | :countTokens | :embedContent | :batchEmbedContents`.
  * Bodies are read raw (never parsed by the framework) so the size limit applies before reading,
  * and only after the client's key was checked. A body is parsed once, to check it and find its
  * session key, and goes upstream as the client's own bytes (not serialized again).
@@ -8,12 +10,13 @@
 import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { type ForwardDeps, forwardCall } from "./forward-call.ts";
-import { listModels } from "./list-models.ts";
+import { methodTarget, modelTarget } from "./gemini-target.ts";
+import { getModel, listModels } from "./list-models.ts";
 import type { ModelMap } from "./model-map.ts";
 import { errorReply } from "./protocol-errors.ts";
 import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
 import { sessionKeyOf } from "./session-key.ts";
-import type { GeminiAction } from "./upstream/upstream-profile.ts";
+import { unservedAction } from "./upstream/unserved-action.ts";
 
 export interface GeminiRouteDeps {
   readonly access: AccessRule;
@@ -23,84 +26,66 @@ export interface GeminiRouteDeps {
   readonly bodyLimits: BodyLimits;
 }
 
-const ACTIONS: readonly GeminiAction[] = ["generateContent", "streamGenerateContent", "countTokens"];
-const MODELS_PREFIX = "/v1beta/models/";
-/** Far above any model name. */
-const MAX_MODEL_LENGTH = 256;
-
-type Target = { readonly model: string; readonly action: GeminiAction };
-type TargetProblem = { readonly kind: "not_found" | "bad_request"; readonly message: string };
-
-/**
- * `{model}:{action}` from the path as it arrived (percent-encoded), decoded once here: the
- * router's own decoding of a wildcard is not used, so `%252F` stays `%2F` in the model name.
- */
-function parseTarget(path: string): Target | TargetProblem {
-  const target = path.slice(MODELS_PREFIX.length);
-  const colon = target.lastIndexOf(":");
-  const action = ACTIONS.find((a) => a === target.slice(colon + 1));
-  if (colon <= 0 || action === undefined) {
-    return {
-      kind: "not_found",
-      message: `unknown method "${target.slice(0, 100)}": expected {model}:generateContent, :streamGenerateContent or :countTokens`,
-    };
-  }
-  let model: string;
-  try {
-    model = decodeURIComponent(target.slice(0, colon));
-  } catch {
-    return {
-      kind: "bad_request",
-      message: "the model name in the path is not valid percent-encoding (UTF-8)",
-    };
-  }
-  if (model.includes("/") || model.length > MAX_MODEL_LENGTH || /[\p{Cc}]/u.test(model)) {
-    return {
-      kind: "bad_request",
-      message: `the model name must be at most ${MAX_MODEL_LENGTH} characters, without "/" or control characters`,
-    };
-  }
-  return { model, action };
-}
-
 /** The client's query without its API key: keys never travel upstream. */
-function forwardedQuery(url: URL): URLSearchParams {
+export function forwardedQuery(url: URL): URLSearchParams {
   const query = new URLSearchParams(url.search);
   query.delete("key");
   return query;
 }
 
+/** `GET …/models/{model}` (models.get), the name mapped as on every route. */
+export function geminiModelGet(
+  deps: Pick<GeminiRouteDeps, "forward" | "upstreamUrl" | "modelMap">,
+  request: Request,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const target = modelTarget(url.pathname);
+  if ("kind" in target) return Promise.resolve(errorReply("gemini", target));
+  return getModel(deps.forward, deps.upstreamUrl, deps.modelMap.resolve(target.model), {
+    query: forwardedQuery(url),
+    signal: request.signal,
+    userAgent: request.headers.get("user-agent"),
+  });
+}
+
+async function geminiMethod(deps: GeminiRouteDeps, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const target = methodTarget(url.pathname);
+  if ("kind" in target) return errorReply("gemini", target);
+  // Decided before any body is read or account leased: no account is asked for what it cannot do.
+  const unserved = unservedAction(deps.forward.profile.name, target.action);
+  if (unserved !== undefined) return errorReply("gemini", { kind: "not_implemented", message: unserved });
+  const bytes = await readBodyWithLimit(request, deps.bodyLimits);
+  if (!bytes.ok) return bodyFailureReply("gemini", bytes.error);
+  const body = parseJsonObject(bytes.value);
+  if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
+  const sessionKey = sessionKeyOf(request.headers, body.value);
+  return forwardCall(deps.forward, {
+    call: {
+      model: deps.modelMap.resolve(target.model),
+      action: target.action,
+      body: body.value,
+      rawBody: bytes.value,
+      query: forwardedQuery(url),
+      userAgent: request.headers.get("user-agent"),
+    },
+    protocol: "gemini",
+    signal: request.signal,
+    ...(sessionKey === undefined ? {} : { sessionKey }),
+  });
+}
+
 export function createGeminiRoutes(deps: GeminiRouteDeps) {
   return new Elysia()
     .onBeforeHandle(requireAccess(deps.access))
-    .get("/v1beta/models", ({ request }) => {
-      const url = new URL(request.url);
-      return listModels(deps.forward, deps.upstreamUrl, forwardedQuery(url), request.signal);
-    })
-    .post(
-      "/v1beta/models/*",
-      async ({ request }) => {
-        const url = new URL(request.url);
-        const target = parseTarget(url.pathname);
-        if ("kind" in target) return errorReply("gemini", target);
-        const bytes = await readBodyWithLimit(request, deps.bodyLimits);
-        if (!bytes.ok) return bodyFailureReply("gemini", bytes.error);
-        const body = parseJsonObject(bytes.value);
-        if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
-        const sessionKey = sessionKeyOf(request.headers, body.value);
-        return forwardCall(deps.forward, {
-          call: {
-            model: deps.modelMap.resolve(target.model),
-            action: target.action,
-            body: body.value,
-            rawBody: bytes.value,
-            query: forwardedQuery(url),
-          },
-          protocol: "gemini",
-          signal: request.signal,
-          ...(sessionKey === undefined ? {} : { sessionKey }),
-        });
-      },
-      { parse: "none" },
-    );
+    .get("/v1beta/models", ({ request }) =>
+      listModels(deps.forward, deps.upstreamUrl, {
+        query: forwardedQuery(new URL(request.url)),
+        signal: request.signal,
+        userAgent: request.headers.get("user-agent"),
+      }),
+    )
+    .get("/v1beta/models/*", ({ request }) => geminiModelGet(deps, request))
+    .post("/v1beta/models/*", ({ request }) => geminiMethod(deps, request), { parse: "none" })
+    .post("/v1/models/*", ({ request }) => geminiMethod(deps, request), { parse: "none" });
 }

@@ -1,54 +1,53 @@
 /**
- * `GET /v1beta/models`: the Gemini API lists its models for any account, so the list is fetched
- * through the pool; Cloud Code Assist has no such listing, so that profile answers with the models
- * it serves.
+ * `models.list` and `models.get` (`GET /v1beta/models`, `GET /v1beta/models/{model}`, and the
+ * same under `/v1/`): the Gemini API lists its models for any account, so they are read through
+ * the pool; Cloud Code Assist has no such listing, so that profile answers with the models it
+ * serves, in the Gemini API's shape.
  */
-import { acquireWithFailover } from "../pool/acquire-with-failover.ts";
 import type { ForwardDeps } from "./forward-call.ts";
-import { ACCOUNT_HEADER } from "./forward-call.ts";
+import { pooledGet } from "./pooled-get.ts";
 import { errorReply } from "./protocol-errors.ts";
-import { replyHeaders, upstreamHeaders } from "./upstream/upstream-profile.ts";
 
 export const CODE_ASSIST_MODELS = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"];
 
-function staticList(): Response {
-  return Response.json({
-    models: CODE_ASSIST_MODELS.map((id) => ({
-      name: `models/${id}`,
-      displayName: id,
-      supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
-    })),
-  });
+export interface ModelRead {
+  readonly query: URLSearchParams;
+  readonly signal: AbortSignal;
+  /** The client's own `user-agent`, passed on with grantpool's product token. */
+  readonly userAgent?: string | null;
 }
 
-export async function listModels(
+function codeAssistModel(id: string) {
+  return {
+    name: `models/${id}`,
+    displayName: id,
+    supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+  };
+}
+
+export function listModels(deps: ForwardDeps, upstreamUrl: string, read: ModelRead): Promise<Response> {
+  if (deps.profile.name === "code-assist") {
+    return Promise.resolve(Response.json({ models: CODE_ASSIST_MODELS.map(codeAssistModel) }));
+  }
+  return pooledGet(deps, upstreamUrl, { path: "/v1beta/models", ...read });
+}
+
+/** One model by its upstream name (`gemini-2.5-flash`, or `models/gemini-2.5-flash`). */
+export function getModel(
   deps: ForwardDeps,
   upstreamUrl: string,
-  query: URLSearchParams,
-  signal: AbortSignal,
-) {
-  if (deps.profile.name === "code-assist") return staticList();
-  const lease = await acquireWithFailover(deps.pool, { maxAttempts: deps.maxAttempts, tried: new Set() });
-  if (!lease.ok) {
-    const summary = deps.pool.summary();
-    return errorReply("gemini", {
-      kind: "no_available_account",
-      message: `no_available_account: ${summary.active} of ${summary.total} accounts available`,
-    });
+  model: string,
+  read: ModelRead,
+): Promise<Response> {
+  const id = model.replace(/^models\//, "");
+  if (deps.profile.name === "code-assist") {
+    if (CODE_ASSIST_MODELS.includes(id)) return Promise.resolve(Response.json(codeAssistModel(id)));
+    return Promise.resolve(
+      errorReply("gemini", {
+        kind: "not_found",
+        message: `models/${id} is not found: the code-assist profile serves ${CODE_ASSIST_MODELS.join(", ")}`,
+      }),
+    );
   }
-  const text = query.toString();
-  try {
-    const reply = await deps.fetch(`${upstreamUrl}/v1beta/models${text === "" ? "" : `?${text}`}`, {
-      headers: upstreamHeaders(lease.value),
-      signal,
-    });
-    const response = new Response(reply.body, { status: reply.status, headers: replyHeaders(reply) });
-    response.headers.set(ACCOUNT_HEADER, lease.value.accountId);
-    return response;
-  } catch {
-    return errorReply("gemini", {
-      kind: "upstream_unreachable",
-      message: "cannot reach the upstream to list models",
-    });
-  }
+  return pooledGet(deps, upstreamUrl, { path: `/v1beta/models/${encodeURIComponent(id)}`, ...read });
 }

@@ -13,6 +13,8 @@ export type ProxyErrorKind =
   | "payload_too_large"
   | "request_timeout"
   | "method_not_allowed"
+  /** The upstream profile has no such method (embeddings on Cloud Code Assist). */
+  | "not_implemented"
   | "no_available_account"
   | "upstream_unreachable"
   | "oauth_client_error"
@@ -26,6 +28,7 @@ const STATUS: Record<ProxyErrorKind, number> = {
   payload_too_large: 413,
   request_timeout: 408,
   method_not_allowed: 405,
+  not_implemented: 501,
   no_available_account: 503,
   upstream_unreachable: 502,
   oauth_client_error: 502,
@@ -51,6 +54,7 @@ const GOOGLE_STATUS: Record<number, string> = {
   408: "DEADLINE_EXCEEDED",
   413: "INVALID_ARGUMENT",
   500: "INTERNAL",
+  501: "UNIMPLEMENTED",
   502: "UNAVAILABLE",
   503: "UNAVAILABLE",
 };
@@ -62,6 +66,7 @@ const OPENAI_TYPE: Record<ProxyErrorKind, string> = {
   payload_too_large: "invalid_request_error",
   request_timeout: "invalid_request_error",
   method_not_allowed: "invalid_request_error",
+  not_implemented: "invalid_request_error",
   no_available_account: "no_available_account",
   upstream_unreachable: "api_error",
   oauth_client_error: "api_error",
@@ -75,6 +80,7 @@ const ANTHROPIC_TYPE: Record<ProxyErrorKind, string> = {
   payload_too_large: "request_too_large",
   request_timeout: "invalid_request_error",
   method_not_allowed: "invalid_request_error",
+  not_implemented: "invalid_request_error",
   no_available_account: "overloaded_error",
   upstream_unreachable: "api_error",
   oauth_client_error: "api_error",
@@ -108,9 +114,14 @@ export function errorReply(protocol: Protocol, error: ProxyError): Response {
   return Response.json(body(protocol, error, status), { status, headers: error.headers ?? {} });
 }
 
-/** The protocol a path speaks, for errors raised before a route runs (auth, body limit). */
+/**
+ * The protocol a path speaks, for errors raised before a route runs (auth, body limit). Gemini's
+ * methods under `/v1/models/` are Gemini's; `GET /v1/models` itself answers each client in its
+ * own shape (models-route.ts).
+ */
 export function protocolOfPath(path: string): Protocol {
   if (path.startsWith("/v1/messages")) return "anthropic";
+  if (path.startsWith("/v1/models/")) return "gemini";
   if (path.startsWith("/v1/")) return "openai";
   return "gemini";
 }

@@ -19,13 +19,17 @@ const EXACT = new Set([
   "GET /admin/openapi.json",
 ]);
 
-const GEMINI_ACTION = /^\/v1beta\/models\/[^/]+:(generateContent|streamGenerateContent|countTokens)$/;
+const GEMINI_ACTION =
+  /^\/(v1beta|v1)\/models\/[^/:]+:(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+const GEMINI_MODEL = /^\/(v1beta|v1)\/models\/[^/:]+$/;
 const ADMIN_ACCOUNT = /^\/admin\/accounts\/[^/]+(\/enable|\/disable)?$/;
 
 export function routeTemplate(method: string, path: string): string | undefined {
   if (EXACT.has(`${method} ${path}`)) return path;
-  const action = GEMINI_ACTION.exec(path)?.[1];
-  if (method === "POST" && action !== undefined) return `/v1beta/models/{model}:${action}`;
+  const action = GEMINI_ACTION.exec(path);
+  if (method === "POST" && action !== null) return `/${action[1]}/models/{model}:${action[2]}`;
+  const model = GEMINI_MODEL.exec(path);
+  if (method === "GET" && model !== null) return `/${model[1]}/models/{model}`;
   const admin = ADMIN_ACCOUNT.exec(path);
   if (admin !== null) {
     const verb = admin[1];

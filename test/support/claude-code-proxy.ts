@@ -50,6 +50,8 @@ export async function startClaudeCodeProxy(options: {
   readonly strategy?: SelectionStrategy;
   /** grantpool reaches the emulator without a socket (google.fetch): a stream fault is exact. */
   readonly upstreamInProcess?: boolean;
+  /** The client's name in describeTraffic(); "Claude Code" unless another agent CLI uses the proxy. */
+  readonly clientName?: string;
 }): Promise<ClaudeCodeProxy> {
   const apiKey = `client-key-claude-${crypto.randomUUID()}`;
   const fixture = await startAppFixture({
@@ -92,7 +94,7 @@ export async function startClaudeCodeProxy(options: {
       const answered = requests.map((r) => `${r.status} ${r.method} ${r.target}`);
       const upstream = fixture.google.upstreamRequests.map((r) => r.path);
       return [
-        `grantpool answered ${answered.length} of Claude Code's ${started} requests: ${answered.join(", ")}`,
+        `grantpool answered ${answered.length} of ${options.clientName ?? "Claude Code"}'s ${started} requests: ${answered.join(", ")}`,
         `unanswered: ${[...unanswered.values()].join(", ") || "none"}`,
         `the emulator received ${upstream.length}: ${upstream.join(", ")}`,
         `grantpool's log:\n${fixture.log.lines.join("\n")}`,

@@ -7,13 +7,43 @@ import type { HeldStream } from "./google-emulator-gates.ts";
 import { randomId } from "./google-emulator-state.ts";
 import type { UpstreamStream } from "./google-emulator-types.ts";
 
-export const MODELS = [
+export interface EmulatedModel {
+  readonly id: string;
+  readonly displayName: string;
+  readonly input: number;
+  readonly output: number;
+  /** Embedding models answer embedContent and batchEmbedContents, and generate nothing. */
+  readonly embedding?: true;
+}
+
+const GENERATION_METHODS = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"];
+const EMBEDDING_METHODS = ["embedContent", "countTextTokens", "countTokens", "asyncBatchEmbedContent"];
+
+export const MODELS: readonly EmulatedModel[] = [
   { id: "gemini-2.5-flash", displayName: "Gemini 2.5 Flash", input: 1048576, output: 65536 },
   { id: "gemini-2.5-pro", displayName: "Gemini 2.5 Pro", input: 1048576, output: 65536 },
   { id: "gemini-2.0-flash", displayName: "Gemini 2.0 Flash", input: 1048576, output: 8192 },
+  {
+    id: "gemini-embedding-001",
+    displayName: "Gemini Embedding 001",
+    input: 2048,
+    output: 1,
+    embedding: true,
+  },
 ];
 
-export function modelResource(model: (typeof MODELS)[number]): Record<string, unknown> {
+export function modelResource(model: EmulatedModel): Record<string, unknown> {
+  if (model.embedding === true) {
+    return {
+      name: `models/${model.id}`,
+      version: "001",
+      displayName: model.displayName,
+      description: `${model.displayName} (served by the Google emulator)`,
+      inputTokenLimit: model.input,
+      outputTokenLimit: model.output,
+      supportedGenerationMethods: EMBEDDING_METHODS,
+    };
+  }
   return {
     name: `models/${model.id}`,
     version: "001",
@@ -21,12 +51,7 @@ export function modelResource(model: (typeof MODELS)[number]): Record<string, un
     description: `${model.displayName} (served by the Google emulator)`,
     inputTokenLimit: model.input,
     outputTokenLimit: model.output,
-    supportedGenerationMethods: [
-      "generateContent",
-      "countTokens",
-      "createCachedContent",
-      "batchGenerateContent",
-    ],
+    supportedGenerationMethods: GENERATION_METHODS,
     temperature: 1,
     topP: 0.95,
     topK: 64,
@@ -36,7 +61,7 @@ export function modelResource(model: (typeof MODELS)[number]): Record<string, un
 }
 
 /** Every `text` part in a request's contents (and system instruction), in order. */
-function texts(value: unknown): string[] {
+export function texts(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(texts);
   if (typeof value !== "object" || value === null) return [];
   return Object.entries(value).flatMap(([key, inner]) =>

@@ -14,6 +14,7 @@ import {
   type StreamFormat,
   streamHeaders,
 } from "./google-emulator-content.ts";
+import { batchEmbedContents, embedContent } from "./google-emulator-embeddings.ts";
 import {
   midStreamError,
   SERVICE,
@@ -56,7 +57,7 @@ export interface UpstreamContext {
   requireSignatures: () => boolean;
 }
 
-type Action = "list" | "get" | "generate" | "stream" | "count" | "load" | "onboard";
+type Action = "list" | "get" | "generate" | "stream" | "count" | "embed" | "batchEmbed" | "load" | "onboard";
 
 interface Route {
   profile: UpstreamProfile;
@@ -68,6 +69,11 @@ const GEMINI_ACTIONS: Record<string, Action> = {
   generateContent: "generate",
   streamGenerateContent: "stream",
   countTokens: "count",
+};
+/** The Gemini API's embedding methods; Cloud Code Assist has none (its /v1internal:embedContent is a 404). */
+const EMBEDDING_ACTIONS: Record<string, Action> = {
+  embedContent: "embed",
+  batchEmbedContents: "batchEmbed",
 };
 const CODE_ASSIST_ACTIONS: Record<string, Action> = {
   ...GEMINI_ACTIONS,
@@ -82,7 +88,7 @@ function matchRoute(method: string, path: string): Route | undefined {
     if (method === "GET" && model[2] === undefined) {
       return { profile: "gemini", action: "get", model: model[1] };
     }
-    const action = GEMINI_ACTIONS[model[2] ?? ""];
+    const action = GEMINI_ACTIONS[model[2] ?? ""] ?? EMBEDDING_ACTIONS[model[2] ?? ""];
     if (method === "POST" && action !== undefined) return { profile: "gemini", action, model: model[1] };
   }
   const internal = /^\/v1internal:(\w+)$/.exec(path);
@@ -203,6 +209,10 @@ function gemini(call: Call, context: UpstreamContext): Response {
       if (known !== undefined) return apiJson(200, modelResource(known));
       return rpcError(404, "NOT_FOUND", `models/${model} is not found for API version v1beta.`);
     }
+    case "embed":
+      return embedContent(model, call.body);
+    case "batchEmbed":
+      return batchEmbedContents(model, call.body);
     case "count": {
       const request = field(call.body, "generateContentRequest") ?? call.body;
       const total = countTokens(request);

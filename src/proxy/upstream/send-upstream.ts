@@ -16,6 +16,7 @@ import {
   statusClass,
 } from "../../telemetry/grantpool-metrics.ts";
 import type { GeminiCall, PreparedRequest, ProfileFailure, UpstreamProfile } from "./upstream-profile.ts";
+import { upstreamUserAgent, withUserAgent } from "./user-agent.ts";
 
 export interface SendDeps {
   readonly profile: UpstreamProfile;
@@ -23,6 +24,8 @@ export interface SendDeps {
   /** A CLIENT span per upstream call; a no-op tracer when not given. */
   readonly tracer?: Tracer;
   readonly metrics?: GrantpoolMetrics;
+  /** grantpool's product token (`grantpool/<version>`), appended to the client's user agent. */
+  readonly productToken?: string;
 }
 
 export type SendOutcome =
@@ -51,8 +54,9 @@ async function sendUntraced(
     const failure = prepared.error;
     return failure.kind === "reply" ? { kind: "reply", reply: failure.reply } : failure;
   }
+  const init = withUserAgent(prepared.value.init, upstreamUserAgent(call.userAgent, deps.productToken));
   try {
-    return { kind: "reply", reply: await deps.fetch(prepared.value.url, prepared.value.init) };
+    return { kind: "reply", reply: await deps.fetch(prepared.value.url, init) };
   } catch (cause) {
     return { kind: "unreachable", cause };
   }

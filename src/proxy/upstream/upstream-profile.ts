@@ -6,7 +6,12 @@
 import type { Lease } from "../../pool/account-pool.ts";
 import { err, ok, type Result } from "../../result.ts";
 
-export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens";
+export type GeminiAction =
+  | "generateContent"
+  | "streamGenerateContent"
+  | "countTokens"
+  | "embedContent"
+  | "batchEmbedContents";
 
 export interface GeminiCall {
   readonly model: string;
@@ -19,6 +24,8 @@ export interface GeminiCall {
   readonly rawBody?: Uint8Array;
   /** The client's query string minus its API key (`alt=sse` and the like). */
   readonly query: URLSearchParams;
+  /** The client's own `user-agent`, passed on with grantpool's product token appended. */
+  readonly userAgent?: string | null;
 }
 
 export interface PreparedRequest {

@@ -33,6 +33,16 @@ const MESSAGES_BODY = JSON.stringify({
 });
 const CHAT_BODY = JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content: "hello" }] });
 const RESPONSES_BODY = JSON.stringify({ model: "gpt-5", input: "hello" });
+const EMBED_BODY = JSON.stringify({ content: { parts: [{ text: "hello" }] }, outputDimensionality: 4 });
+const BATCH_EMBED_BODY = JSON.stringify({
+  requests: [
+    {
+      model: "models/gemini-embedding-001",
+      content: { parts: [{ text: "hello" }] },
+      outputDimensionality: 4,
+    },
+  ],
+});
 const ROUTES: readonly Route[] = [
   { method: "GET", path: "/healthz", access: "probe" },
   { method: "GET", path: "/readyz", access: "probe" },
@@ -57,6 +67,33 @@ const ROUTES: readonly Route[] = [
     access: "client",
     body: GEMINI_BODY,
   },
+  { method: "GET", path: "/v1beta/models/gemini-2.5-pro", access: "client" },
+  {
+    method: "GET",
+    path: "/v1/models/gemini-2.5-pro",
+    access: "client",
+    headers: { "x-goog-api-client": "google-genai-sdk/1.0" },
+  },
+  { method: "GET", path: "/v1/models/gpt-4o", access: "client" },
+  {
+    method: "POST",
+    path: "/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+    access: "client",
+    body: GEMINI_BODY,
+  },
+  { method: "POST", path: "/v1/models/gemini-2.5-flash:countTokens", access: "client", body: GEMINI_BODY },
+  {
+    method: "POST",
+    path: "/v1beta/models/gemini-embedding-001:embedContent",
+    access: "client",
+    body: EMBED_BODY,
+  },
+  {
+    method: "POST",
+    path: "/v1/models/gemini-embedding-001:batchEmbedContents",
+    access: "client",
+    body: BATCH_EMBED_BODY,
+  },
   { method: "POST", path: "/v1/messages", access: "client", body: MESSAGES_BODY },
   { method: "POST", path: "/v1/messages?beta=true", access: "client", body: MESSAGES_BODY },
   { method: "POST", path: "/v1/messages/count_tokens", access: "client", body: MESSAGES_BODY },
@@ -70,6 +107,8 @@ const ROUTES: readonly Route[] = [
     access: "client",
     headers: { upgrade: "websocket", connection: "Upgrade" },
   },
+  { method: "GET", path: "/v1/models", access: "client", headers: { "x-goog-api-client": "gl-node/1" } },
+  { method: "GET", path: "/v1/models", access: "client" },
   { method: "GET", path: "/admin/accounts", access: "admin" },
   { method: "POST", path: "/admin/accounts", access: "admin", body: '{"refresh_token":"1//not-a-token"}' },
   { method: "POST", path: `/admin/accounts/${ACCOUNT}/disable`, access: "admin", body: "{}" },

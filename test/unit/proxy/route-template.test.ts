@@ -6,6 +6,11 @@ describe("routeTemplate", () => {
     expect(routeTemplate("POST", "/v1beta/models/gemini-2.5-pro:streamGenerateContent")).toBe(
       "/v1beta/models/{model}:streamGenerateContent",
     );
+    expect(routeTemplate("POST", "/v1/models/gemini-embedding-001:batchEmbedContents")).toBe(
+      "/v1/models/{model}:batchEmbedContents",
+    );
+    expect(routeTemplate("GET", "/v1beta/models/gemini-2.5-pro")).toBe("/v1beta/models/{model}");
+    expect(routeTemplate("GET", "/v1/models/gpt-4o")).toBe("/v1/models/{model}");
   });
 
   test("hides account ids and emails in admin paths", () => {

@@ -1,0 +1,35 @@
+/**
+ * The `user-agent` an upstream call carries: the client's own, so Google sees which tool is
+ * calling, with grantpool's product token appended (`GeminiCLI/0.61.0 … grantpool/1.2.3`), as a
+ * proxy adds itself to `Via`. Only that one header of the client's is passed on, never a key.
+ */
+
+/** Far above any real client's; a longer one is cut rather than sent upstream whole. */
+const MAX_CLIENT_LENGTH = 512;
+
+export function productToken(version: string): string {
+  return `grantpool/${version}`;
+}
+
+/** The header value, or undefined when there is neither a client agent nor a product token. */
+export function upstreamUserAgent(
+  client: string | null | undefined,
+  product: string | undefined,
+): string | undefined {
+  // Headers arrive without CR/LF; other control characters have no place in a product list.
+  const own = (client ?? "")
+    .replace(/\p{Cc}/gu, " ")
+    .trim()
+    .slice(0, MAX_CLIENT_LENGTH)
+    .trim();
+  const value = [own, product ?? ""].filter((part) => part !== "").join(" ");
+  return value === "" ? undefined : value;
+}
+
+/** The prepared request's headers with the user agent set (none set: fetch's own stays). */
+export function withUserAgent(init: RequestInit, userAgent: string | undefined): RequestInit {
+  if (userAgent === undefined) return init;
+  const headers = new Headers(init.headers);
+  headers.set("user-agent", userAgent);
+  return { ...init, headers };
+}
