@@ -29,7 +29,7 @@ import {
   type ResponsesToolChoice,
 } from "./responses-envelope.ts";
 import { translateResponsesInput } from "./responses-input.ts";
-import { type ClientTool, readResponsesTools } from "./responses-tools.ts";
+import { type ClientTool, readResponsesTools, toolListsOf } from "./responses-tools.ts";
 
 export interface TranslatedResponses {
   readonly envelope: ResponsesEnvelope;
@@ -112,7 +112,9 @@ export function translateResponsesRequest(
       "conversation: not supported (grantpool stores no conversations); send the whole conversation as input",
     );
   }
-  const tools = readResponsesTools(envelope.tools);
+  const lists = toolListsOf(envelope.tools, envelope.input);
+  if (!lists.ok) return lists;
+  const tools = readResponsesTools(lists.value);
   if (!tools.ok) return tools;
   const names = createToolNameMap(tools.value.functions.map((tool) => tool.name));
   const conversation = translateResponsesInput(envelope.instructions, envelope.input, names);

@@ -10,6 +10,9 @@
  * - `namespace` groups: each function or custom tool inside is declared as `<namespace>.<name>`
  *   (a name only a namespace can make: OpenAI's names have no dots), and comes back as a call of
  *   `name` with `namespace` set, as OpenAI sends it.
+ * - Tools listed in the input: Codex's default model sends no `tools` but an input item
+ *   `{type: "additional_tools", tools: [...]}`; its tools are read exactly like `tools` (after
+ *   them), so the model sees what the client offers wherever it was listed.
  * - every other type (`local_shell`, `shell`, `web_search`, `file_search`, `computer_use`,
  *   `image_generation`, `code_interpreter`, `mcp`, `apply_patch`, `tool_search`, …) is a tool
  *   OpenAI runs or grantpool cannot run: left out, and the model does not see it.
@@ -71,28 +74,55 @@ function addTool(tool: Record<string, unknown>, path: string, namespace: string 
   return undefined;
 }
 
-export function readResponsesTools(
+/** A list of tools and where it is in the request (`tools`, `input[0].tools`). */
+export interface ToolList {
+  readonly path: string;
+  readonly tools: readonly unknown[];
+}
+
+/** The tool lists of a request: `tools`, then each `additional_tools` input item's. */
+export function toolListsOf(
   tools: readonly ResponsesTool[] | null | undefined,
-): Result<ResponsesTools, string> {
+  input: unknown,
+): Result<ToolList[], string> {
+  const lists: ToolList[] = [{ path: "tools", tools: tools ?? [] }];
+  if (!Array.isArray(input)) return ok(lists);
+  for (let i = 0; i < input.length; i++) {
+    const entry: unknown = input[i];
+    if (!isRecord(entry) || entry.type !== "additional_tools") continue;
+    if (!Array.isArray(entry.tools)) return err(`input[${i}].tools: must be an array of tools`);
+    lists.push({ path: `input[${i}].tools`, tools: entry.tools });
+  }
+  return ok(lists);
+}
+
+export function readResponsesTools(lists: readonly ToolList[]): Result<ResponsesTools, string> {
   const into: Collect = { functions: [], byName: new Map() };
-  const list = tools ?? [];
-  for (let i = 0; i < list.length; i++) {
-    const tool = list[i] as ResponsesTool;
-    const path = `tools[${i}]`;
-    if (tool.type !== "namespace") {
-      const problem = addTool(tool, path, undefined, into);
-      if (problem !== undefined) return err(problem);
-      continue;
-    }
-    if (typeof tool.name !== "string" || tool.name === "")
-      return err(`${path}.name: must be a non-empty string`);
-    if (!Array.isArray(tool.tools)) return err(`${path}.tools: must be an array of tools`);
-    for (let j = 0; j < tool.tools.length; j++) {
-      const inner: unknown = tool.tools[j];
-      if (!isRecord(inner)) return err(`${path}.tools[${j}]: must be a tool object`);
-      const problem = addTool(inner, `${path}.tools[${j}]`, tool.name, into);
-      if (problem !== undefined) return err(problem);
-    }
+  for (const list of lists) {
+    const problem = readToolList(list, into);
+    if (problem !== undefined) return err(problem);
   }
   return ok(into);
+}
+
+function readToolList(list: ToolList, into: Collect): string | undefined {
+  for (let i = 0; i < list.tools.length; i++) {
+    const tool: unknown = list.tools[i];
+    const path = `${list.path}[${i}]`;
+    if (!isRecord(tool) || typeof tool.type !== "string") return `${path}: must be a tool object with a type`;
+    if (tool.type !== "namespace") {
+      const problem = addTool(tool, path, undefined, into);
+      if (problem !== undefined) return problem;
+      continue;
+    }
+    if (typeof tool.name !== "string" || tool.name === "") return `${path}.name: must be a non-empty string`;
+    if (!Array.isArray(tool.tools)) return `${path}.tools: must be an array of tools`;
+    for (let j = 0; j < tool.tools.length; j++) {
+      const inner: unknown = tool.tools[j];
+      if (!isRecord(inner)) return `${path}.tools[${j}]: must be a tool object`;
+      const problem = addTool(inner, `${path}.tools[${j}]`, tool.name, into);
+      if (problem !== undefined) return problem;
+    }
+  }
+  return undefined;
 }

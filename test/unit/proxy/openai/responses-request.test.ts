@@ -256,6 +256,11 @@ describe("responses refused", () => {
     [{ input: "hi", tools: [{ type: "function" }] }, "tools[0].name: must be a non-empty string"],
     [{ input: "hi", tools: [{ type: "namespace", name: "n" }] }, "tools[0].tools: must be an array"],
     [
+      { input: [{ type: "additional_tools", tools: "exec" }, USER] },
+      "input[0].tools: must be an array of tools",
+    ],
+    [{ input: [USER, { type: "additional_tools", tools: [7] }] }, "input[1].tools[0]: must be a tool object"],
+    [
       { input: "hi", tools: [{ type: "function", name: "f" }], tool_choice: { type: "function", name: "g" } },
       "tool_choice.name: names no function",
     ],
@@ -263,5 +268,44 @@ describe("responses refused", () => {
     [{ input: "hi", max_output_tokens: 0.5 }, "max_output_tokens: must be a positive integer"],
   ] as const)("%j → %s", (fields, message) => {
     expect(refusal(fields as Record<string, unknown>)).toStartWith(message);
+  });
+});
+
+describe("tools listed in the input", () => {
+  test("an additional_tools item (Codex's default model sends its tools so) is declared like tools, after them", () => {
+    const translated = body({
+      input: [
+        {
+          type: "additional_tools",
+          id: "at_1",
+          role: "developer",
+          tools: [
+            {
+              type: "namespace",
+              name: "functions",
+              tools: [
+                {
+                  type: "custom",
+                  name: "exec",
+                  format: { type: "grammar", syntax: "lark", definition: "start: /.+/" },
+                },
+                { type: "function", name: "wait", parameters: { type: "object", properties: {} } },
+              ],
+            },
+            { type: "web_search" },
+          ],
+        },
+        USER,
+      ],
+      tools: [{ type: "function", name: "top" }],
+    });
+    expect(translated.contents).toEqual([HI]);
+    const declarations = (translated.tools as { functionDeclarations: { name: string }[] }[])[0]
+      ?.functionDeclarations;
+    expect(declarations?.map((declaration) => declaration.name)).toEqual([
+      "top",
+      "functions.exec",
+      "functions.wait",
+    ]);
   });
 });
