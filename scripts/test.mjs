@@ -105,6 +105,8 @@ check("prometheus", process.execPath, [join(root, "scripts", "ensure-prometheus.
 // Claude Code (npm's @anthropic-ai/claude-code, a ~400 MB native binary) for the agent tests
 // (test/integration/agents), installed into a cache outside the project, for the same reason.
 check("claude code", process.execPath, [join(root, "scripts", "ensure-claude-code.mjs")]);
+// Codex (npm's @openai/codex, a ~400 MB native binary) for the same tests, the same way.
+check("codex", process.execPath, [join(root, "scripts", "ensure-codex.mjs")]);
 // Debian's podman, runc and slirp4netns for the image tests (test/image), installed with apt-get
 // when missing, for the same reason.
 check("podman", process.execPath, [join(root, "scripts", "ensure-podman.mjs")]);
