@@ -93,7 +93,7 @@ export async function runCodex(options: CodexOptions): Promise<CodexRun> {
     TERM: "dumb",
     LANG: "C.UTF-8",
     [CODEX_KEY_VARIABLE]: options.apiKey,
-    RUST_LOG: "warn",
+    RUST_LOG: "error",
     HTTPS_PROXY: NOWHERE,
     HTTP_PROXY: NOWHERE,
     ALL_PROXY: NOWHERE,
