@@ -15,9 +15,10 @@
  * `tool_use` blocks become `functionCall`s, and their ids are remembered for the results.
  */
 import { err, ok, type Result } from "../../result.ts";
+import type { GeminiPart } from "../translation/gemini-contents.ts";
 import { isRecord } from "../translation/is-record.ts";
 import type { EnvelopeBlock } from "./messages-envelope.ts";
-import type { GeminiPart, TranslationState } from "./translation-state.ts";
+import type { TranslationState } from "./translation-state.ts";
 
 const nonEmpty = (value: unknown): value is string => typeof value === "string" && value !== "";
 

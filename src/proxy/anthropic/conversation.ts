@@ -13,22 +13,21 @@
  * message separated) are merged, and turns left without parts are dropped. A `model` turn
  * with function calls but no signature on any of them (history from another model, or from
  * Gemini 2.5 without thinking) gets Google's documented placeholder signature on its first
- * call, which Gemini 3 requires.
+ * call, which Gemini 3 requires (translation/gemini-contents.ts).
  */
 import { err, ok, type Result } from "../../result.ts";
+import {
+  appendTurn,
+  type GeminiContent,
+  type GeminiPart,
+  signUnsignedCalls,
+} from "../translation/gemini-contents.ts";
 import { translateAssistantContent } from "./assistant-content.ts";
 import type { EnvelopeBlock, EnvelopeMessage } from "./messages-envelope.ts";
-import type { GeminiPart, TranslationState } from "./translation-state.ts";
+import type { TranslationState } from "./translation-state.ts";
 import { translateUserContent } from "./user-content.ts";
 
-/** Google's value for "no signature known" (documented for history from other models). */
-export const SKIP_SIGNATURE = "skip_thought_signature_validator";
 const BILLING_HEADER = "x-anthropic-billing-header:";
-
-export interface GeminiContent {
-  readonly role: "user" | "model";
-  readonly parts: GeminiPart[];
-}
 
 export interface Conversation {
   readonly contents: GeminiContent[];
@@ -65,16 +64,6 @@ function systemTexts(
   return undefined;
 }
 
-function signFirstCall(content: GeminiContent): void {
-  let first: GeminiPart | undefined;
-  for (const part of content.parts) {
-    if (part.functionCall === undefined) continue;
-    if (part.thoughtSignature !== undefined) return;
-    first ??= part;
-  }
-  if (first !== undefined) first.thoughtSignature = SKIP_SIGNATURE;
-}
-
 export function translateConversation(
   system: string | readonly EnvelopeBlock[] | null | undefined,
   messages: readonly EnvelopeMessage[],
@@ -99,14 +88,10 @@ export function translateConversation(
         ? translateUserContent(message.content, path, state)
         : translateAssistantContent(message.content, path, state);
     if (!parts.ok) return parts;
-    if (parts.value.length === 0) continue;
-    const role = message.role === "user" ? "user" : "model";
-    const last = contents[contents.length - 1];
-    if (last?.role === role) last.parts.push(...parts.value);
-    else contents.push({ role, parts: parts.value });
+    appendTurn(contents, message.role === "user" ? "user" : "model", parts.value);
   }
   if (contents.length === 0)
     return err("messages: at least one user or assistant message with content is required");
-  for (const content of contents) if (content.role === "model") signFirstCall(content);
+  signUnsignedCalls(contents);
   return ok({ contents, systemParts });
 }

@@ -5,8 +5,8 @@
  * names — and so are `file` sources (Anthropic's Files API, which grantpool does not serve).
  */
 import { err, ok, type Result } from "../../result.ts";
+import type { GeminiPart } from "../translation/gemini-contents.ts";
 import { isRecord } from "../translation/is-record.ts";
-import type { GeminiPart } from "./translation-state.ts";
 
 function refusedSource(path: string, type: unknown): string | undefined {
   if (type === "url") {

@@ -8,6 +8,7 @@
  */
 import * as v from "valibot";
 import { err, ok, type Result } from "../../result.ts";
+import { describeIssues } from "../translation/envelope-issue.ts";
 
 const BODY_MESSAGE = "request body must be a JSON object";
 const text = (what: string) => v.string(`must be ${what}`);
@@ -101,45 +102,6 @@ export type EnvelopeTool = v.InferOutput<typeof Tool>;
 export type EnvelopeToolChoice = v.InferOutput<typeof ToolChoice>;
 export type EnvelopeThinking = v.InferOutput<typeof Thinking>;
 
-type PathItem = NonNullable<v.BaseIssue<unknown>["path"]>[number];
-
-/** `messages[2].content[0].type` */
-function pathOf(items: readonly PathItem[]): string {
-  let path = "";
-  for (const item of items) {
-    const key = item.key;
-    if (typeof key === "number") path += `[${key}]`;
-    else path += path === "" ? String(key) : `.${String(key)}`;
-  }
-  return path;
-}
-
-interface Located {
-  readonly issue: v.BaseIssue<unknown>;
-  readonly path: readonly PathItem[];
-}
-
-/**
- * The deepest issue, with its whole path: a union's own message is vaguer than the member issue
- * that caused it, and valibot keeps a member's path relative to the union.
- */
-function deepest(issue: v.BaseIssue<unknown>, outer: readonly PathItem[] = []): Located {
-  const path = [...outer, ...(issue.path ?? [])];
-  let best: Located = { issue, path };
-  for (const inner of issue.issues ?? []) {
-    const candidate = deepest(inner, path);
-    if (candidate.path.length > best.path.length) best = candidate;
-  }
-  return best;
-}
-
-function describe(issues: readonly v.BaseIssue<unknown>[]): string {
-  const { issue, path: items } = deepest(issues[0] as v.BaseIssue<unknown>);
-  const path = pathOf(items);
-  const missing = issue.received === "undefined";
-  return `${path === "" ? "body" : path}: ${missing ? "is required" : issue.message}`;
-}
-
 /** The checked outer shape of a Messages request; only `"messages"` requires `max_tokens`. */
 export function parseMessagesEnvelope(
   input: unknown,
@@ -150,5 +112,5 @@ export function parseMessagesEnvelope(
   const parsed = v.safeParse(kind === "messages" ? MessagesRequest : CountTokensRequest, input, {
     abortEarly: true,
   });
-  return parsed.success ? ok(parsed.output) : err(describe(parsed.issues));
+  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
 }

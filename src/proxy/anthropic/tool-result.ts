@@ -9,9 +9,10 @@
  * response to a call Gemini never saw is refused.
  */
 import { err, ok, type Result } from "../../result.ts";
+import type { GeminiPart } from "../translation/gemini-contents.ts";
 import { isRecord } from "../translation/is-record.ts";
 import { mediaParts } from "./media-parts.ts";
-import type { GeminiPart, TranslationState } from "./translation-state.ts";
+import type { TranslationState } from "./translation-state.ts";
 
 export interface ToolResultParts {
   /** The `functionResponse` (or, for an unknown id, a text part). */

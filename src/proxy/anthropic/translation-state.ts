@@ -5,8 +5,6 @@
  */
 import type { ToolNameMap } from "../translation/tool-names.ts";
 
-export type GeminiPart = Record<string, unknown>;
-
 export interface TranslationState {
   readonly names: ToolNameMap;
   /** `tool_use` id → Gemini function name, from the assistant turns read so far. */

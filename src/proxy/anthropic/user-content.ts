@@ -5,10 +5,11 @@
  * Blocks that mean nothing to Gemini (thinking echoed in a user turn, unknown kinds) are dropped.
  */
 import { err, ok, type Result } from "../../result.ts";
+import type { GeminiPart } from "../translation/gemini-contents.ts";
 import { mediaParts } from "./media-parts.ts";
 import type { EnvelopeBlock } from "./messages-envelope.ts";
 import { translateToolResult } from "./tool-result.ts";
-import type { GeminiPart, TranslationState } from "./translation-state.ts";
+import type { TranslationState } from "./translation-state.ts";
 
 export function translateUserContent(
   content: string | readonly EnvelopeBlock[],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { SKIP_SIGNATURE } from "../../../../src/proxy/anthropic/conversation.ts";
+import { SKIP_SIGNATURE } from "../../../../src/proxy/translation/gemini-contents.ts";
 import { geminiBody, refusal } from "./translate.ts";
 
 /** The parts of the model turn an assistant message with this content makes. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { SKIP_SIGNATURE } from "../../../../src/proxy/anthropic/conversation.ts";
+import { SKIP_SIGNATURE } from "../../../../src/proxy/translation/gemini-contents.ts";
 import { geminiBody, HI, refusal } from "./translate.ts";
 
 const BILLING = "x-anthropic-billing-header: cc_version=2.1.3.abc; cc_entrypoint=cli; cch=00000;";
