@@ -15,6 +15,7 @@ import type { ForwardDeps } from "./forward-call.ts";
 import { createGeminiRoutes } from "./gemini-routes.ts";
 import type { ModelMap } from "./model-map.ts";
 import { createModelsRoute } from "./models-route.ts";
+import { createOpenAiRoutes } from "./openai-routes.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
 import type { StartTimer } from "./read-body.ts";
 
@@ -101,6 +102,14 @@ export function createApp(deps: AppDeps) {
     .use(
       createAnthropicRoutes({
         access: deps.access.api("anthropic"),
+        modelMap: deps.modelMap,
+        forward: deps.forward,
+        bodyLimits,
+      }),
+    )
+    .use(
+      createOpenAiRoutes({
+        access: deps.access.api("openai"),
         modelMap: deps.modelMap,
         forward: deps.forward,
         bodyLimits,

@@ -31,6 +31,8 @@ const MESSAGES_BODY = JSON.stringify({
   max_tokens: 16,
   messages: [{ role: "user", content: "hello" }],
 });
+const CHAT_BODY = JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content: "hello" }] });
+const RESPONSES_BODY = JSON.stringify({ model: "gpt-5", input: "hello" });
 const ROUTES: readonly Route[] = [
   { method: "GET", path: "/healthz", access: "probe" },
   { method: "GET", path: "/readyz", access: "probe" },
@@ -59,6 +61,15 @@ const ROUTES: readonly Route[] = [
   { method: "POST", path: "/v1/messages?beta=true", access: "client", body: MESSAGES_BODY },
   { method: "POST", path: "/v1/messages/count_tokens", access: "client", body: MESSAGES_BODY },
   { method: "GET", path: "/v1/models", access: "client", headers: { "anthropic-version": "2023-06-01" } },
+  { method: "POST", path: "/v1/chat/completions", access: "client", body: CHAT_BODY },
+  { method: "POST", path: "/v1/responses", access: "client", body: RESPONSES_BODY },
+  // Codex's WebSocket attempt: refused (426) for its rightful caller too, never served.
+  {
+    method: "GET",
+    path: "/v1/responses",
+    access: "client",
+    headers: { upgrade: "websocket", connection: "Upgrade" },
+  },
   { method: "GET", path: "/admin/accounts", access: "admin" },
   { method: "POST", path: "/admin/accounts", access: "admin", body: '{"refresh_token":"1//not-a-token"}' },
   { method: "POST", path: `/admin/accounts/${ACCOUNT}/disable`, access: "admin", body: "{}" },
@@ -315,6 +326,7 @@ for (const mode of MODES) {
           const path = `${route.method} ${route.path}`;
           if (route.access === "admin" && mode.adminKey === null) return `${path} 403`;
           if (route.path === "/metrics") return `${path} 404`; // no metrics in this fixture
+          if (path === "GET /v1/responses") return `${path} 426`; // HTTP only: Codex falls back
           if (route.path === "/admin/accounts" && route.method === "POST") return `${path} 422`; // a token Google refuses
           return `${path} 200`;
         },

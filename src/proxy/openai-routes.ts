@@ -1,0 +1,157 @@
+/**
+ * The OpenAI-compatible routes (SPEC §6.1): `POST /v1/chat/completions` and `POST /v1/responses`
+ * (streamed or not; the Responses API is all the Codex CLI speaks). A request is read under the
+ * edge's limits, translated to a plain Gemini call (openai/ does the translating), its model
+ * mapped, and served by forwardCall like any Gemini call — same pool, failover and telemetry on
+ * either upstream profile — with the reply translated back on the way out (openai-replies.ts). A client's bad body is a 400 naming the JSON path, before any account
+ * is chosen. `GET /v1/responses` — where Codex tries a WebSocket first — is refused with 426, the
+ * status on which Codex falls back to HTTP at once.
+ */
+import { Elysia } from "elysia";
+import { type AccessRule, requireAccess } from "./access/access-rule.ts";
+import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
+import type { ModelMap } from "./model-map.ts";
+import { translateChatRequest } from "./openai/chat-request.ts";
+import { echoOf } from "./openai/responses-reply.ts";
+import { translateResponsesRequest } from "./openai/responses-request.ts";
+import {
+  chatCompletionReplies,
+  responseReplies,
+  streamedChatCompletionReplies,
+  streamedResponseReplies,
+} from "./openai-replies.ts";
+import { errorReply } from "./protocol-errors.ts";
+import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
+
+export interface OpenAiRouteDeps {
+  readonly access: AccessRule;
+  readonly modelMap: ModelMap;
+  readonly forward: ForwardDeps;
+  readonly bodyLimits: BodyLimits;
+  /** A new random id stem (hex); random unless a test fixes it. */
+  readonly newId?: () => string;
+}
+
+export function randomIdStem(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
+
+export async function readOpenAiJson(request: Request, limits: BodyLimits): Promise<JsonBody> {
+  const bytes = await readBodyWithLimit(request, limits);
+  if (!bytes.ok) return { ok: false, reply: bodyFailureReply("openai", bytes.error) };
+  const body = parseJsonObject(bytes.value);
+  if (!body.ok)
+    return { ok: false, reply: errorReply("openai", { kind: "bad_request", message: body.error }) };
+  return body;
+}
+
+/**
+ * The sticky-session key: `x-grantpool-session`, else the client's `prompt_cache_key` (a
+ * conversation's own name, which Codex sends), else a hash of the first user message.
+ */
+export function openAiSessionOf(
+  request: Request,
+  promptCacheKey: string | undefined,
+  geminiBody: Record<string, unknown>,
+): Pick<ForwardRequest, "sessionKey"> {
+  const key =
+    promptCacheKey !== undefined && promptCacheKey !== "" && !request.headers.has(SESSION_HEADER)
+      ? `c:${promptCacheKey}`
+      : sessionKeyOf(request.headers, geminiBody);
+  return key === undefined ? {} : { sessionKey: key };
+}
+
+/** Unix seconds on the pool's clock. */
+function nowSeconds(deps: OpenAiRouteDeps): number {
+  return Math.floor(deps.forward.clock.now() / 1000);
+}
+
+async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
+  const body = await readOpenAiJson(request, deps.bodyLimits);
+  if (!body.ok) return body.reply;
+  let upstreamModel: string | undefined;
+  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const translated = translateChatRequest(body.value, { upstreamModelFor });
+  if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
+  const { clientModel, stream, toolNames, includeUsage } = translated.value;
+  const context = {
+    clientModel,
+    id: `chatcmpl-${(deps.newId ?? randomIdStem)()}`,
+    created: nowSeconds(deps),
+    toolNames,
+  };
+  return forwardCall(deps.forward, {
+    call: {
+      model: upstreamModelFor(clientModel),
+      action: stream ? "streamGenerateContent" : "generateContent",
+      body: translated.value.body,
+      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
+    },
+    protocol: "openai",
+    signal: request.signal,
+    reply: stream
+      ? streamedChatCompletionReplies({ ...context, includeUsage })
+      : chatCompletionReplies(context),
+    ...openAiSessionOf(request, translated.value.promptCacheKey, translated.value.body),
+  });
+}
+
+async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
+  const body = await readOpenAiJson(request, deps.bodyLimits);
+  if (!body.ok) return body.reply;
+  let upstreamModel: string | undefined;
+  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const translated = translateResponsesRequest(body.value, { upstreamModelFor });
+  if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
+  const { envelope, stream } = translated.value;
+  const context = {
+    clientModel: envelope.model,
+    stem: (deps.newId ?? randomIdStem)(),
+    createdAt: nowSeconds(deps),
+    toolNames: translated.value.toolNames,
+    tools: translated.value.tools,
+    echo: echoOf(envelope),
+  };
+  return forwardCall(deps.forward, {
+    call: {
+      model: upstreamModelFor(envelope.model),
+      action: stream ? "streamGenerateContent" : "generateContent",
+      body: translated.value.body,
+      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
+    },
+    protocol: "openai",
+    signal: request.signal,
+    reply: stream ? streamedResponseReplies(context) : responseReplies(context),
+    ...openAiSessionOf(request, envelope.prompt_cache_key ?? undefined, translated.value.body),
+  });
+}
+
+/** Codex opens a WebSocket on `GET /v1/responses` first; 426 makes it fall back to HTTP at once. */
+function refuseWebSocket(request: Request): Response {
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  const message = upgrade
+    ? "WebSocket transport is not supported on /v1/responses; send POST /v1/responses over HTTP"
+    : "GET /v1/responses is not supported; send POST /v1/responses";
+  return Response.json(
+    {
+      error: {
+        message,
+        type: "invalid_request_error",
+        param: null,
+        code: upgrade ? "websocket_not_supported" : "method_not_allowed",
+      },
+    },
+    { status: upgrade ? 426 : 405, headers: upgrade ? {} : { allow: "POST" } },
+  );
+}
+
+export function createOpenAiRoutes(deps: OpenAiRouteDeps) {
+  return new Elysia()
+    .onBeforeHandle(requireAccess(deps.access))
+    .post("/v1/chat/completions", ({ request }) => chatCompletions(deps, request), { parse: "none" })
+    .post("/v1/responses", ({ request }) => responses(deps, request), { parse: "none" })
+    .get("/v1/responses", ({ request }) => refuseWebSocket(request));
+}

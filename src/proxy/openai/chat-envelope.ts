@@ -1,0 +1,148 @@
+/**
+ * The outer shape of a Chat Completions request (`POST /v1/chat/completions`), as valibot
+ * schemas: the fields grantpool uses, checked once at the edge. Other fields (`user`,
+ * `metadata`, `store`, `service_tier`, `logprobs`, `prompt_cache_key`, …) are accepted and
+ * ignored, as loose objects. Content parts are only checked to be objects with a `type` here;
+ * their members are read, with exact paths, where they are translated. Messages name the path
+ * and what was expected, never the value.
+ */
+import * as v from "valibot";
+import { err, ok, type Result } from "../../result.ts";
+import { describeIssues } from "../translation/envelope-issue.ts";
+
+const BODY_MESSAGE = "request body must be a JSON object";
+const text = (what: string) => v.string(`must be ${what}`);
+const optionalNumber = v.nullish(v.number("must be a number"));
+const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
+const positiveInteger = v.nullish(
+  v.pipe(
+    v.number("must be a positive integer"),
+    v.integer("must be a positive integer"),
+    v.minValue(1, "must be a positive integer"),
+  ),
+);
+
+const Part = v.looseObject({ type: text("a string naming the part type") }, "must be a content part object");
+const Content = v.nullish(
+  v.union(
+    [v.string(), v.array(Part, "must be a string or an array of content parts")],
+    "must be a string or an array of content parts",
+  ),
+);
+
+const ToolCall = v.looseObject(
+  {
+    id: text("a string"),
+    type: v.nullish(text("a string")),
+    function: v.looseObject(
+      {
+        name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
+        arguments: v.nullish(text("a string")),
+      },
+      "must be an object",
+    ),
+  },
+  "must be a tool call object",
+);
+
+const Message = v.looseObject(
+  {
+    role: v.picklist(
+      ["system", "developer", "user", "assistant", "tool", "function"],
+      'must be "system", "developer", "user", "assistant", "tool" or "function"',
+    ),
+    content: Content,
+    name: v.nullish(text("a string")),
+    tool_calls: v.nullish(v.array(ToolCall, "must be an array of tool calls")),
+    tool_call_id: v.nullish(text("a string")),
+    function_call: v.nullish(
+      v.looseObject({ name: text("a string"), arguments: v.nullish(text("a string")) }, "must be an object"),
+    ),
+  },
+  "must be a message object",
+);
+
+const FunctionDefinition = v.looseObject(
+  {
+    name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
+    description: v.nullish(text("a string")),
+    parameters: v.nullish(v.unknown()),
+    strict: optionalBoolean,
+  },
+  "must be a function definition object",
+);
+
+const Tool = v.looseObject(
+  { type: text("a string naming the tool type"), function: v.nullish(FunctionDefinition) },
+  "must be a tool object",
+);
+
+const ToolChoice = v.union(
+  [
+    v.picklist(["none", "auto", "required"]),
+    v.looseObject({ type: v.literal("function"), function: v.looseObject({ name: text("a string") }) }),
+    v.looseObject({
+      type: v.literal("allowed_tools"),
+      allowed_tools: v.looseObject({
+        mode: v.picklist(["auto", "required"]),
+        tools: v.array(v.looseObject({ type: v.string() })),
+      }),
+    }),
+    v.looseObject({ type: v.literal("custom"), custom: v.looseObject({ name: text("a string") }) }),
+  ],
+  'must be "none", "auto", "required" or {"type": "function", "function": {"name": …}}',
+);
+
+const ResponseFormat = v.variant(
+  "type",
+  [
+    v.looseObject({ type: v.literal("text") }),
+    v.looseObject({ type: v.literal("json_object") }),
+    v.looseObject({
+      type: v.literal("json_schema"),
+      json_schema: v.looseObject(
+        { name: text("a string"), schema: v.nullish(v.unknown()), strict: optionalBoolean },
+        "must be an object",
+      ),
+    }),
+  ],
+  'must be {"type": "text" | "json_object" | "json_schema"}',
+);
+
+const ChatRequest = v.looseObject(
+  {
+    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    messages: v.pipe(v.array(Message, "must be an array of messages"), v.nonEmpty("must not be empty")),
+    tools: v.nullish(v.array(Tool, "must be an array of tools")),
+    tool_choice: v.nullish(ToolChoice),
+    parallel_tool_calls: optionalBoolean,
+    response_format: v.nullish(ResponseFormat),
+    reasoning_effort: v.nullish(text("a string")),
+    stop: v.nullish(v.union([v.string(), v.array(v.string())], "must be a string or an array of strings")),
+    n: positiveInteger,
+    max_tokens: positiveInteger,
+    max_completion_tokens: positiveInteger,
+    stream: optionalBoolean,
+    stream_options: v.nullish(v.looseObject({ include_usage: optionalBoolean }, "must be an object")),
+    temperature: optionalNumber,
+    top_p: optionalNumber,
+    seed: v.nullish(v.pipe(v.number("must be an integer"), v.integer("must be an integer"))),
+    prompt_cache_key: v.nullish(text("a string")),
+  },
+  BODY_MESSAGE,
+);
+
+export type ChatEnvelope = v.InferOutput<typeof ChatRequest>;
+export type ChatMessage = v.InferOutput<typeof Message>;
+export type ChatPart = v.InferOutput<typeof Part>;
+export type ChatToolCall = v.InferOutput<typeof ToolCall>;
+export type ChatTool = v.InferOutput<typeof Tool>;
+export type ChatToolChoice = v.InferOutput<typeof ToolChoice>;
+export type ChatResponseFormat = v.InferOutput<typeof ResponseFormat>;
+
+export function parseChatEnvelope(input: unknown): Result<ChatEnvelope, string> {
+  // valibot's objects take arrays too.
+  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
+  const parsed = v.safeParse(ChatRequest, input, { abortEarly: true });
+  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+}

@@ -1,0 +1,110 @@
+/**
+ * Gemini's streamed chunks → Chat Completions `chat.completion.chunk` events, one Gemini chunk at
+ * a time: a first chunk with `role: "assistant"`, a `content` delta per piece of text, each
+ * function call as two `tool_calls` deltas (its id, type and name with empty arguments, then the
+ * whole arguments — Gemini sends a call whole), a last chunk with `finish_reason`, with
+ * `stream_options.include_usage` one more chunk with no choices and the usage (and `usage: null`
+ * on every other chunk, as OpenAI sends them), then `data: [DONE]`. A failure is one
+ * `data: {"error": …}` event, which OpenAI's SDKs raise as an APIError; nothing follows it.
+ * Pure: frames are returned as text for the caller to write.
+ */
+import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
+import { assemblerContext, type ChatReplyContext, chatUsage, finishReasonOf } from "./chat-reply.ts";
+
+export interface ChatStreamContext extends ChatReplyContext {
+  readonly includeUsage: boolean;
+}
+
+export interface ChatStreamTranslator {
+  push(chunk: unknown): string;
+  end(): string;
+  /** An upstream failure mid-stream → an error event, in OpenAI's error shape. */
+  error(error: { message: string; type: string; code: string | null }): string;
+}
+
+const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+
+export function createChatStreamTranslator(context: ChatStreamContext): ChatStreamTranslator {
+  let out = "";
+  let started = false;
+  let ended = false;
+  let toolCalls = 0;
+  let finishReason: string | undefined;
+  let promptBlocked = false;
+  let usageMetadata: Record<string, unknown> | undefined;
+  const usageField = context.includeUsage ? { usage: null } : {};
+
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => {
+    out += data({
+      id: context.id,
+      object: "chat.completion.chunk",
+      created: context.created,
+      model: context.clientModel,
+      system_fingerprint: null,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...usageField,
+    });
+  };
+  const start = () => {
+    if (started) return;
+    started = true;
+    chunk({ role: "assistant", content: "", refusal: null });
+  };
+  const sink: BlockSink = {
+    startText: () => {},
+    startThinking: () => {},
+    text: (_index, text) => chunk({ content: text }),
+    thinking: () => {},
+    signature: () => {},
+    toolUse: (_index, id, name, input) => {
+      const index = toolCalls++;
+      chunk({ tool_calls: [{ index, id, type: "function", function: { name, arguments: "" } }] });
+      chunk({ tool_calls: [{ index, function: { arguments: JSON.stringify(input) } }] });
+    },
+    stop: () => {},
+  };
+  const assembler = createReplyAssembler(sink, assemblerContext(context));
+  const take = () => {
+    const frames = out;
+    out = "";
+    return frames;
+  };
+
+  return {
+    push(raw) {
+      if (ended) return "";
+      const gemini = readGeminiChunk(raw);
+      start();
+      for (const part of gemini.parts) assembler.part(part);
+      finishReason = gemini.finishReason ?? finishReason;
+      promptBlocked ||= gemini.promptBlocked;
+      usageMetadata = gemini.usageMetadata ?? usageMetadata;
+      return take();
+    },
+    end() {
+      if (ended) return "";
+      ended = true;
+      start();
+      assembler.close();
+      chunk({}, finishReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses }));
+      if (context.includeUsage) {
+        out += data({
+          id: context.id,
+          object: "chat.completion.chunk",
+          created: context.created,
+          model: context.clientModel,
+          system_fingerprint: null,
+          choices: [],
+          usage: chatUsage(usageMetadata),
+        });
+      }
+      out += "data: [DONE]\n\n";
+      return take();
+    },
+    error(error) {
+      ended = true;
+      return data({ error: { ...error, param: null } });
+    },
+  };
+}

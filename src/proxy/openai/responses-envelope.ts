@@ -1,0 +1,99 @@
+/**
+ * The outer shape of a Responses API request (`POST /v1/responses`), as valibot schemas: the
+ * fields grantpool uses, checked once at the edge. Other fields (`metadata`, `user`,
+ * `service_tier`, `truncation`, `text.verbosity`, `client_metadata`, …) are accepted and ignored,
+ * as loose objects. Input items, content parts and tools are only checked to be objects here;
+ * their members are read, with exact paths, where they are translated. Messages name the path
+ * and what was expected, never the value.
+ */
+import * as v from "valibot";
+import { err, ok, type Result } from "../../result.ts";
+import { describeIssues } from "../translation/envelope-issue.ts";
+
+const BODY_MESSAGE = "request body must be a JSON object";
+const text = (what: string) => v.string(`must be ${what}`);
+const optionalNumber = v.nullish(v.number("must be a number"));
+const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
+
+const Item = v.looseObject(
+  { type: v.nullish(text("a string naming the item type")), role: v.nullish(text("a string")) },
+  "must be an input item object",
+);
+
+const Tool = v.looseObject({ type: text("a string naming the tool type") }, "must be a tool object");
+
+const ToolChoice = v.union(
+  [v.picklist(["none", "auto", "required"]), v.looseObject({ type: text("a string") })],
+  'must be "none", "auto", "required" or a tool choice object',
+);
+
+const Format = v.variant(
+  "type",
+  [
+    v.looseObject({ type: v.literal("text") }),
+    v.looseObject({ type: v.literal("json_object") }),
+    v.looseObject({
+      type: v.literal("json_schema"),
+      name: v.nullish(text("a string")),
+      schema: v.nullish(v.unknown()),
+    }),
+  ],
+  'must be {"type": "text" | "json_object" | "json_schema"}',
+);
+
+const ResponsesRequest = v.looseObject(
+  {
+    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    input: v.nullish(
+      v.union(
+        [v.string(), v.array(Item, "must be a string or an array of input items")],
+        "must be a string or an array of input items",
+      ),
+    ),
+    instructions: v.nullish(text("a string")),
+    tools: v.nullish(v.array(Tool, "must be an array of tools")),
+    tool_choice: v.nullish(ToolChoice),
+    parallel_tool_calls: optionalBoolean,
+    reasoning: v.nullish(
+      v.looseObject(
+        {
+          effort: v.nullish(text("a string")),
+          summary: v.nullish(text("a string")),
+          generate_summary: v.nullish(text("a string")),
+        },
+        "must be an object",
+      ),
+    ),
+    include: v.nullish(v.array(text("a string"), "must be an array of strings")),
+    text: v.nullish(v.looseObject({ format: v.nullish(Format) }, "must be an object")),
+    max_output_tokens: v.nullish(
+      v.pipe(
+        v.number("must be a positive integer"),
+        v.integer("must be a positive integer"),
+        v.minValue(1, "must be a positive integer"),
+      ),
+    ),
+    temperature: optionalNumber,
+    top_p: optionalNumber,
+    stream: optionalBoolean,
+    store: optionalBoolean,
+    prompt_cache_key: v.nullish(text("a string")),
+    previous_response_id: v.nullish(text("a string")),
+    conversation: v.nullish(v.unknown()),
+    metadata: v.nullish(v.unknown()),
+  },
+  BODY_MESSAGE,
+);
+
+export type ResponsesEnvelope = v.InferOutput<typeof ResponsesRequest>;
+export type ResponsesItem = v.InferOutput<typeof Item>;
+export type ResponsesTool = v.InferOutput<typeof Tool>;
+export type ResponsesToolChoice = v.InferOutput<typeof ToolChoice>;
+export type ResponsesFormat = v.InferOutput<typeof Format>;
+
+export function parseResponsesEnvelope(input: unknown): Result<ResponsesEnvelope, string> {
+  // valibot's objects take arrays too.
+  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
+  const parsed = v.safeParse(ResponsesRequest, input, { abortEarly: true });
+  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+}
