@@ -92,7 +92,7 @@ export async function startClaudeCodeProxy(options: {
       const answered = requests.map((r) => `${r.status} ${r.method} ${r.target}`);
       const upstream = fixture.google.upstreamRequests.map((r) => r.path);
       return [
-        `grantpool answered ${answered.length} of Claude Code's ${started} requests: ${answered.join(", ")}`,
+        `grantpool answered ${answered.length} of the client's ${started} requests: ${answered.join(", ")}`,
         `unanswered: ${[...unanswered.values()].join(", ") || "none"}`,
         `the emulator received ${upstream.length}: ${upstream.join(", ")}`,
         `grantpool's log:\n${fixture.log.lines.join("\n")}`,
