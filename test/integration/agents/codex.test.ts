@@ -3,10 +3,10 @@
  * scripts/ensure-codex.mjs) run as `codex exec` with its own HOME and a test-written config.toml
  * whose provider is grantpool (`wire_api = "responses"`, the key in GRANTPOOL_KEY), through the
  * Google emulator, on both upstream profiles (issue 14): a plain prompt, and a prompt answered
- * through one call of Codex's shell tool; then Codex's default model, a sticky pool of three
- * accounts, and a provider that lets Codex try a WebSocket first. grantpool is the recording proxy
- * the Claude Code tests use (it records any client); what Codex sends is stated in
- * codex-requests.test.ts.
+ * through one call of Codex's shell tool; then a patch through its freeform apply_patch tool,
+ * Codex's default model, a sticky pool of three accounts, and a provider that lets Codex try a
+ * WebSocket first. grantpool is the recording proxy the Claude Code tests use (it records any
+ * client); what Codex sends is stated in codex-requests.test.ts.
  */
 import { describe, expect, test } from "bun:test";
 import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
@@ -15,7 +15,7 @@ import {
   startClaudeCodeProxy,
 } from "../../support/claude-code-proxy.ts";
 import { type CodexRun, runCodex } from "../../support/codex-runner.ts";
-import { shellRoundTrip } from "../../support/codex-turns.ts";
+import { patchRoundTrip, shellRoundTrip } from "../../support/codex-turns.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
 /** A run takes about a second here; the deadline is for a loaded machine. */
@@ -120,6 +120,25 @@ describe.each(["gemini", "code-assist"] as const)("Codex through grantpool (%s p
 });
 
 describe("Codex with other settings", () => {
+  test(
+    "on gpt-5.5, applies the patch the model writes with its freeform apply_patch tool, and the file it added is there to read back",
+    async () => {
+      await using proxy = await startClaudeCodeProxy({ profile: "gemini", emails: [ACCOUNT] });
+      const trip = patchRoundTrip();
+      proxy.fixture.google.setDefaultTurn(trip.turn);
+      proxy.fixture.google.requireThoughtSignatures(true);
+      const ran = await run(proxy, trip.prompt, { model: "gpt-5.5" });
+      expectPrinted(ran, trip.finalText);
+      expect(trip.patchResults, ran.describe()).toHaveLength(1);
+      expect(JSON.stringify(trip.patchResults[0])).toContain("Success. Updated the following files");
+      expect(trip.readBack, ran.describe()).toHaveLength(1);
+      const outputs = proxy.requests.map((r) => JSON.stringify(r.body.input));
+      expect(outputs.filter((input) => input.includes('"custom_tool_call_output"'))).toHaveLength(2);
+      expectCleanTraffic(proxy, 3);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
   test(
     "without a model in config.toml, prints the answer to a plain prompt, asked of the model its default name maps to",
     async () => {
