@@ -2,9 +2,10 @@
  * A stand-in for OpenAI's Responses API that records what a client sends — method, path and
  * query, headers (but its credentials), JSON body — and answers every `POST …/responses` with the
  * event stream the real API sends (`response.created` … `response.completed`), carrying what a
- * script decides: a text, or one function call. Other requests (a WebSocket upgrade on `GET
- * …/responses`, a models listing) get a 404 after being recorded. It is how the Codex findings and
- * the request fixture (fixtures/codex-request.json) were taken, without grantpool in between.
+ * script decides: a text, or one function or custom tool call, after a reasoning item if asked.
+ * Other requests (a WebSocket upgrade on `GET …/responses`, a models listing) get a 404 after being
+ * recorded. It is how the Codex request fixtures (fixtures/codex-request*.json) were taken, without
+ * grantpool in between.
  */
 import { listen } from "./listening-app.ts";
 

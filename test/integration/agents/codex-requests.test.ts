@@ -6,6 +6,7 @@
  * changes it fails here first, by name, rather than as a puzzling failure of codex.test.ts.
  */
 import { describe, expect, test } from "bun:test";
+import { CODEX_VERSION } from "../../../scripts/ensure-codex.mjs";
 import { type CodexRun, runCodex } from "../../support/codex-runner.ts";
 import {
   type CapturedRequest,
@@ -66,7 +67,7 @@ describe("what Codex sends to a Responses provider", () => {
       const [request] = requests;
       expect(request?.authorization).toBe(`Bearer ${apiKey}`);
       expect(request?.headers.accept).toBe("text/event-stream");
-      expect(request?.headers["user-agent"]).toStartWith("codex_exec/0.171.0 ");
+      expect(request?.headers["user-agent"]).toStartWith(`codex_exec/${CODEX_VERSION} `);
       const body = bodyOf(request);
       expect(body).toMatchObject({
         model: MODEL,
