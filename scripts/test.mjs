@@ -110,6 +110,8 @@ check("claude code", process.execPath, [join(root, "scripts", "ensure-claude-cod
 // cache outside the project, for the same reason.
 check("gemini cli", process.execPath, [join(root, "scripts", "ensure-gemini-cli.mjs")]);
 check("google-genai (python)", process.execPath, [join(root, "scripts", "ensure-google-genai-python.mjs")]);
+// Codex (npm's @openai/codex, a ~400 MB native binary) for the same tests, the same way.
+check("codex", process.execPath, [join(root, "scripts", "ensure-codex.mjs")]);
 // Debian's podman, runc and slirp4netns for the image tests (test/image), installed with apt-get
 // when missing, for the same reason.
 check("podman", process.execPath, [join(root, "scripts", "ensure-podman.mjs")]);
