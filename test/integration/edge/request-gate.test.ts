@@ -40,18 +40,28 @@ describe("the request gate", () => {
   });
 
   test("routes exactly the path it was given, whatever the Host, and drops the fragment", () => {
-    for (const host of ["a", "ab", "abc", "localhost:8045", "[::1]:80"]) {
-      const request = new Request(`http://${host}/admin/v1beta/models/m:generateContent?alt=sse#x`, {
-        headers: { host },
-      });
-      const admitted = admitRequest(request, plainRefusal);
-      expect(admitted.ok).toBe(true);
-      if (admitted.ok) {
-        expect(admitted.request.url).toBe(
-          `${CANONICAL_ORIGIN}/admin/v1beta/models/m:generateContent?alt=sse`,
-        );
+    const path = "/admin/v1beta/models/m:generateContent?alt=sse";
+    for (const host of ["a", "ab", "abc", "localhost:8045", "[::1]:80", "127.0.0.1:41234"]) {
+      for (const target of [path, `${path}#x`]) {
+        const request = new Request(`http://${host}${target}`, { headers: { host } });
+        const admitted = admitRequest(request, plainRefusal);
+        if (!admitted.ok) throw new Error(`refused http://${host}${target}`);
+        // What Elysia's router cuts out (from the first "/" at or after index 11) is the path.
+        const url = admitted.request.url;
+        expect(url.slice(url.indexOf("/", 11))).toBe(path);
+        const parsed = new URL(url);
+        expect(`${parsed.pathname}${parsed.search}`).toBe(path);
       }
     }
+  });
+
+  test("keeps a request whose URL already routes as it parses (its body stays the runtime's), rewrites others", () => {
+    const kept = new Request("http://127.0.0.1:8045/v1beta/models", { headers: { host: "127.0.0.1:8045" } });
+    const admittedKept = admitRequest(kept, plainRefusal);
+    expect(admittedKept.ok && admittedKept.request).toBe(kept);
+    const short = new Request("http://a/v1beta/models", { headers: { host: "a" } });
+    const admittedShort = admitRequest(short, plainRefusal);
+    expect(admittedShort.ok && admittedShort.request.url).toBe(`${CANONICAL_ORIGIN}/v1beta/models`);
   });
 
   test("keeps the body and the abort signal of a request it rewrites", async () => {
