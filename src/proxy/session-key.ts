@@ -1,10 +1,15 @@
 /**
  * The sticky-session key of a request (SPEC §5.2): the `x-grantpool-session` header, else a hash of
  * the first user message, so a conversation keeps its account without the client doing anything.
+ * The hash covers the message's length and its first HASHED_CHARACTERS characters: enough to
+ * tell conversations apart, at a cost that does not grow with the message (coding agents send
+ * first messages of hundreds of kilobytes, and hashing them whole cost more than the rest of
+ * the request).
  */
 import { hash53 } from "../pool/hash53.ts";
 
 export const SESSION_HEADER = "x-grantpool-session";
+export const HASHED_CHARACTERS = 1024;
 
 function firstUserText(body: Record<string, unknown>): string | undefined {
   const contents = body.contents;
@@ -25,5 +30,6 @@ export function sessionKeyOf(headers: Headers, body: Record<string, unknown>): s
   const header = headers.get(SESSION_HEADER)?.trim();
   if (header) return `h:${header}`;
   const text = firstUserText(body);
-  return text === undefined ? undefined : `m:${hash53(text).toString(36)}`;
+  if (text === undefined) return undefined;
+  return `m:${hash53(`${text.length}:${text.slice(0, HASHED_CHARACTERS)}`).toString(36)}`;
 }

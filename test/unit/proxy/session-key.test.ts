@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createKeyChecker } from "../../../src/proxy/access/key-checker.ts";
 import { CLIENT_KEY_PLACES, presentedKeys } from "../../../src/proxy/access/presented-keys.ts";
-import { sessionKeyOf } from "../../../src/proxy/session-key.ts";
+import { HASHED_CHARACTERS, sessionKeyOf } from "../../../src/proxy/session-key.ts";
 
 describe("session keys", () => {
   test("take the x-grantpool-session header first", () => {
@@ -25,6 +25,16 @@ describe("session keys", () => {
       sessionKeyOf(new Headers(), { contents: [{ role: "user", parts: [{ text: "other" }] }] }),
     ).not.toBe(key ?? "");
     expect(sessionKeyOf(new Headers(), {})).toBeUndefined();
+  });
+
+  test("long first messages are told apart by their start and their length, at a bounded cost", () => {
+    const message = (text: string) => ({ contents: [{ role: "user", parts: [{ text }] }] });
+    const start = "x".repeat(HASHED_CHARACTERS);
+    const key = sessionKeyOf(new Headers(), message(`${start}a`));
+    // Past the hashed start, only the length counts (sessions of equal length and start share a key).
+    expect(sessionKeyOf(new Headers(), message(`${start}b`))).toBe(key ?? "");
+    expect(sessionKeyOf(new Headers(), message(`${start}ab`))).not.toBe(key ?? "");
+    expect(sessionKeyOf(new Headers(), message(`y${start.slice(1)}a`))).not.toBe(key ?? "");
   });
 });
 
