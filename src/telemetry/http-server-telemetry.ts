@@ -2,8 +2,13 @@
  * Wraps a fetch-style handler with the server side of SPEC §9: a SERVER span per request, made
  * the active context while the handler runs (so the pool's refresh and upstream spans become its
  * children), ended — and `http.server.request.duration` recorded — when the last byte of the reply
- * has gone out, or the client went away. Only the route template is recorded, never the path or
- * query (paths can hold emails, queries can hold keys).
+ * is there, or the client went away. Only the route template is recorded, never the path or query
+ * (paths can hold emails, queries can hold keys).
+ *
+ * How the last byte is awaited depends on the reply. A whole reply (JSON, not a stream) is read by
+ * the runtime before it is handed to the server, which then writes it in one go: following it
+ * through a JavaScript stream cost a third of the proxy's throughput. A stream (SSE, or Gemini's
+ * streamed JSON array) is passed on chunk by chunk as it arrives, and followed to its end.
  */
 import {
   context,
@@ -62,6 +67,17 @@ function onBodyEnd(body: ReadableStream<Uint8Array>, done: () => void): Readable
   );
 }
 
+/** Whether a reply is delivered over time (SSE, or Gemini's streamed JSON array). */
+function isStreamed(response: Response, route: string | undefined): boolean {
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) return true;
+  return route?.includes("streamGenerateContent") ?? false;
+}
+
+/** A reply whose body failed while it was read: the client sees the same failure. */
+function failedBody(cause: unknown): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.error(cause) });
+}
+
 export function instrumentHandler(handler: FetchHandler, deps: HttpServerTelemetryDeps): FetchHandler {
   const now = deps.now ?? (() => performance.now());
   return async (request) => {
@@ -103,13 +119,20 @@ export function instrumentHandler(handler: FetchHandler, deps: HttpServerTelemet
       return response;
     }
     const status = response.status;
-    return new Response(
-      onBodyEnd(response.body, () => finish(status)),
-      {
-        status,
-        statusText: response.statusText,
-        headers: response.headers,
-      },
-    );
+    const init = { status, statusText: response.statusText, headers: response.headers };
+    if (isStreamed(response, route)) {
+      return new Response(
+        onBodyEnd(response.body, () => finish(status)),
+        init,
+      );
+    }
+    let body: Uint8Array | ReadableStream<Uint8Array>;
+    try {
+      body = await response.bytes();
+    } catch (cause) {
+      body = failedBody(cause);
+    }
+    finish(status);
+    return new Response(body, init);
   };
 }

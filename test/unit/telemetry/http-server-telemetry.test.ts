@@ -21,13 +21,46 @@ const durationSum = async (t: ReturnType<typeof createInMemoryTelemetry>) =>
   );
 
 describe("instrumentHandler", () => {
-  test("records the duration until the last byte of the body, by the injected clock", async () => {
-    const { t, handle, advance } = setup(async () => new Response("hello"));
-    const reply = await handle(new Request("http://x/healthz"));
-    advance(250);
+  test("records the duration until the last byte of a whole reply is there, by the injected clock", async () => {
+    let advance: (ms: number) => void = () => {};
+    const arriving = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          advance(250); // the upstream's body takes its time
+          controller.enqueue(new TextEncoder().encode("hello"));
+          controller.close();
+        },
+      });
+    const s = setup(
+      async () => new Response(arriving(), { headers: { "content-type": "application/json" } }),
+    );
+    advance = s.advance;
+    const reply = await s.handle(new Request("http://x/healthz"));
+    expect(await durationSum(s.t)).toEqual([expect.objectContaining({ count: 1, sum: 0.25 })]);
     expect(await reply.text()).toBe("hello");
-    expect(await durationSum(t)).toEqual([expect.objectContaining({ count: 1, sum: 0.25 })]);
-    expect(t.spans().map((span) => span.name)).toEqual(["GET /healthz"]);
+    expect(s.t.spans().map((span) => span.name)).toEqual(["GET /healthz"]);
+  });
+
+  test("follows a stream to its last byte, however long the client takes", async () => {
+    const { t, handle, advance } = setup(
+      async () => new Response("data: hi\n\n", { headers: { "content-type": "text/event-stream" } }),
+    );
+    const reply = await handle(new Request("http://x/v1/messages", { method: "POST" }));
+    advance(400);
+    expect(t.spans()).toHaveLength(0);
+    expect(await reply.text()).toBe("data: hi\n\n");
+    expect(await durationSum(t)).toEqual([expect.objectContaining({ count: 1, sum: 0.4 })]);
+  });
+
+  test("a whole reply whose body fails passes the failure on, and is recorded", async () => {
+    const broken = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.error(new Error("upstream reset")),
+    });
+    const { t, handle } = setup(async () => new Response(broken, { status: 200 }));
+    const reply = await handle(new Request("http://x/v1beta/models/m:generateContent", { method: "POST" }));
+    expect(reply.status).toBe(200);
+    await expect(reply.text()).rejects.toThrow("upstream reset");
+    expect(t.spans().map((span) => span.attributes["http.response.status_code"])).toEqual([200]);
   });
 
   test("ends the span when the client cancels a stream halfway", async () => {
