@@ -26,9 +26,16 @@ export function upstreamUserAgent(
   return value === "" ? undefined : value;
 }
 
-/** The prepared request's headers with the user agent set (none set: fetch's own stays). */
+/**
+ * The prepared request's headers with the user agent set (none set: fetch's own stays). The
+ * profiles prepare a Headers object per call, which is set in place rather than copied.
+ */
 export function withUserAgent(init: RequestInit, userAgent: string | undefined): RequestInit {
   if (userAgent === undefined) return init;
+  if (init.headers instanceof Headers) {
+    init.headers.set("user-agent", userAgent);
+    return init;
+  }
   const headers = new Headers(init.headers);
   headers.set("user-agent", userAgent);
   return { ...init, headers };

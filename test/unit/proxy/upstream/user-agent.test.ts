@@ -21,11 +21,20 @@ describe("upstreamUserAgent", () => {
     expect(sent.length).toBeLessThanOrEqual(512 + " grantpool/t".length);
   });
 
-  test("sets the header on a copy of the request, keeping the others", () => {
+  test("sets the header on the prepared Headers in place, keeping the others", () => {
     const init = { method: "POST", headers: new Headers({ authorization: "Bearer t" }) };
-    const sent = new Headers(withUserAgent(init, "ua grantpool/t").headers);
-    expect(sent.get("user-agent")).toBe("ua grantpool/t");
-    expect(sent.get("authorization")).toBe("Bearer t");
+    const sent = withUserAgent(init, "ua grantpool/t");
+    expect(sent).toBe(init);
+    expect(init.headers.get("user-agent")).toBe("ua grantpool/t");
+    expect(init.headers.get("authorization")).toBe("Bearer t");
     expect(withUserAgent(init, undefined)).toBe(init);
+  });
+
+  test("headers given as a record are copied, never changed", () => {
+    const record = { authorization: "Bearer t" };
+    const sent = new Headers(withUserAgent({ headers: record }, "ua").headers);
+    expect(sent.get("user-agent")).toBe("ua");
+    expect(sent.get("authorization")).toBe("Bearer t");
+    expect(record).toEqual({ authorization: "Bearer t" });
   });
 });
