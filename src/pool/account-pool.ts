@@ -174,6 +174,11 @@ export class AccountPool {
     );
   }
 
+  /** Whether the strategy reads session keys (sticky): a request's key is computed only then. */
+  get usesSessionKeys(): boolean {
+    return this.#options.strategy.usesSessionKeys === true;
+  }
+
   summary(model?: string): PoolSummary {
     return summarize(this.#entries.values(), this.#options.clock.now(), model);
   }

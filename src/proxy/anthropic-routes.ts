@@ -44,11 +44,8 @@ async function readJson(request: Request, limits: BodyLimits): Promise<JsonBody>
 
 function sessionOf(request: Request, body: Record<string, unknown>): Pick<ForwardRequest, "sessionKey"> {
   const claudeCode = request.headers.get(CLAUDE_CODE_SESSION)?.trim();
-  const key =
-    claudeCode && !request.headers.has(SESSION_HEADER)
-      ? `h:${claudeCode}`
-      : sessionKeyOf(request.headers, body);
-  return key === undefined ? {} : { sessionKey: key };
+  if (claudeCode && !request.headers.has(SESSION_HEADER)) return { sessionKey: `h:${claudeCode}` };
+  return { sessionKey: () => sessionKeyOf(request.headers, body) };
 }
 
 async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {

@@ -61,7 +61,11 @@ export interface ReplyAdapter {
 export interface ForwardRequest {
   readonly call: GeminiCall;
   readonly protocol: Protocol;
-  readonly sessionKey?: string;
+  /**
+   * The sticky-session key, or how to compute it: a function is called only when the pool's
+   * strategy reads keys (hashing a first message is wasted on round-robin).
+   */
+  readonly sessionKey?: string | (() => string | undefined);
   readonly signal: AbortSignal;
   /** Absent: the client speaks Gemini and gets the upstream's replies as they are. */
   readonly reply?: ReplyAdapter;
@@ -228,8 +232,15 @@ function noAvailableAccount(
   });
 }
 
+function sessionKeyFor(deps: ForwardDeps, request: ForwardRequest): string | undefined {
+  const key = request.sessionKey;
+  if (typeof key !== "function") return key;
+  return deps.pool.usesSessionKeys ? key() : undefined;
+}
+
 export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): Promise<Response> {
   const tried = new Set<string>();
+  const sessionKey = sessionKeyFor(deps, request);
   let lastError: Response | undefined;
   /** Why the last account that got no reply got none, for the client's message. */
   let lastUnreachable: string | undefined;
@@ -237,7 +248,7 @@ export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): P
     const lease = await deps.pool.acquire({
       exclude: tried,
       model: request.call.model,
-      ...(request.sessionKey === undefined ? {} : { sessionKey: request.sessionKey }),
+      ...(sessionKey === undefined ? {} : { sessionKey }),
     });
     if (!lease.ok) {
       if (lease.error.kind === "refresh_failed") {

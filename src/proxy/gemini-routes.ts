@@ -59,7 +59,8 @@ async function geminiMethod(deps: GeminiRouteDeps, request: Request): Promise<Re
   if (!bytes.ok) return bodyFailureReply("gemini", bytes.error);
   const body = parseJsonObject(bytes.value);
   if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
-  const sessionKey = sessionKeyOf(request.headers, body.value);
+  // Hashing the first message is left to the pool's strategy: only sticky reads the key.
+  const sessionKey = () => sessionKeyOf(request.headers, body.value);
   return forwardCall(deps.forward, {
     call: {
       model: deps.modelMap.resolve(target.model),
@@ -71,7 +72,7 @@ async function geminiMethod(deps: GeminiRouteDeps, request: Request): Promise<Re
     },
     protocol: "gemini",
     signal: request.signal,
-    ...(sessionKey === undefined ? {} : { sessionKey }),
+    sessionKey,
   });
 }
 

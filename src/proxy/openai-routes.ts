@@ -57,11 +57,9 @@ export function openAiSessionOf(
   promptCacheKey: string | undefined,
   geminiBody: Record<string, unknown>,
 ): Pick<ForwardRequest, "sessionKey"> {
-  const key =
-    promptCacheKey !== undefined && promptCacheKey !== "" && !request.headers.has(SESSION_HEADER)
-      ? `c:${promptCacheKey}`
-      : sessionKeyOf(request.headers, geminiBody);
-  return key === undefined ? {} : { sessionKey: key };
+  if (promptCacheKey !== undefined && promptCacheKey !== "" && !request.headers.has(SESSION_HEADER))
+    return { sessionKey: `c:${promptCacheKey}` };
+  return { sessionKey: () => sessionKeyOf(request.headers, geminiBody) };
 }
 
 /** Unix seconds on the pool's clock. */

@@ -8,6 +8,8 @@ export interface SelectionRequest {
 
 export interface SelectionStrategy {
   readonly name: "round-robin" | "sticky" | "fixed";
+  /** Whether choices depend on `sessionKey`; callers skip computing a key nobody reads. */
+  readonly usesSessionKeys?: boolean;
   /**
    * Picks one of `candidates` (healthy, not yet tried by this request). Returns undefined only
    * when there is no candidate. It must ask `candidates` a bounded number of questions: the pool

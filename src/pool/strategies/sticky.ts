@@ -115,6 +115,7 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
 
   return {
     name: "sticky",
+    usesSessionKeys: true,
     boundSessions: () => {
       let count = 0;
       for (const binding of bindings.values()) if (!released(binding)) count += 1;
