@@ -12,8 +12,9 @@ import { countTokensReplies, messageReplies, streamedMessageReplies } from "./an
 import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
 import type { ModelMap } from "./model-map.ts";
 import { errorReply } from "./protocol-errors.ts";
-import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import { type BodyLimits, readJsonObject } from "./read-body.ts";
 import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
+import { generationCall } from "./translated-call.ts";
 
 export interface AnthropicRouteDeps {
   readonly access: AccessRule;
@@ -31,17 +32,6 @@ export function randomMessageId(): string {
   return `msg_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
-type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
-
-async function readJson(request: Request, limits: BodyLimits): Promise<JsonBody> {
-  const bytes = await readBodyWithLimit(request, limits);
-  if (!bytes.ok) return { ok: false, reply: bodyFailureReply("anthropic", bytes.error) };
-  const body = parseJsonObject(bytes.value);
-  if (!body.ok)
-    return { ok: false, reply: errorReply("anthropic", { kind: "bad_request", message: body.error }) };
-  return body;
-}
-
 function sessionOf(request: Request, body: Record<string, unknown>): Pick<ForwardRequest, "sessionKey"> {
   const claudeCode = request.headers.get(CLAUDE_CODE_SESSION)?.trim();
   if (claudeCode && !request.headers.has(SESSION_HEADER)) return { sessionKey: `h:${claudeCode}` };
@@ -49,24 +39,17 @@ function sessionOf(request: Request, body: Record<string, unknown>): Pick<Forwar
 }
 
 async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
-  const body = await readJson(request, deps.bodyLimits);
+  const body = await readJsonObject(request, deps.bodyLimits, "anthropic");
   if (!body.ok) return body.reply;
-  let upstreamModel: string | undefined;
-  // The translation fits thinking and output limits to the upstream model; resolved once.
-  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  // The translation fits thinking and output limits to the upstream model.
+  const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
   const translated = translateMessagesRequest(body.value, { upstreamModelFor });
   if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
   const { clientModel, stream, toolNames } = translated.value;
   // Tool names Gemini would refuse were renamed on the way in; replies use the client's names.
   const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)(), toolNames };
   return forwardCall(deps.forward, {
-    call: {
-      model: upstreamModelFor(clientModel),
-      action: stream ? "streamGenerateContent" : "generateContent",
-      body: translated.value.body,
-      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
-      userAgent: request.headers.get("user-agent"),
-    },
+    call: generationCall(request, upstreamModelFor(clientModel), stream, translated.value.body),
     protocol: "anthropic",
     signal: request.signal,
     reply: stream ? streamedMessageReplies(context) : messageReplies(context),
@@ -75,7 +58,7 @@ async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Res
 }
 
 async function countTokens(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
-  const body = await readJson(request, deps.bodyLimits);
+  const body = await readJsonObject(request, deps.bodyLimits, "anthropic");
   if (!body.ok) return body.reply;
   const translated = translateCountTokensRequest(body.value);
   if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });

@@ -21,8 +21,9 @@ import {
   streamedResponseReplies,
 } from "./openai-replies.ts";
 import { errorReply } from "./protocol-errors.ts";
-import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import { type BodyLimits, readJsonObject } from "./read-body.ts";
 import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
+import { generationCall } from "./translated-call.ts";
 
 export interface OpenAiRouteDeps {
   readonly access: AccessRule;
@@ -35,17 +36,6 @@ export interface OpenAiRouteDeps {
 
 export function randomIdStem(): string {
   return crypto.randomUUID().replaceAll("-", "");
-}
-
-type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
-
-export async function readOpenAiJson(request: Request, limits: BodyLimits): Promise<JsonBody> {
-  const bytes = await readBodyWithLimit(request, limits);
-  if (!bytes.ok) return { ok: false, reply: bodyFailureReply("openai", bytes.error) };
-  const body = parseJsonObject(bytes.value);
-  if (!body.ok)
-    return { ok: false, reply: errorReply("openai", { kind: "bad_request", message: body.error }) };
-  return body;
 }
 
 /**
@@ -68,10 +58,9 @@ function nowSeconds(deps: OpenAiRouteDeps): number {
 }
 
 async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
-  const body = await readOpenAiJson(request, deps.bodyLimits);
+  const body = await readJsonObject(request, deps.bodyLimits, "openai");
   if (!body.ok) return body.reply;
-  let upstreamModel: string | undefined;
-  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
   const translated = translateChatRequest(body.value, { upstreamModelFor });
   if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
   const { clientModel, stream, toolNames, includeUsage } = translated.value;
@@ -82,13 +71,7 @@ async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise
     toolNames,
   };
   return forwardCall(deps.forward, {
-    call: {
-      model: upstreamModelFor(clientModel),
-      action: stream ? "streamGenerateContent" : "generateContent",
-      body: translated.value.body,
-      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
-      userAgent: request.headers.get("user-agent"),
-    },
+    call: generationCall(request, upstreamModelFor(clientModel), stream, translated.value.body),
     protocol: "openai",
     signal: request.signal,
     reply: stream
@@ -99,10 +82,9 @@ async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise
 }
 
 async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
-  const body = await readOpenAiJson(request, deps.bodyLimits);
+  const body = await readJsonObject(request, deps.bodyLimits, "openai");
   if (!body.ok) return body.reply;
-  let upstreamModel: string | undefined;
-  const upstreamModelFor = (model: string) => (upstreamModel ??= deps.modelMap.resolve(model));
+  const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
   const translated = translateResponsesRequest(body.value, { upstreamModelFor });
   if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
   const { envelope, stream } = translated.value;
@@ -115,13 +97,7 @@ async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Respo
     echo: echoOf(envelope),
   };
   return forwardCall(deps.forward, {
-    call: {
-      model: upstreamModelFor(envelope.model),
-      action: stream ? "streamGenerateContent" : "generateContent",
-      body: translated.value.body,
-      query: new URLSearchParams(stream ? { alt: "sse" } : {}),
-      userAgent: request.headers.get("user-agent"),
-    },
+    call: generationCall(request, upstreamModelFor(envelope.model), stream, translated.value.body),
     protocol: "openai",
     signal: request.signal,
     reply: stream ? streamedResponseReplies(context) : responseReplies(context),

@@ -137,6 +137,22 @@ export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknow
   return ok(value as Record<string, unknown>);
 }
 
+export type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; reply: Response };
+
+/** A body that must be a JSON object, read under the limits; a failure is the protocol's 4xx. */
+export async function readJsonObject(
+  request: Request,
+  limits: BodyLimits,
+  protocol: Protocol,
+): Promise<JsonBody> {
+  const bytes = await readBodyWithLimit(request, limits);
+  if (!bytes.ok) return { ok: false, reply: bodyFailureReply(protocol, bytes.error) };
+  const body = parseJsonObject(bytes.value);
+  if (!body.ok)
+    return { ok: false, reply: errorReply(protocol, { kind: "bad_request", message: body.error }) };
+  return body;
+}
+
 /** The client's reply for a body that could not be read, in its protocol's error format. */
 export function bodyFailureReply(protocol: Protocol, failure: BodyFailure): Response {
   switch (failure.kind) {

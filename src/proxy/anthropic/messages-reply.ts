@@ -4,9 +4,10 @@
  * the upstream already answered 2xx and the caller has nothing better to send. A JSON array of
  * chunks (Gemini's streamed form without `alt=sse`) is read as one reply.
  */
-import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+
 import { isRecord } from "../translation/is-record.ts";
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
+import { readWholeReply } from "../translation/reply-progress.ts";
 import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
 
 export interface ReplyContext {
@@ -44,27 +45,16 @@ export function translateGenerateContentReply(
   context: ReplyContext,
 ): Record<string, unknown> {
   const content: Block[] = [];
-  const assembler = createReplyAssembler(collectingSink(content), context);
-  let finishReason: string | undefined;
-  let promptBlocked = false;
-  let usageMetadata: Record<string, unknown> | undefined;
-  for (const raw of Array.isArray(gemini) ? gemini : [gemini]) {
-    const chunk = readGeminiChunk(raw);
-    for (const part of chunk.parts) assembler.part(part);
-    finishReason = chunk.finishReason ?? finishReason;
-    promptBlocked ||= chunk.promptBlocked;
-    usageMetadata = chunk.usageMetadata ?? usageMetadata;
-  }
-  assembler.close();
+  const reply = readWholeReply(gemini, createReplyAssembler(collectingSink(content), context));
   return {
     id: context.messageId,
     type: "message",
     role: "assistant",
     model: context.clientModel,
     content,
-    stop_reason: stopReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses }),
+    stop_reason: stopReasonOf(reply.outcome),
     stop_sequence: null,
-    usage: anthropicUsage(usageMetadata),
+    usage: anthropicUsage(reply.usageMetadata),
   };
 }
 

@@ -8,7 +8,9 @@
  * `output_config` except `effort`, `service_tier`, `safeguards`, `container`, `mcp_servers` and
  * any future beta field — are accepted and ignored.
  */
+
 import { ok, type Result } from "../../result.ts";
+import { geminiRequestBody } from "../translation/gemini-request-body.ts";
 import { geminiFamilyOf } from "../translation/thinking-config.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
 import { translateConversation } from "./conversation.ts";
@@ -63,12 +65,11 @@ function translate(
   const declarations = translateTools(envelope.tools, state);
   const toolConfig = translateToolChoice(envelope.tool_choice, declarations.declared, names);
   if (!toolConfig.ok) return toolConfig;
-  const body: Record<string, unknown> = { contents: conversation.value.contents };
-  if (conversation.value.systemParts.length > 0) {
-    body.systemInstruction = { parts: conversation.value.systemParts };
-  }
-  if (declarations.tools !== undefined) body.tools = declarations.tools;
-  if (toolConfig.value !== undefined) body.toolConfig = toolConfig.value;
+  const body = geminiRequestBody({
+    ...conversation.value,
+    tools: declarations.tools,
+    toolConfig: toolConfig.value,
+  });
   if (kind === "messages") {
     const family = geminiFamilyOf(options.upstreamModelFor?.(envelope.model));
     body.generationConfig = generationConfigFor(envelope, family);

@@ -8,8 +8,9 @@
  * `input_json_delta`, and stopped at once. Every frame has an `event:` line — Claude Code
  * ignores data-only events. Pure: frames are returned as text for the caller to write.
  */
-import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
+import { ReplyProgress } from "../translation/reply-progress.ts";
 import type { ReplyContext } from "./messages-reply.ts";
 import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
 
@@ -61,11 +62,9 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
     }),
     context,
   );
+  const progress = new ReplyProgress(assembler);
   let started = false;
   let ended = false;
-  let finishReason: string | undefined;
-  let promptBlocked = false;
-  let usageMetadata: Record<string, unknown> | undefined;
 
   const start = () => {
     if (started) return;
@@ -78,7 +77,7 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...anthropicUsage(usageMetadata), output_tokens: 0 },
+      usage: { ...anthropicUsage(progress.usageMetadata), output_tokens: 0 },
     };
     out += frame("message_start", `,"message":${json(message)}`);
     out += frame("ping");
@@ -92,12 +91,7 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
   return {
     push(raw) {
       if (ended) return "";
-      const chunk = readGeminiChunk(raw);
-      usageMetadata = chunk.usageMetadata ?? usageMetadata;
-      start();
-      for (const part of chunk.parts) assembler.part(part);
-      finishReason = chunk.finishReason ?? finishReason;
-      promptBlocked ||= chunk.promptBlocked;
+      progress.push(raw, start);
       return take();
     },
     end() {
@@ -105,8 +99,8 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       ended = true;
       start();
       assembler.close();
-      const stopReason = stopReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses });
-      const usage = json(anthropicUsage(usageMetadata));
+      const stopReason = stopReasonOf(progress.outcome);
+      const usage = json(anthropicUsage(progress.usageMetadata));
       out += frame(
         "message_delta",
         `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,

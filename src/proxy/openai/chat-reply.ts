@@ -6,9 +6,10 @@
  * thoughts and signatures are dropped (Chat Completions has no place for them). A JSON array of
  * chunks (Gemini's streamed form without `alt=sse`) is read as one reply.
  */
-import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
 import { endingOf, type Outcome, tokenCountsOf } from "../translation/reply-ending.ts";
+import { readWholeReply } from "../translation/reply-progress.ts";
 
 export interface ChatReplyContext {
   /** The request's `model`, as the client sent it. */
@@ -83,18 +84,7 @@ export function translateChatReply(gemini: unknown, context: ChatReplyContext): 
       toolCalls.push({ id, type: "function", function: { name, arguments: JSON.stringify(input) } }),
     stop: () => {},
   };
-  const assembler = createReplyAssembler(sink, assemblerContext(context));
-  let finishReason: string | undefined;
-  let promptBlocked = false;
-  let usageMetadata: Record<string, unknown> | undefined;
-  for (const raw of Array.isArray(gemini) ? gemini : [gemini]) {
-    const chunk = readGeminiChunk(raw);
-    for (const part of chunk.parts) assembler.part(part);
-    finishReason = chunk.finishReason ?? finishReason;
-    promptBlocked ||= chunk.promptBlocked;
-    usageMetadata = chunk.usageMetadata ?? usageMetadata;
-  }
-  assembler.close();
+  const reply = readWholeReply(gemini, createReplyAssembler(sink, assemblerContext(context)));
   const text = texts.join("");
   const message: Record<string, unknown> = {
     role: "assistant",
@@ -111,11 +101,11 @@ export function translateChatReply(gemini: unknown, context: ChatReplyContext): 
       {
         index: 0,
         message,
-        finish_reason: finishReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses }),
+        finish_reason: finishReasonOf(reply.outcome),
         logprobs: null,
       },
     ],
-    usage: chatUsage(usageMetadata),
+    usage: chatUsage(reply.usageMetadata),
     system_fingerprint: null,
   };
 }

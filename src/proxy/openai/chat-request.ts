@@ -13,7 +13,9 @@
  * - `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `user`, `metadata`,
  *   `store`, `service_tier`, `prompt_cache_key` and the like are accepted and ignored.
  */
+
 import { err, ok, type Result } from "../../result.ts";
+import { geminiRequestBody } from "../translation/gemini-request-body.ts";
 import { maxOutputTokensFor, stopSequencesFor } from "../translation/output-limits.ts";
 import { geminiFamilyOf } from "../translation/thinking-config.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
@@ -114,11 +116,11 @@ export function translateChatRequest(
   const declarations = declareFunctions(functions, names);
   const toolConfig = functionCallingConfig(choiceOf(envelope.tool_choice), declarations.declared, names);
   if (!toolConfig.ok) return toolConfig;
-  const body: Record<string, unknown> = { contents: conversation.value.contents };
-  if (conversation.value.systemParts.length > 0)
-    body.systemInstruction = { parts: conversation.value.systemParts };
-  if (declarations.tools !== undefined) body.tools = declarations.tools;
-  if (toolConfig.value !== undefined) body.toolConfig = toolConfig.value;
+  const body = geminiRequestBody({
+    ...conversation.value,
+    tools: declarations.tools,
+    toolConfig: toolConfig.value,
+  });
   body.generationConfig = generationConfig(envelope, options.upstreamModelFor?.(envelope.model));
   return ok({
     clientModel: envelope.model,

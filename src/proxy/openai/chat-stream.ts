@@ -8,8 +8,9 @@
  * `data: {"error": …}` event, which OpenAI's SDKs raise as an APIError; nothing follows it.
  * Pure: frames are returned as text for the caller to write.
  */
-import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
+import { ReplyProgress } from "../translation/reply-progress.ts";
 import { assemblerContext, type ChatReplyContext, chatUsage, finishReasonOf } from "./chat-reply.ts";
 
 export interface ChatStreamContext extends ChatReplyContext {
@@ -30,9 +31,6 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
   let started = false;
   let ended = false;
   let toolCalls = 0;
-  let finishReason: string | undefined;
-  let promptBlocked = false;
-  let usageMetadata: Record<string, unknown> | undefined;
   const usageField = context.includeUsage ? { usage: null } : {};
 
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) => {
@@ -65,6 +63,7 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
     stop: () => {},
   };
   const assembler = createReplyAssembler(sink, assemblerContext(context));
+  const progress = new ReplyProgress(assembler);
   const take = () => {
     const frames = out;
     out = "";
@@ -74,12 +73,7 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
   return {
     push(raw) {
       if (ended) return "";
-      const gemini = readGeminiChunk(raw);
-      start();
-      for (const part of gemini.parts) assembler.part(part);
-      finishReason = gemini.finishReason ?? finishReason;
-      promptBlocked ||= gemini.promptBlocked;
-      usageMetadata = gemini.usageMetadata ?? usageMetadata;
+      progress.push(raw, start);
       return take();
     },
     end() {
@@ -87,7 +81,7 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
       ended = true;
       start();
       assembler.close();
-      chunk({}, finishReasonOf({ finishReason, promptBlocked, toolUses: assembler.toolUses }));
+      chunk({}, finishReasonOf(progress.outcome));
       if (context.includeUsage) {
         out += data({
           id: context.id,
@@ -96,7 +90,7 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
           model: context.clientModel,
           system_fingerprint: null,
           choices: [],
-          usage: chatUsage(usageMetadata),
+          usage: chatUsage(progress.usageMetadata),
         });
       }
       out += "data: [DONE]\n\n";

@@ -18,9 +18,10 @@
  * `response.output_item.done`. The response ends `completed`, or `incomplete` (max_output_tokens,
  * content_filter); usage counts the cached prompt inside input and reasoning inside output.
  */
-import { readGeminiChunk } from "../translation/gemini-chunk.ts";
+
 import { type BlockSink, createReplyAssembler, type ReplyAssembler } from "../translation/reply-assembler.ts";
 import { endingOf, tokenCountsOf } from "../translation/reply-ending.ts";
+import { ReplyProgress } from "../translation/reply-progress.ts";
 import { encryptedContentOf } from "./reasoning-signature.ts";
 import type { ClientTool } from "./responses-tools.ts";
 
@@ -63,11 +64,9 @@ export function responsesUsage(usageMetadata: unknown) {
 export class ResponseAssembly {
   readonly items: Item[] = [];
   private readonly assembler: ReplyAssembler;
+  private readonly progress: ReplyProgress;
   private open: Open = { kind: "none" };
   private next = 0;
-  private finishReason: string | undefined;
-  private promptBlocked = false;
-  private usageMetadata: Record<string, unknown> | undefined;
 
   constructor(
     readonly context: ResponsesReplyContext,
@@ -78,30 +77,23 @@ export class ResponseAssembly {
       toolIdPrefix: "call_",
       toolNames: context.toolNames,
     });
+    this.progress = new ReplyProgress(this.assembler);
   }
 
   /** One Gemini chunk (or whole reply). */
   push(raw: unknown): void {
-    const chunk = readGeminiChunk(raw);
-    for (const part of chunk.parts) this.assembler.part(part);
-    this.finishReason = chunk.finishReason ?? this.finishReason;
-    this.promptBlocked ||= chunk.promptBlocked;
-    this.usageMetadata = chunk.usageMetadata ?? this.usageMetadata;
+    this.progress.push(raw);
   }
 
   /** Closes the open item; the finished response object. */
   finish(): Record<string, unknown> {
     this.assembler.close();
-    const ending = endingOf({
-      finishReason: this.finishReason,
-      promptBlocked: this.promptBlocked,
-      toolUses: this.assembler.toolUses,
-    });
+    const ending = endingOf(this.progress.outcome);
     const reason =
       ending === "max_tokens" ? "max_output_tokens" : ending === "refusal" ? "content_filter" : undefined;
     return this.response(reason === undefined ? "completed" : "incomplete", {
       incomplete_details: reason === undefined ? null : { reason },
-      usage: responsesUsage(this.usageMetadata),
+      usage: responsesUsage(this.progress.usageMetadata),
     });
   }
 

@@ -14,7 +14,9 @@
  *   `include`, `prompt_cache_key` (the sticky-session key), `metadata`, `parallel_tool_calls`
  *   and the like are accepted; `reasoning.encrypted_content` is always part of a reasoning item.
  */
+
 import { err, ok, type Result } from "../../result.ts";
+import { geminiRequestBody } from "../translation/gemini-request-body.ts";
 import { maxOutputTokensFor } from "../translation/output-limits.ts";
 import { geminiFamilyOf } from "../translation/thinking-config.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
@@ -124,11 +126,11 @@ export function translateResponsesRequest(
   if (!choice.ok) return choice;
   const toolConfig = functionCallingConfig(choice.value, declarations.declared, names);
   if (!toolConfig.ok) return toolConfig;
-  const body: Record<string, unknown> = { contents: conversation.value.contents };
-  if (conversation.value.systemParts.length > 0)
-    body.systemInstruction = { parts: conversation.value.systemParts };
-  if (declarations.tools !== undefined) body.tools = declarations.tools;
-  if (toolConfig.value !== undefined) body.toolConfig = toolConfig.value;
+  const body = geminiRequestBody({
+    ...conversation.value,
+    tools: declarations.tools,
+    toolConfig: toolConfig.value,
+  });
   body.generationConfig = generationConfig(envelope, options.upstreamModelFor?.(envelope.model));
   return ok({
     envelope,
