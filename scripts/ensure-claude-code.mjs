@@ -7,31 +7,15 @@
 // The package's postinstall only copies that binary from the platform package over a placeholder
 // (`bin/claude.exe`); where npm runs no install scripts (`ignore-scripts`), the same copy is made
 // here, without running the package's code.
-import { spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
-import { homedir } from "node:os";
+import { copyFileSync, existsSync, linkSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ensureAgentPackage, runAsScript } from "./package-cache.mjs";
+
+export { agentsCacheRoot } from "./package-cache.mjs";
 
 /** The version the tests were written against (see the README's Claude Code section). */
 export const CLAUDE_CODE_VERSION = "2.1.332";
 const PACKAGE = "@anthropic-ai/claude-code";
-
-/** `$GRANTPOOL_AGENTS_CACHE`, else `$XDG_CACHE_HOME/grantpool/agents`, else `~/.cache/…`. */
-export function agentsCacheRoot() {
-  const explicit = process.env.GRANTPOOL_AGENTS_CACHE;
-  if (explicit) return explicit;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "grantpool", "agents");
-}
 
 function binaryIn(dir) {
   return join(dir, "node_modules", ...PACKAGE.split("/"), "bin", "claude.exe");
@@ -63,52 +47,16 @@ function placePlatformBinary(dir) {
   return true;
 }
 
-function runs(binary) {
-  const result = spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 30_000 });
-  return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() };
-}
-
-/** Installs into a scratch directory beside the final one, checks that it runs, then renames it in. */
-function install(version, log) {
-  const root = agentsCacheRoot();
-  const final = join(root, `claude-code-${version}`);
-  mkdirSync(root, { recursive: true });
-  const work = mkdtempSync(join(root, ".install-"));
-  try {
-    log(`grantpool: installing ${PACKAGE}@${version} into ${final} (first run, ~400 MB)…`);
-    const result = spawnSync(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        work,
-        "--no-save",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        // The binary is in an optional dependency: a user's `omit=optional` would leave it out.
-        "--include=optional",
-        `${PACKAGE}@${version}`,
-      ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
-    if (result.status !== 0) {
-      throw new Error(`npm install ${PACKAGE}@${version} failed:\n${result.stdout}${result.stderr}`);
-    }
-    let check = runs(binaryIn(work));
-    if (!check.ok && placePlatformBinary(work)) check = runs(binaryIn(work));
-    if (!check.ok) throw new Error(`The installed ${PACKAGE} ${version} does not run:\n${check.output}`);
-    try {
-      renameSync(work, final);
-    } catch (error) {
-      // Another process finished first: its copy is as good as ours.
-      if (!existsSync(binaryIn(final))) throw error;
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  return binaryIn(final);
-}
+/** @type {import("./package-cache.mjs").AgentPackage} */
+const CLAUDE_CODE = {
+  packageName: PACKAGE,
+  cacheName: "claude-code",
+  // The binary is in an optional dependency: a user's `omit=optional` would leave it out.
+  npmFlags: ["--include=optional"],
+  downloadSize: "~400 MB",
+  binaryIn,
+  repair: placePlatformBinary,
+};
 
 /**
  * The path of a runnable `claude` binary of the pinned version, installed on first use.
@@ -116,17 +64,7 @@ function install(version, log) {
  * @returns {string}
  */
 export function ensureClaudeCode(options = {}) {
-  const log = options.log ?? ((line) => console.error(line));
-  const version = options.version ?? CLAUDE_CODE_VERSION;
-  const cached = binaryIn(join(agentsCacheRoot(), `claude-code-${version}`));
-  return existsSync(cached) ? cached : install(version, log);
+  return ensureAgentPackage(CLAUDE_CODE, options.version ?? CLAUDE_CODE_VERSION, options.log);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try {
-    console.log(ensureClaudeCode());
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-}
+runAsScript(import.meta.url, ensureClaudeCode);
