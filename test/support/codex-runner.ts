@@ -1,15 +1,14 @@
 /**
  * Runs the real Codex CLI (scripts/ensure-codex.mjs installs it into a cache) once,
- * non-interactively (`codex exec`), against a Responses API at `baseUrl`: its own empty HOME,
- * CODEX_HOME and working directory, a test-written `config.toml` whose only provider is that URL
- * (the key in an env var, `wire_api = "responses"`), a bare environment, and every proxy variable
- * pointed at a closed loopback port, so no test traffic leaves the machine whatever it tries. It
- * leads a process group of its own, stopped by its id when its deadline passes.
+ * non-interactively (`codex exec`), against a Responses API at `baseUrl`, isolated as
+ * agent-process.ts describes; what is its own here: a CODEX_HOME inside its HOME with a
+ * test-written `config.toml` whose only provider is that URL (the key in an env var, `wire_api =
+ * "responses"`), the lower-case proxy variables, and its final answer read back from a file.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureCodex } from "../../scripts/ensure-codex.mjs";
+import { type AgentRun, agentDirs, bareEnv, NOWHERE, runAgentProcess } from "./agent-process.ts";
 
 export interface CodexOptions {
   /** The Responses API's base, ending in `/v1`: Codex posts to `${baseUrl}/responses`. */
@@ -26,19 +25,11 @@ export interface CodexOptions {
   readonly timeoutMs?: number;
 }
 
-export interface CodexRun {
-  readonly exitCode: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
+export interface CodexRun extends AgentRun {
   /** What Codex wrote with `--output-last-message`: its final answer, or "" if none. */
   readonly lastMessage: string;
-  /** Everything, for a failing assertion's message. */
-  describe(): string;
 }
 
-/** A loopback port nothing listens on: a request sent there is refused at once. */
-const NOWHERE = "http://127.0.0.1:9";
 /** The env var the provider reads its key from (the README's example uses the same name). */
 export const CODEX_KEY_VARIABLE = "GRANTPOOL_KEY";
 
@@ -74,9 +65,8 @@ export function codexConfig(options: { readonly baseUrl: string; readonly model?
 
 export async function runCodex(options: CodexOptions): Promise<CodexRun> {
   const binary = ensureCodex();
-  const home = mkdtempSync(join(tmpdir(), "grantpool-codex-home-"));
-  const workspace = mkdtempSync(join(tmpdir(), "grantpool-codex-work-"));
-  const codexHome = join(home, ".codex");
+  using dirs = agentDirs("codex");
+  const codexHome = join(dirs.home, ".codex");
   mkdirSync(codexHome);
   writeFileSync(
     join(codexHome, "config.toml"),
@@ -85,24 +75,18 @@ export async function runCodex(options: CodexOptions): Promise<CodexRun> {
       ...(options.model === undefined ? {} : { model: options.model }),
     }),
   );
-  const lastMessageFile = join(home, "last-message.txt");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: home,
+  const lastMessageFile = join(dirs.home, "last-message.txt");
+  const env = bareEnv(dirs.home, {
     CODEX_HOME: codexHome,
-    TERM: "dumb",
-    LANG: "C.UTF-8",
     [CODEX_KEY_VARIABLE]: options.apiKey,
     RUST_LOG: "error",
-    HTTPS_PROXY: NOWHERE,
-    HTTP_PROXY: NOWHERE,
+    // Codex's HTTP client also honours the lower-case and ALL_PROXY spellings.
     ALL_PROXY: NOWHERE,
     https_proxy: NOWHERE,
     http_proxy: NOWHERE,
     all_proxy: NOWHERE,
-    NO_PROXY: "127.0.0.1,localhost",
     no_proxy: "127.0.0.1,localhost",
-  };
+  });
   const args = [
     "exec",
     "--skip-git-repo-check",
@@ -116,49 +100,16 @@ export async function runCodex(options: CodexOptions): Promise<CodexRun> {
     ...(options.args ?? []),
     options.prompt,
   ];
-  // setsid: Codex leads a process group of its own, so that the commands it started are stopped
-  // with it, and none of them holds its output open after it is gone.
-  const child = Bun.spawn(["setsid", binary, ...args], {
-    cwd: workspace,
+  const run = await runAgentProcess({
+    name: "codex",
+    command: [binary],
+    args,
+    cwd: dirs.workspace,
     env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+    timeoutMs: options.timeoutMs,
   });
-  let timedOut = false;
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // The group is gone already.
-    }
-  };
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, options.timeoutMs ?? 60_000);
-  try {
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    const lastMessage = await Bun.file(lastMessageFile)
-      .text()
-      .catch(() => "");
-    return {
-      exitCode,
-      stdout,
-      stderr,
-      timedOut,
-      lastMessage,
-      describe: () =>
-        `codex ${args.join(" ")} exited ${exitCode}${timedOut ? " (killed at its deadline)" : ""}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
-    };
-  } finally {
-    clearTimeout(deadline);
-    killGroup();
-    rmSync(home, { recursive: true, force: true });
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  const lastMessage = await Bun.file(lastMessageFile)
+    .text()
+    .catch(() => "");
+  return { ...run, lastMessage };
 }

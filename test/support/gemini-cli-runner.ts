@@ -1,16 +1,14 @@
 /**
  * Runs the real Gemini CLI (scripts/ensure-gemini-cli.mjs installs it into a cache) once,
- * non-interactively (`gemini -p`), against a grantpool proxy: its own empty HOME (with a
- * `.gemini/settings.json` that turns off what would call Google itself: usage statistics, update
- * checks) and working directory, a bare environment where `GOOGLE_GEMINI_BASE_URL` and
- * `GEMINI_API_KEY` point it at grantpool, and every proxy variable pointed at a closed loopback
- * port (grantpool's own address excepted), so no test traffic leaves the machine whatever it
- * tries. It leads a process group of its own, killed when its deadline passes.
+ * non-interactively (`gemini -p`), against a grantpool proxy, isolated as agent-process.ts
+ * describes; what is its own here: a `.gemini/settings.json` in its HOME that turns off what would
+ * call Google itself (usage statistics, update checks), `GOOGLE_GEMINI_BASE_URL` and
+ * `GEMINI_API_KEY` pointing it at grantpool, and the files a test puts in its working directory.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureGeminiCli } from "../../scripts/ensure-gemini-cli.mjs";
+import { type AgentRun, agentDirs, bareEnv, runAgentProcess } from "./agent-process.ts";
 
 export interface GeminiCliOptions {
   /** The proxy's URL (GOOGLE_GEMINI_BASE_URL). */
@@ -25,17 +23,7 @@ export interface GeminiCliOptions {
   readonly timeoutMs?: number;
 }
 
-export interface GeminiCliRun {
-  readonly exitCode: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-  /** Everything, for a failing assertion's message. */
-  describe(): string;
-}
-
-/** A loopback port nothing listens on: a request sent there is refused at once. */
-const NOWHERE = "http://127.0.0.1:9";
+export type GeminiCliRun = AgentRun;
 
 /**
  * The API key auth type (an environment with only GOOGLE_GEMINI_BASE_URL would choose "gateway",
@@ -49,73 +37,29 @@ const SETTINGS = {
   general: { disableAutoUpdate: true, disableUpdateNag: true },
 };
 
-function prepareHome(): string {
-  const home = mkdtempSync(join(tmpdir(), "grantpool-gemini-home-"));
-  mkdirSync(join(home, ".gemini"));
-  writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify(SETTINGS, null, 2));
-  return home;
-}
-
 export async function runGeminiCli(options: GeminiCliOptions): Promise<GeminiCliRun> {
   const entry = ensureGeminiCli();
-  const home = prepareHome();
-  const workspace = mkdtempSync(join(tmpdir(), "grantpool-gemini-work-"));
-  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: home,
-    TERM: "dumb",
+  using dirs = agentDirs("gemini");
+  mkdirSync(join(dirs.home, ".gemini"));
+  writeFileSync(join(dirs.home, ".gemini", "settings.json"), JSON.stringify(SETTINGS, null, 2));
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    writeFileSync(join(dirs.workspace, name), text);
+  }
+  const env = bareEnv(dirs.home, {
     NO_COLOR: "1",
-    LANG: "C.UTF-8",
     GOOGLE_GEMINI_BASE_URL: options.baseUrl,
     GEMINI_API_KEY: options.apiKey,
     // Not in a sandbox, not in CI mode's special paths, no browser.
     GEMINI_CLI_NO_RELAUNCH: "true",
-    HTTPS_PROXY: NOWHERE,
-    HTTP_PROXY: NOWHERE,
-    NO_PROXY: "127.0.0.1,localhost",
-  };
-  // setsid: the CLI leads a process group of its own, so that the tools it started are stopped
-  // with it, and none of them holds its output open after it is gone.
-  const child = Bun.spawn(["setsid", "node", entry, ...options.args], {
-    cwd: workspace,
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  let timedOut = false;
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // The group is gone already.
-    }
-  };
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, options.timeoutMs ?? 60_000);
-  try {
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    return {
-      exitCode,
-      stdout,
-      stderr,
-      timedOut,
-      describe: () =>
-        `gemini ${options.args.join(" ")} exited ${exitCode}${timedOut ? " (killed at its deadline)" : ""}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
-    };
-  } finally {
-    clearTimeout(deadline);
-    killGroup();
-    rmSync(home, { recursive: true, force: true });
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  return await runAgentProcess({
+    name: "gemini",
+    command: ["node", entry],
+    args: options.args,
+    cwd: dirs.workspace,
+    env,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /** The `--output-format json` document the CLI prints: `{response, stats, …}`. */
