@@ -4,7 +4,7 @@
  * SSE events translated event by event as Gemini's arrive (pulled, so back-pressure reaches the
  * upstream body, and cancelled with it), a token count, and Google's errors in Anthropic's shape.
  * The translation itself is the pure modules' under anthropic/; the bytes are moved by the
- * shared translation core (translation/gemini-stream-relay.ts, translation/gemini-reply-json.ts).
+ * shared translation core (translation/reply-adapters.ts).
  */
 import { anthropicErrorFromGoogle } from "./anthropic/anthropic-error.ts";
 import {
@@ -14,12 +14,8 @@ import {
 } from "./anthropic/messages-reply.ts";
 import { createAnthropicStreamTranslator } from "./anthropic/messages-stream.ts";
 import type { ReplyAdapter, UpstreamError } from "./forward-call.ts";
-import { readGeminiJson } from "./translation/gemini-reply-json.ts";
-import {
-  relayGeminiStream,
-  type StreamFailure,
-  type StreamTranslator,
-} from "./translation/gemini-stream-relay.ts";
+import type { StreamFailure } from "./translation/gemini-stream-relay.ts";
+import { streamedReplies, wholeReplies } from "./translation/reply-adapters.ts";
 import { retryAfterHeaders } from "./translation/retry-after.ts";
 
 /** Google's error in Anthropic's shape; a wait the upstream asked for travels as `retry-after`. */
@@ -30,25 +26,15 @@ export function anthropicUpstreamError(error: UpstreamError): Response {
 
 /** `stream: false`: one Gemini reply, one Anthropic message. */
 export function messageReplies(context: ReplyContext): ReplyAdapter {
-  return {
-    async success(reply) {
-      const gemini = await readGeminiJson(reply, "anthropic");
-      if (!gemini.ok) return gemini.reply;
-      return Response.json(translateGenerateContentReply(gemini.value, context));
-    },
-    upstreamError: anthropicUpstreamError,
-  };
+  return wholeReplies(
+    "anthropic",
+    (gemini) => translateGenerateContentReply(gemini, context),
+    anthropicUpstreamError,
+  );
 }
 
 export function countTokensReplies(): ReplyAdapter {
-  return {
-    async success(reply) {
-      const gemini = await readGeminiJson(reply, "anthropic");
-      if (!gemini.ok) return gemini.reply;
-      return Response.json(translateCountTokensReply(gemini.value));
-    },
-    upstreamError: anthropicUpstreamError,
-  };
+  return wholeReplies("anthropic", translateCountTokensReply, anthropicUpstreamError);
 }
 
 /** A failed stream's Anthropic `error` event: its type and message. */
@@ -65,19 +51,15 @@ function streamError(failure: StreamFailure): { type: string; message: string } 
 
 /** `stream: true`: Gemini's `streamGenerateContent?alt=sse` events become Anthropic's, as they arrive. */
 export function streamedMessageReplies(context: ReplyContext): ReplyAdapter {
-  return {
-    success(reply) {
-      const anthropic = createAnthropicStreamTranslator(context);
-      const translator: StreamTranslator = {
-        push: (chunk) => anthropic.push(chunk),
-        end: () => anthropic.end(),
-        fail: (failure) => {
-          const error = streamError(failure);
-          return anthropic.error(error.type, error.message);
-        },
-      };
-      return relayGeminiStream(reply, translator);
-    },
-    upstreamError: anthropicUpstreamError,
-  };
+  return streamedReplies(() => {
+    const anthropic = createAnthropicStreamTranslator(context);
+    return {
+      push: (chunk) => anthropic.push(chunk),
+      end: () => anthropic.end(),
+      fail: (failure) => {
+        const error = streamError(failure);
+        return anthropic.error(error.type, error.message);
+      },
+    };
+  }, anthropicUpstreamError);
 }

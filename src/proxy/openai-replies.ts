@@ -12,8 +12,8 @@ import { openAiErrorFromGoogle, openAiUpstreamError } from "./openai/openai-erro
 import type { ResponsesReplyContext } from "./openai/responses-output.ts";
 import { translateResponsesReply } from "./openai/responses-reply.ts";
 import { createResponsesStreamTranslator } from "./openai/responses-stream.ts";
-import { readGeminiJson } from "./translation/gemini-reply-json.ts";
-import { relayGeminiStream, type StreamFailure } from "./translation/gemini-stream-relay.ts";
+import type { StreamFailure } from "./translation/gemini-stream-relay.ts";
+import { streamedReplies, wholeReplies } from "./translation/reply-adapters.ts";
 
 export interface StreamErrorBody {
   readonly message: string;
@@ -45,54 +45,34 @@ export function openAiStreamError(failure: StreamFailure): StreamErrorBody {
 
 /** `stream: false`: one Gemini reply, one `chat.completion`. */
 export function chatCompletionReplies(context: ChatReplyContext): ReplyAdapter {
-  return {
-    async success(reply) {
-      const gemini = await readGeminiJson(reply, "openai");
-      if (!gemini.ok) return gemini.reply;
-      return Response.json(translateChatReply(gemini.value, context));
-    },
-    upstreamError: openAiUpstreamError,
-  };
+  return wholeReplies("openai", (gemini) => translateChatReply(gemini, context), openAiUpstreamError);
 }
 
 /** `stream: true`: Gemini's SSE events become `chat.completion.chunk`s as they arrive. */
 export function streamedChatCompletionReplies(context: ChatStreamContext): ReplyAdapter {
-  return {
-    success(reply) {
-      const chat = createChatStreamTranslator(context);
-      return relayGeminiStream(reply, {
-        push: (chunk) => chat.push(chunk),
-        end: () => chat.end(),
-        fail: (failure) => chat.error(openAiStreamError(failure)),
-      });
-    },
-    upstreamError: openAiUpstreamError,
-  };
+  return streamedReplies(() => {
+    const chat = createChatStreamTranslator(context);
+    return {
+      push: (chunk) => chat.push(chunk),
+      end: () => chat.end(),
+      fail: (failure) => chat.error(openAiStreamError(failure)),
+    };
+  }, openAiUpstreamError);
 }
 
 /** `stream: false`: one Gemini reply, one `response`. */
 export function responseReplies(context: ResponsesReplyContext): ReplyAdapter {
-  return {
-    async success(reply) {
-      const gemini = await readGeminiJson(reply, "openai");
-      if (!gemini.ok) return gemini.reply;
-      return Response.json(translateResponsesReply(gemini.value, context));
-    },
-    upstreamError: openAiUpstreamError,
-  };
+  return wholeReplies("openai", (gemini) => translateResponsesReply(gemini, context), openAiUpstreamError);
 }
 
 /** `stream: true`: Gemini's SSE events become the Responses API's events as they arrive. */
 export function streamedResponseReplies(context: ResponsesReplyContext): ReplyAdapter {
-  return {
-    success(reply) {
-      const responses = createResponsesStreamTranslator(context);
-      return relayGeminiStream(reply, {
-        push: (chunk) => responses.push(chunk),
-        end: () => responses.end(),
-        fail: (failure) => responses.fail(openAiStreamError(failure)),
-      });
-    },
-    upstreamError: openAiUpstreamError,
-  };
+  return streamedReplies(() => {
+    const responses = createResponsesStreamTranslator(context);
+    return {
+      push: (chunk) => responses.push(chunk),
+      end: () => responses.end(),
+      fail: (failure) => responses.fail(openAiStreamError(failure)),
+    };
+  }, openAiUpstreamError);
 }
