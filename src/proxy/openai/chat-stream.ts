@@ -33,17 +33,20 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
   let toolCalls = 0;
   const usageField = context.includeUsage ? { usage: null } : {};
 
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => {
+  /** One `chat.completion.chunk` frame. */
+  const frame = (choices: unknown[], usage: Record<string, unknown>) => {
     out += data({
       id: context.id,
       object: "chat.completion.chunk",
       created: context.created,
       model: context.clientModel,
       system_fingerprint: null,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...usageField,
+      choices,
+      ...usage,
     });
   };
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    frame([{ index: 0, delta, logprobs: null, finish_reason: finish }], usageField);
   const start = () => {
     if (started) return;
     started = true;
@@ -83,15 +86,7 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
       assembler.close();
       chunk({}, finishReasonOf(progress.outcome));
       if (context.includeUsage) {
-        out += data({
-          id: context.id,
-          object: "chat.completion.chunk",
-          created: context.created,
-          model: context.clientModel,
-          system_fingerprint: null,
-          choices: [],
-          usage: chatUsage(progress.usageMetadata),
-        });
+        frame([], { usage: chatUsage(progress.usageMetadata) });
       }
       out += "data: [DONE]\n\n";
       return take();
