@@ -5,9 +5,9 @@
  * that the Anthropic tests share.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import { type AppFixture, type AppFixtureOptions, startAppFixture } from "./app-fixture.ts";
+import type { AppFixture, AppFixtureOptions } from "./app-fixture.ts";
 import type { UpstreamRequest } from "./google-emulator.ts";
-import { type ListeningApp, listen } from "./listening-app.ts";
+import { type ServedApp, startServedApp } from "./sdk-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
 
 export const PROFILES = ["gemini", "code-assist"] as const;
@@ -24,35 +24,16 @@ export interface ClientOptions {
   readonly defaultHeaders?: Record<string, string>;
 }
 
-/** A request as it reached grantpool from the SDK. */
-export interface ClientRequest {
-  readonly method: string;
-  /** Path and query. */
-  readonly target: string;
-  readonly headers: Headers;
-}
-
-export interface AnthropicFixture extends AsyncDisposable {
-  readonly app: AppFixture;
-  readonly server: ListeningApp;
-  /** Every request the SDK sent, in order. */
-  readonly received: ClientRequest[];
+export interface AnthropicFixture extends ServedApp {
   /** An SDK client of the listening app, `maxRetries: 0`. */
   client(options?: ClientOptions): Anthropic;
 }
 
 export async function startAnthropicFixture(options: AppFixtureOptions): Promise<AnthropicFixture> {
-  const app = await startAppFixture(options);
-  const received: ClientRequest[] = [];
-  const server = listen((request) => {
-    const url = new URL(request.url);
-    received.push({ method: request.method, target: url.pathname + url.search, headers: request.headers });
-    return app.handle(request);
-  });
+  const served = await startServedApp(options);
+  const { server } = served;
   return {
-    app,
-    server,
-    received,
+    ...served,
     client: (client = {}) => {
       // Whatever key a client sends, right or wrong, must never reach a log line.
       rememberSecret(client.apiKey ?? UNCHECKED_KEY);
@@ -65,13 +46,6 @@ export async function startAnthropicFixture(options: AppFixtureOptions): Promise
         maxRetries: 0,
         ...(client.defaultHeaders === undefined ? {} : { defaultHeaders: client.defaultHeaders }),
       });
-    },
-    async [Symbol.asyncDispose]() {
-      await server[Symbol.asyncDispose]();
-      await app[Symbol.asyncDispose]();
-      if (server.unexpectedErrors.length > 0) {
-        throw new Error(`the server's last-resort handler saw: ${String(server.unexpectedErrors[0])}`);
-      }
     },
   };
 }

@@ -5,35 +5,23 @@
  * as the SDK reports it.
  */
 import { GoogleGenAI } from "@google/genai";
-import type { ClientRequest } from "./anthropic-sdk-fixture.ts";
-import { type AppFixture, type AppFixtureOptions, startAppFixture } from "./app-fixture.ts";
-import { type ListeningApp, listen } from "./listening-app.ts";
+import type { AppFixtureOptions } from "./app-fixture.ts";
+import { type ServedApp, startServedApp } from "./sdk-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
 
 /** The key the SDK sends when a test configures none (it refuses to start without one). */
 const UNCHECKED_KEY = "google-unchecked-key";
 
-export interface GoogleSdkFixture extends AsyncDisposable {
-  readonly app: AppFixture;
-  readonly server: ListeningApp;
-  /** Every request the SDK sent, in order. */
-  readonly received: ClientRequest[];
+export interface GoogleSdkFixture extends ServedApp {
   /** An SDK client of the listening app; `apiVersion` only when a test sets one. */
   client(options?: { apiKey?: string; apiVersion?: string }): GoogleGenAI;
 }
 
 export async function startGoogleSdkFixture(options: AppFixtureOptions): Promise<GoogleSdkFixture> {
-  const app = await startAppFixture(options);
-  const received: ClientRequest[] = [];
-  const server = listen((request) => {
-    const url = new URL(request.url);
-    received.push({ method: request.method, target: url.pathname + url.search, headers: request.headers });
-    return app.handle(request);
-  });
+  const served = await startServedApp(options);
+  const { server } = served;
   return {
-    app,
-    server,
-    received,
+    ...served,
     client: ({ apiKey = UNCHECKED_KEY, apiVersion } = {}) => {
       rememberSecret(apiKey);
       return new GoogleGenAI({
@@ -44,13 +32,6 @@ export async function startGoogleSdkFixture(options: AppFixtureOptions): Promise
           ...(apiVersion === undefined ? {} : { apiVersion }),
         },
       });
-    },
-    async [Symbol.asyncDispose]() {
-      await server[Symbol.asyncDispose]();
-      await app[Symbol.asyncDispose]();
-      if (server.unexpectedErrors.length > 0) {
-        throw new Error(`the server's last-resort handler saw: ${String(server.unexpectedErrors[0])}`);
-      }
     },
   };
 }

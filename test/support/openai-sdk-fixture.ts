@@ -4,8 +4,8 @@
  * error reaches the test as the SDK reports it.
  */
 import OpenAI from "openai";
-import { type AppFixture, type AppFixtureOptions, startAppFixture } from "./app-fixture.ts";
-import { type ListeningApp, listen } from "./listening-app.ts";
+import type { AppFixtureOptions } from "./app-fixture.ts";
+import { type ServedApp, startServedApp } from "./sdk-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
 
 /** The key the SDK sends when a test configures none; grantpool's auth is off then. */
@@ -17,35 +17,16 @@ export interface OpenAiClientOptions {
   readonly defaultHeaders?: Record<string, string>;
 }
 
-/** A request as it reached grantpool from the SDK. */
-export interface ClientRequest {
-  readonly method: string;
-  /** Path and query. */
-  readonly target: string;
-  readonly headers: Headers;
-}
-
-export interface OpenAiFixture extends AsyncDisposable {
-  readonly app: AppFixture;
-  readonly server: ListeningApp;
-  /** Every request the SDK sent, in order. */
-  readonly received: ClientRequest[];
+export interface OpenAiFixture extends ServedApp {
   /** An SDK client of the listening app, `maxRetries: 0`. */
   client(options?: OpenAiClientOptions): OpenAI;
 }
 
 export async function startOpenAiFixture(options: AppFixtureOptions): Promise<OpenAiFixture> {
-  const app = await startAppFixture(options);
-  const received: ClientRequest[] = [];
-  const server = listen((request) => {
-    const url = new URL(request.url);
-    received.push({ method: request.method, target: url.pathname + url.search, headers: request.headers });
-    return app.handle(request);
-  });
+  const served = await startServedApp(options);
+  const { server } = served;
   return {
-    app,
-    server,
-    received,
+    ...served,
     client: (client = {}) => {
       // Whatever key a client sends, right or wrong, must never reach a log line.
       rememberSecret(client.apiKey ?? UNCHECKED_KEY);
@@ -55,13 +36,6 @@ export async function startOpenAiFixture(options: AppFixtureOptions): Promise<Op
         maxRetries: 0,
         ...(client.defaultHeaders === undefined ? {} : { defaultHeaders: client.defaultHeaders }),
       });
-    },
-    async [Symbol.asyncDispose]() {
-      await server[Symbol.asyncDispose]();
-      await app[Symbol.asyncDispose]();
-      if (server.unexpectedErrors.length > 0) {
-        throw new Error(`the server's last-resort handler saw: ${String(server.unexpectedErrors[0])}`);
-      }
     },
   };
 }
