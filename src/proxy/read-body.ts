@@ -36,16 +36,21 @@ export type BodyFailure =
 
 const TIMED_OUT = Symbol("timed out");
 
+/** A promise that settles to TIMED_OUT when the body timeout passes, and the timer's cancel. */
+function startDeadline(limits: BodyLimits): { deadline: Promise<typeof TIMED_OUT>; cancelTimer: () => void } {
+  let fire: () => void = () => {};
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    fire = () => resolve(TIMED_OUT);
+  });
+  return { deadline, cancelTimer: (limits.startTimer ?? realTimer)(limits.timeoutMs, () => fire()) };
+}
+
 async function readAll(
   body: ReadableStream<Uint8Array>,
   limits: BodyLimits,
 ): Promise<Result<Uint8Array[], BodyFailure>> {
   const reader = body.getReader();
-  let fire: () => void = () => {};
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    fire = () => resolve(TIMED_OUT);
-  });
-  const cancelTimer = (limits.startTimer ?? realTimer)(limits.timeoutMs, () => fire());
+  const { deadline, cancelTimer } = startDeadline(limits);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -72,11 +77,7 @@ async function readAll(
 
 /** A body of a declared length within the limit, read whole by the runtime, within the timeout. */
 async function readDeclared(request: Request, limits: BodyLimits): Promise<Result<Uint8Array, BodyFailure>> {
-  let fire: () => void = () => {};
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    fire = () => resolve(TIMED_OUT);
-  });
-  const cancelTimer = (limits.startTimer ?? realTimer)(limits.timeoutMs, () => fire());
+  const { deadline, cancelTimer } = startDeadline(limits);
   const reading = request.bytes();
   try {
     const bytes = await Promise.race([reading, deadline]);
