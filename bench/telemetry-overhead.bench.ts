@@ -42,6 +42,7 @@ function recordingTelemetry(traces: boolean): Telemetry {
     tracer,
     scrape: prometheus.scrape,
     recording: true,
+    tracing: traces,
   };
 }
 

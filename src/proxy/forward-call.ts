@@ -33,7 +33,7 @@ export interface ForwardDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly maxAttempts: number;
-  /** A CLIENT span per upstream call; a no-op tracer when not given. */
+  /** A CLIENT span per upstream call; no span when not given. */
   readonly tracer?: Tracer;
   readonly metrics?: GrantpoolMetrics;
   /** grantpool's product token (`grantpool/<version>`), appended to the client's user agent. */

@@ -55,7 +55,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   let ready = false;
   const forward = {
-    tracer: telemetry.tracer,
+    // Upstream spans only when spans are exported: a no-op span still costs a context switch.
+    ...(telemetry.tracing ? { tracer: telemetry.tracer } : {}),
     metrics: telemetry.metrics,
     pool,
     profile: createUpstreamProfile(settings, deps.fetch, store),

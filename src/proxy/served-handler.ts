@@ -1,7 +1,7 @@
 /**
  * The app as the proxy serves it (behind the platform's request gate): wrapped by the HTTP server
- * telemetry (spans, durations, named by route template) when anything records, and bare — no
- * wrapping at all — when telemetry is off.
+ * telemetry (durations named by route template, and spans when traces are exported) when anything
+ * records, and bare — no wrapping at all — when telemetry is off.
  */
 import type { Refuse } from "../platform/request-gate.ts";
 import { type FetchHandler, instrumentHandler } from "../telemetry/http-server-telemetry.ts";
@@ -16,7 +16,7 @@ export function servedHandler(
   const handle = (request: Request) => app.handle(request);
   if (!telemetry.recording) return handle;
   return instrumentHandler(handle, {
-    tracer: telemetry.tracer,
+    ...(telemetry.tracing ? { tracer: telemetry.tracer } : {}),
     metrics: telemetry.metrics,
     routeOf: routeTemplate,
   });

@@ -150,6 +150,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       events: logs.getLogger(SCOPE, VERSION),
       scrape: prometheus?.scrape,
       recording: true,
+      tracing: plan.traces,
       shutdown: () =>
         sdk.shutdown().catch((cause: unknown) => {
           log.warn(`OpenTelemetry: shutting down failed: ${String(cause)}`);

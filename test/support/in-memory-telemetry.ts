@@ -70,6 +70,7 @@ export function createInMemoryTelemetry(): InMemoryTelemetry {
     events: loggerProvider.getLogger("grantpool"),
     scrape: prometheus.scrape,
     recording: true,
+    tracing: true,
     shutdown: async () => {
       await Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown(), meterProvider.shutdown()]);
     },

@@ -12,7 +12,6 @@ import {
   ACCOUNT_ID,
   type GrantpoolMetrics,
   NOOP_METRICS,
-  NOOP_TRACER,
   statusClass,
 } from "../../telemetry/grantpool-metrics.ts";
 import type { GeminiCall, PreparedRequest, ProfileFailure, UpstreamProfile } from "./upstream-profile.ts";
@@ -21,7 +20,7 @@ import { upstreamUserAgent, withUserAgent } from "./user-agent.ts";
 export interface SendDeps {
   readonly profile: UpstreamProfile;
   readonly fetch: FetchLike;
-  /** A CLIENT span per upstream call; a no-op tracer when not given. */
+  /** A CLIENT span per upstream call; no span when not given. */
   readonly tracer?: Tracer;
   readonly metrics?: GrantpoolMetrics;
   /** grantpool's product token (`grantpool/<version>`), appended to the client's user agent. */
@@ -62,20 +61,29 @@ async function sendUntraced(
   }
 }
 
-/** One upstream call as a CLIENT span (until its reply's headers), counted by status class. */
-export function sendUpstream(
+/** One upstream call, counted by status class; a CLIENT span (until its reply's headers) when traced. */
+export async function sendUpstream(
   deps: SendDeps,
   call: GeminiCall,
   lease: Lease,
   signal: AbortSignal,
 ): Promise<SendOutcome> {
-  const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
-  const count = (status: number | "error"): void =>
-    (deps.metrics ?? NOOP_METRICS).upstreamRequests.add(1, {
-      status_class: statusClass(status),
+  const metrics = deps.metrics ?? NOOP_METRICS;
+  const count = (outcome: SendOutcome): void => {
+    // Nothing was sent when the request could not be prepared: no upstream request to count.
+    if (outcome.kind !== "reply" && outcome.kind !== "unreachable") return;
+    metrics.upstreamRequests.add(1, {
+      status_class: statusClass(outcome.kind === "reply" ? outcome.reply.status : "error"),
       [ACCOUNT_ID]: lease.accountId,
     });
-  return (deps.tracer ?? NOOP_TRACER).startActiveSpan(
+  };
+  if (deps.tracer === undefined) {
+    const outcome = await sendUntraced(deps, call, lease, signal);
+    count(outcome);
+    return outcome;
+  }
+  const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
+  return deps.tracer.startActiveSpan(
     `upstream ${call.action}`,
     { kind: SpanKind.CLIENT, attributes },
     async (span) => {
@@ -84,14 +92,12 @@ export function sendUpstream(
         if (outcome.kind === "reply") {
           span.setAttribute("http.response.status_code", outcome.reply.status);
           if (outcome.reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-          count(outcome.reply.status);
         } else if (outcome.kind === "unreachable") {
           span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
-          count("error");
         } else {
-          // Nothing was sent: no upstream request to count.
           span.setStatus({ code: SpanStatusCode.ERROR, message: "request not prepared" });
         }
+        count(outcome);
         return outcome;
       } finally {
         span.end();
