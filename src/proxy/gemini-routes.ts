@@ -4,8 +4,10 @@
  * other clients), `GET …/models/{model}`, and `POST …/models/{model}:generateContent |
  * :streamGenerateContent | :countTokens | :embedContent | :batchEmbedContents`.
  * Bodies are read raw (never parsed by the framework) so the size limit applies before reading,
- * and only after the client's key was checked. A body is parsed once, to check it and find its
- * session key, and goes upstream as the client's own bytes (not serialized again).
+ * and only after the client's key was checked. A body goes upstream as the client's own bytes (not
+ * serialized again); it is parsed only when something must read it (a sticky session's key,
+ * code-assist's countTokens), and otherwise checked as bytes: UTF-8, one object, within the
+ * nesting limit.
  */
 import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
@@ -14,7 +16,13 @@ import { methodTarget, modelTarget } from "./gemini-target.ts";
 import { getModel, listModels } from "./list-models.ts";
 import type { ModelMap } from "./model-map.ts";
 import { errorReply } from "./protocol-errors.ts";
-import { type BodyLimits, bodyFailureReply, parseJsonObject, readBodyWithLimit } from "./read-body.ts";
+import {
+  type BodyLimits,
+  bodyFailureReply,
+  checkJsonObject,
+  parseJsonObject,
+  readBodyWithLimit,
+} from "./read-body.ts";
 import { sessionKeyOf } from "./session-key.ts";
 import { unservedAction } from "./upstream/unserved-action.ts";
 
@@ -57,15 +65,18 @@ async function geminiMethod(deps: GeminiRouteDeps, request: Request): Promise<Re
   if (unserved !== undefined) return errorReply("gemini", { kind: "not_implemented", message: unserved });
   const bytes = await readBodyWithLimit(request, deps.bodyLimits);
   if (!bytes.ok) return bodyFailureReply("gemini", bytes.error);
-  const body = parseJsonObject(bytes.value);
+  // Parsed only when something reads it (a sticky session's key, code-assist's countTokens);
+  // otherwise checked as bytes and sent on as they came.
+  const parse = deps.forward.pool.usesSessionKeys || deps.forward.profile.readsBody(target.action);
+  const body = parse ? parseJsonObject(bytes.value) : checkJsonObject(bytes.value);
   if (!body.ok) return errorReply("gemini", { kind: "bad_request", message: body.error });
-  // Hashing the first message is left to the pool's strategy: only sticky reads the key.
-  const sessionKey = () => sessionKeyOf(request.headers, body.value);
+  const parsed = body.value;
+  const sessionKey = () => (parsed === undefined ? undefined : sessionKeyOf(request.headers, parsed));
   return forwardCall(deps.forward, {
     call: {
       model: deps.modelMap.resolve(target.model),
       action: target.action,
-      body: body.value,
+      ...(parsed === undefined ? {} : { body: parsed }),
       rawBody: bytes.value,
       query: forwardedQuery(url),
       userAgent: request.headers.get("user-agent"),

@@ -10,8 +10,10 @@
  * and reading it chunk by chunk in JavaScript cost more CPU than anything else on the request
  * path. Only a chunked body is read as a stream, to stop at the limit.
  */
+
+import { isUtf8 } from "node:buffer";
 import { err, ok, type Result } from "../result.ts";
-import { MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
+import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 /** Starts a one-shot timer and returns its cancel function (setTimeout unless a test drives it). */
@@ -115,16 +117,37 @@ export async function readBodyWithLimit(
   return ok(bytes);
 }
 
+const TOO_DEEP = `request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`;
+const NOT_OBJECT = "request body must be a JSON object";
+const NOT_UTF8 = "request body is not valid UTF-8";
+
+/**
+ * Checks, without parsing, that a body passing through as bytes is one JSON object in UTF-8
+ * within the nesting limit (json-nesting.ts says what that covers). Parsing a coding agent's
+ * 256 kB history only to send the same bytes on cost more than everything else on its way.
+ */
+export function checkJsonObject(bytes: Uint8Array): Result<undefined, string> {
+  if (!isUtf8(bytes)) return err(NOT_UTF8);
+  switch (jsonObjectShapeProblem(bytes, MAX_JSON_NESTING)) {
+    case undefined:
+      return ok(undefined);
+    case "too_deep":
+      return err(TOO_DEEP);
+    case "not_object":
+      return err(NOT_OBJECT);
+    case "malformed":
+      return err("request body is not valid JSON (SyntaxError)");
+  }
+}
+
 /** Parses a body that must be a JSON object; the message says what is wrong, never echoes the body. */
 export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknown>, string> {
-  if (nestsDeeperThan(bytes, MAX_JSON_NESTING)) {
-    return err(`request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`);
-  }
+  if (nestsDeeperThan(bytes, MAX_JSON_NESTING)) return err(TOO_DEEP);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return err("request body is not valid UTF-8");
+    return err(NOT_UTF8);
   }
   let value: unknown;
   try {
@@ -132,9 +155,7 @@ export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknow
   } catch (cause) {
     return err(`request body is not valid JSON (${(cause as Error).name})`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return err("request body must be a JSON object");
-  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return err(NOT_OBJECT);
   return ok(value as Record<string, unknown>);
 }
 

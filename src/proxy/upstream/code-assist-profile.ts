@@ -6,6 +6,7 @@
  */
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import { ok, type Result } from "../../result.ts";
+import { inMemoryReply } from "../../telemetry/http-server-telemetry.ts";
 import { createProjectResolver } from "./code-assist-project.ts";
 import { sseToJsonArray } from "./sse-to-json-array.ts";
 import { rewriteSseData } from "./sse-transform.ts";
@@ -81,6 +82,8 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
       if (!project.ok) return project;
       return post(wrapRequest(call, project.value));
     },
+    // countTokens goes upstream in another wrapper, built from the parsed body.
+    readsBody: (action) => action === "countTokens",
     adaptSuccess(reply, call) {
       const headers = replyHeaders(reply);
       if (call.action === "streamGenerateContent" && reply.body !== null) {
@@ -95,7 +98,7 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
       // A non-streamed reply is one JSON document: unwrap it once it has arrived.
       return reply
         .text()
-        .then((text) => new Response(unwrapResponse(text), { status: reply.status, headers }));
+        .then((text) => inMemoryReply(unwrapResponse(text), { status: reply.status, headers }));
     },
   };
 }

@@ -3,6 +3,7 @@
  * body goes through as the client sent it (never parsed into a new text on the way).
  */
 import { ok } from "../../result.ts";
+import { wholeReply } from "../../telemetry/http-server-telemetry.ts";
 import { callBody, replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
 export function createGeminiProfile(baseUrl: string): UpstreamProfile {
@@ -20,8 +21,12 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
         body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body,
       );
     },
-    adaptSuccess(reply) {
-      return new Response(reply.body, { status: reply.status, headers: replyHeaders(reply) });
+    readsBody: () => false,
+    adaptSuccess(reply, call) {
+      const init = { status: reply.status, headers: replyHeaders(reply) };
+      // A whole reply is read by the runtime here, once; a stream is passed on as it arrives.
+      if (call.action === "streamGenerateContent") return new Response(reply.body, init);
+      return wholeReply(reply, init);
     },
   };
 }

@@ -16,10 +16,14 @@ export type GeminiAction =
 export interface GeminiCall {
   readonly model: string;
   readonly action: GeminiAction;
-  readonly body: Record<string, unknown>;
   /**
-   * The client's body as it arrived, when `body` was parsed from it (the Gemini-native routes):
-   * sent upstream byte for byte instead of serializing `body` again.
+   * The request body. Absent when a Gemini client's bytes pass through unparsed (`rawBody`): only a
+   * profile whose `readsBody` says so, or a sticky session's key, needs it parsed.
+   */
+  readonly body?: Record<string, unknown>;
+  /**
+   * The client's body as it arrived (the Gemini-native routes): sent upstream byte for byte
+   * instead of serializing `body` again.
    */
   readonly rawBody?: Uint8Array;
   /** The client's query string minus its API key (`alt=sse` and the like). */
@@ -49,6 +53,8 @@ export interface UpstreamProfile {
     lease: Lease,
     signal: AbortSignal,
   ): Promise<Result<PreparedRequest, ProfileFailure>>;
+  /** Whether preparing `action` reads the parsed body (else the client's bytes are enough). */
+  readsBody(action: GeminiAction): boolean;
   /** Adapts a 2xx reply for the client; may stream. */
   adaptSuccess(reply: Response, call: GeminiCall): Response | Promise<Response>;
 }
@@ -79,7 +85,7 @@ export type UpstreamBody = string | Uint8Array;
 
 /** The call's body for the upstream: the client's own bytes when it has them, else serialized. */
 export function callBody(call: GeminiCall): Result<UpstreamBody, ProfileFailure> {
-  return call.rawBody === undefined ? serializeBody(call.body) : ok(call.rawBody);
+  return call.rawBody === undefined ? serializeBody(call.body ?? {}) : ok(call.rawBody);
 }
 
 /** The upstream request body as JSON text; a value JSON.stringify refuses is the client's fault. */

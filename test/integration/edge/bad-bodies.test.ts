@@ -7,8 +7,10 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
 import { MAX_JSON_NESTING } from "../../../src/proxy/json-nesting.ts";
 import { type AppFixture, startAppFixture } from "../../support/app-fixture.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
 
 const EMAILS = ["a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"];
 const MAX_BODY = 64 * 1024;
@@ -99,5 +101,30 @@ describe("bad request bodies", () => {
       { numRuns: 100 },
     );
     expect(poolState(f)).toBe(before);
+  });
+
+  test("an object-shaped body that is not JSON passes through unparsed: Google's 400 reaches the client, no account is blamed", async () => {
+    await using f = await startAppFixture({ emails: EMAILS });
+    const before = poolState(f);
+    const reply = await post(f, '{contents: "not quoted"}');
+    expect(reply.status).toBe(400);
+    expect(((await reply.json()) as { error: { message: string } }).error.message).toContain(
+      "Invalid JSON payload received",
+    );
+    expect(f.google.upstreamRequests.at(-1)?.text).toBe('{contents: "not quoted"}');
+    expect(poolState(f)).toBe(before);
+  });
+
+  test("a sticky pool reads the body for its session key, so it refuses the same body itself", async () => {
+    await using f = await startAppFixture({
+      emails: EMAILS,
+      strategy: createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 }),
+    });
+    const reply = await post(f, '{contents: "not quoted"}');
+    expect(reply.status).toBe(400);
+    expect(((await reply.json()) as { error: { message: string } }).error.message).toBe(
+      "request body is not valid JSON (SyntaxError)",
+    );
+    expect(f.google.calls.upstream).toBe(0);
   });
 });
