@@ -4,13 +4,14 @@
  * every presented one with no early exit, so timing reveals neither which key matched, nor its
  * length, nor how much of a guess was right.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /** True when any presented key is one of the configured keys. */
 export type KeyChecker = (presented: readonly string[]) => boolean;
 
+/** SHA-256 in one call (twice as fast as createHash per request; Bun and Deno both have it). */
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
+  return hash("sha256", value, "buffer");
 }
 
 export function createKeyChecker(keys: readonly string[]): KeyChecker {
