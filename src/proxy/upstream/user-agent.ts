@@ -11,8 +11,7 @@ export function productToken(version: string): string {
   return `grantpool/${version}`;
 }
 
-/** The header value, or undefined when there is neither a client agent nor a product token. */
-export function upstreamUserAgent(
+function composeUserAgent(
   client: string | null | undefined,
   product: string | undefined,
 ): string | undefined {
@@ -24,6 +23,24 @@ export function upstreamUserAgent(
     .trim();
   const value = [own, product ?? ""].filter((part) => part !== "").join(" ");
   return value === "" ? undefined : value;
+}
+
+/** The last composition: a client sends the same agent on every call, so it is composed once. */
+let last: { client: string | null | undefined; product: string | undefined; value: string | undefined } = {
+  client: undefined,
+  product: undefined,
+  value: undefined,
+};
+
+/** The header value, or undefined when there is neither a client agent nor a product token. */
+export function upstreamUserAgent(
+  client: string | null | undefined,
+  product: string | undefined,
+): string | undefined {
+  if (client !== last.client || product !== last.product) {
+    last = { client, product, value: composeUserAgent(client, product) };
+  }
+  return last.value;
 }
 
 /**
