@@ -55,25 +55,22 @@ const ROUTER_PATH_SEARCH_FROM = 11;
 
 /**
  * Whether the router would cut out of `raw` the same path and query the parsed URL has: `raw` is
- * exactly origin + path + query (no fragment, nothing normalized away) and the router's search
- * for the first `/` lands where the path begins.
+ * exactly the parsed URL (nothing normalized away; a Host cannot hold userinfo) with no fragment,
+ * and the router's search for the first `/` lands where the path begins.
  */
 function routesAsParsed(raw: string, url: URL): boolean {
-  const origin = url.origin;
   return (
-    raw.length === origin.length + url.pathname.length + url.search.length &&
-    raw.startsWith(origin) &&
-    raw.indexOf("/", ROUTER_PATH_SEARCH_FROM) === origin.length &&
-    raw.endsWith(`${url.pathname}${url.search}`)
+    raw === url.href &&
+    url.hash === "" &&
+    raw.indexOf("/", ROUTER_PATH_SEARCH_FROM) === raw.indexOf("/", url.protocol.length + 2)
   );
 }
 
 export function admitRequest(request: Request, refuse: Refuse): Admission {
   const method = request.method;
-  const path = roughPath(request.url);
   const refused = (status: 400 | 405, message: string): Admission => ({
     ok: false,
-    reply: refuse({ status, message, path }),
+    reply: refuse({ status, message, path: roughPath(request.url) }),
   });
   if (method === "CONNECT") {
     return refused(400, "CONNECT is not supported: grantpool is an API server, not a forward proxy");
