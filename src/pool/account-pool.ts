@@ -15,7 +15,7 @@ import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
 import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import type { AccountHealth } from "./account-health.ts";
-import { applyUpstreamVerdict } from "./apply-upstream-verdict.ts";
+import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
 import { AvailabilityIndex } from "./availability/availability-index.ts";
 import { createEntry, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
@@ -81,6 +81,8 @@ export class AccountPool {
   readonly #entryChanged = (entry: PoolEntry): void => this.#available.changed(entry);
   readonly #refresher: TokenRefresher;
   readonly #observer: PoolObserver;
+  /** What applying an upstream verdict needs; made once, as a verdict comes with every request. */
+  readonly #verdictDeps: VerdictDeps;
   #sortedIds: string[] | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -99,6 +101,13 @@ export class AccountPool {
       refreshSkewSeconds: options.refreshSkewSeconds,
       onDisabled: (entry) => options.strategy.release(entry.account.id),
     });
+    this.#verdictDeps = {
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      observer: this.#observer,
+      onProxyDisabled: (e) => options.strategy.release(e.account.id),
+    };
   }
 
   /** Loads the store and follows its changes from then on. */
@@ -158,20 +167,10 @@ export class AccountPool {
   }
 
   /** Applies what an upstream reply says about the account that sent it (SPEC §5.4). */
-  async report(accountId: string, verdict: UpstreamVerdict): Promise<void> {
+  report(accountId: string, verdict: UpstreamVerdict): Promise<void> {
     const entry = this.#entries.get(accountId);
-    if (entry === undefined) return;
-    await applyUpstreamVerdict(
-      {
-        store: this.#options.store,
-        clock: this.#options.clock,
-        log: this.#options.log,
-        observer: this.#observer,
-        onProxyDisabled: (e) => this.#options.strategy.release(e.account.id),
-      },
-      entry,
-      verdict,
-    );
+    if (entry === undefined) return Promise.resolve();
+    return applyUpstreamVerdict(this.#verdictDeps, entry, verdict);
   }
 
   /** Whether the strategy reads session keys (sticky): a request's key is computed only then. */
