@@ -4,6 +4,7 @@
  * Prometheus renders the names with underscores and counters with `_total`.
  */
 import {
+  type Attributes,
   type Counter,
   createNoopMeter,
   type Histogram,
@@ -23,12 +24,42 @@ export interface GrantpoolMetrics {
   /** Calls to Google's token endpoint, by `outcome`. */
   readonly refreshes: Counter;
   readonly refreshDuration: Histogram;
-  /** Calls sent upstream, by `status_class` (`2xx` … `5xx`, `error` when no reply came). */
-  readonly upstreamRequests: Counter;
+  /** Calls sent upstream, by `status_class` (`2xx` … `5xx`, `error` when no reply came) and account. */
+  readonly upstreamRequests: UpstreamRequestCounter;
   /** The semantic-convention server duration. */
   readonly serverDuration: Histogram;
   /** Operator reconciliations, by `result`. */
   readonly reconciles: Counter;
+}
+
+/** Counts one upstream call of an account by the status class of its reply. */
+export interface UpstreamRequestCounter {
+  add(statusClass: string, accountId: string): void;
+}
+
+/**
+ * `grantpool.upstream.requests`, counted by grantpool and reported when metrics are collected (an
+ * asynchronous counter): one call per request is a Map update here, where the SDK's synchronous
+ * counter sorts and serializes the attributes on every add. Bounded like the SDK's own storage:
+ * one entry per account and status class.
+ */
+function upstreamRequestCounter(meter: Meter): UpstreamRequestCounter {
+  const counts = new Map<string, { readonly attributes: Attributes; count: number }>();
+  meter
+    .createObservableCounter("grantpool.upstream.requests", {
+      description: "Requests sent upstream, by HTTP status class (error: no reply)",
+    })
+    .addCallback((result) => {
+      for (const { attributes, count } of counts.values()) result.observe(count, attributes);
+    });
+  return {
+    add(statusClass, accountId) {
+      const key = `${statusClass} ${accountId}`;
+      const known = counts.get(key);
+      if (known !== undefined) known.count++;
+      else counts.set(key, { attributes: { status_class: statusClass, [ACCOUNT_ID]: accountId }, count: 1 });
+    },
+  };
 }
 
 /** Token endpoint round trips: tens of milliseconds to the 30 s timeout. */
@@ -55,9 +86,7 @@ export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
       unit: "s",
       advice: { explicitBucketBoundaries: REFRESH_BUCKETS },
     }),
-    upstreamRequests: meter.createCounter("grantpool.upstream.requests", {
-      description: "Requests sent upstream, by HTTP status class (error: no reply)",
-    }),
+    upstreamRequests: upstreamRequestCounter(meter),
     serverDuration: meter.createHistogram("http.server.request.duration", {
       description: "Duration of HTTP server requests, until the last byte of the reply",
       unit: "s",
@@ -70,7 +99,10 @@ export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
 }
 
 /** Instruments that record nothing, for components built without telemetry. */
-export const NOOP_METRICS: GrantpoolMetrics = createGrantpoolMetrics(createNoopMeter());
+export const NOOP_METRICS: GrantpoolMetrics = {
+  ...createGrantpoolMetrics(createNoopMeter()),
+  upstreamRequests: { add: () => {} },
+};
 
 /** A tracer whose spans are non-recording no-ops (a provider with no delegate), likewise. */
 export const NOOP_TRACER: Tracer = new ProxyTracerProvider().getTracer("grantpool");

@@ -72,10 +72,10 @@ export async function sendUpstream(
   const count = (outcome: SendOutcome): void => {
     // Nothing was sent when the request could not be prepared: no upstream request to count.
     if (outcome.kind !== "reply" && outcome.kind !== "unreachable") return;
-    metrics.upstreamRequests.add(1, {
-      status_class: statusClass(outcome.kind === "reply" ? outcome.reply.status : "error"),
-      [ACCOUNT_ID]: lease.accountId,
-    });
+    metrics.upstreamRequests.add(
+      statusClass(outcome.kind === "reply" ? outcome.reply.status : "error"),
+      lease.accountId,
+    );
   };
   if (deps.tracer === undefined) {
     const outcome = await sendUntraced(deps, call, lease, signal);
