@@ -18,13 +18,13 @@ import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool, Lease } from "../pool/account-pool.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
+import { followBody } from "../telemetry/followed-body.ts";
 import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 import { describeCause } from "./upstream/describe-cause.ts";
 import { type SendOutcome, sendUpstream } from "./upstream/send-upstream.ts";
 import { type GeminiCall, replyHeaders, type UpstreamProfile } from "./upstream/upstream-profile.ts";
-import { watchBrokenBody } from "./upstream/watch-broken-body.ts";
 
 export interface ForwardDeps {
   readonly pool: AccountPool;
@@ -184,7 +184,7 @@ async function served(deps: ForwardDeps, request: ForwardRequest, lease: Lease, 
 
 /** A stream that breaks off after it began is not retried and blames no account: only logged. */
 function logBreak(deps: ForwardDeps, request: ForwardRequest, lease: Lease, reply: Response): Response {
-  return watchBrokenBody(reply, (cause) => {
+  return followBody(reply, (cause) => {
     // A client that went away ends the upstream read too; that is no break of the upstream's.
     if (request.signal.aborted) return;
     deps.log.warn(

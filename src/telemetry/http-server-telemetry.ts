@@ -26,6 +26,7 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
+import { followBody, whenBodyEnds } from "./followed-body.ts";
 import type { GrantpoolMetrics } from "./grantpool-metrics.ts";
 import { withRequestSpan } from "./request-span.ts";
 
@@ -46,34 +47,6 @@ const HEADER_GETTER: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
-
-/** Calls `done` once the body is fully read or cancelled, passing chunks through untouched. */
-function onBodyEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { value, done: finished } = await reader.read();
-          if (finished) {
-            controller.close();
-            done();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (cause) {
-          controller.error(cause);
-          done();
-        }
-      },
-      async cancel(reason) {
-        done();
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
 
 /** Whether a reply is delivered over time (SSE, or Gemini's streamed JSON array). */
 function isStreamed(response: Response, route: string | undefined): boolean {
@@ -185,10 +158,11 @@ export function instrumentHandler(handler: FetchHandler, deps: HttpServerTelemet
     const status = response.status;
     const init = { status, statusText: response.statusText, headers: response.headers };
     if (isStreamed(response, route)) {
-      return new Response(
-        onBodyEnd(response.body, () => finish(status)),
-        init,
-      );
+      // A body the proxy already follows is joined, not wrapped in a second stream.
+      if (whenBodyEnds(response, () => finish(status))) return response;
+      const followed = followBody(response);
+      whenBodyEnds(followed, () => finish(status));
+      return followed;
     }
     const whole = await wholeReply(response, init);
     finish(status);
