@@ -6,7 +6,9 @@
  * request is read from each server's /proc stat; at 1 connection the stub is also loaded alone,
  * so each proxy's added latency shows; the time to the first SSE event is measured by the bench's
  * own raw-socket client. grantpool runs with its default settings (metrics on), a client key, and
- * 10 or 10,000 accounts. Raw figures go to bench/results/latest.json (section "throughput").
+ * 10 or 10,000 accounts. In the SSE scenarios a third forwarder runs too, which follows its stream
+ * in one JavaScript stage and does nothing else: it shows what timing a stream to its last byte
+ * (SPEC §9) costs by itself. Raw figures go to bench/results/latest.json (section "throughput").
  *
  * About 4 minutes (plus the build when dist/grantpool is stale); `--quick` or GRANTPOOL_BENCH_QUICK=1:
  * one round of 1 s runs, about a minute.
@@ -29,7 +31,10 @@ import {
 } from "./support/throughput-results.ts";
 import { printThroughputTables } from "./support/throughput-table.ts";
 import {
+  checkFollowed,
   checkTarget,
+  FOLLOWING_FORWARDER,
+  startFollowingForwarder,
   startForwarder,
   startGrantpool,
   startStub,
@@ -53,6 +58,8 @@ const SCENARIOS: Scenario[] = CONNECTIONS.flatMap((connections) =>
 interface Servers {
   readonly stub: Target;
   readonly proxies: readonly Target[];
+  /** Loaded in the SSE scenarios only: what following a stream costs a bare forwarder. */
+  readonly following: Target;
   readonly version: string;
 }
 
@@ -64,14 +71,15 @@ async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
     await startGrantpool(stub.url, SMALL_POOL, stack),
     await startGrantpool(stub.url, LARGE_POOL, stack),
   ];
-  return { stub, proxies, version };
+  const following = await startFollowingForwarder(stub.url, stack);
+  return { stub, proxies, following, version };
 }
 
 /** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
-async function warmUp(proxies: readonly Target[], bodyFiles: Map<number, string>): Promise<void> {
-  for (const target of proxies)
+async function warmUp(servers: Servers, bodyFiles: Map<number, string>): Promise<void> {
+  for (const target of [...servers.proxies, servers.following])
     for (const bodyBytes of BODY_SIZES)
-      for (const sse of [false, true])
+      for (const sse of target === servers.following ? [true] : [false, true])
         await measureLoad({
           target,
           scenario: { connections: 32, bodyBytes, sse },
@@ -85,7 +93,8 @@ async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     // At one connection the stub alone is the latency floor the proxies add to.
-    const targets = scenario.connections === 1 ? [servers.stub, ...servers.proxies] : servers.proxies;
+    const proxies = scenario.sse ? [...servers.proxies, servers.following] : servers.proxies;
+    const targets = scenario.connections === 1 ? [servers.stub, ...proxies] : proxies;
     const runs: ScenarioResult["runs"] = {};
     for (let round = 1; round <= SETTINGS.rounds; round++) {
       for (const target of rotated(targets, round - 1)) {
@@ -144,15 +153,19 @@ async function main(): Promise<void> {
   const small = `grantpool-${SMALL_POOL}`;
   const large = `grantpool-${LARGE_POOL}`;
   const oneKb = readFileSync(bodyFiles.get(1024) as string, "utf8");
-  for (const target of [servers.stub, ...servers.proxies]) await checkTarget(target, oneKb);
+  for (const target of [servers.stub, ...servers.proxies, servers.following])
+    await checkTarget(target, oneKb);
+  await checkFollowed(servers.following);
   console.log(
     `throughput: dist/grantpool ${servers.version} against a bare Bun forwarder, one stub upstream; ` +
       `${os.cpus().length} cores, load ${loadAtStart.toFixed(2)} at start; ${wrkVersion.split(" [")[0]} -t1; ` +
       `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}`,
   );
 
-  const otherCpuShare = watchOtherCpu([servers.stub.pid, ...servers.proxies.map((target) => target.pid)]);
-  await warmUp(servers.proxies, bodyFiles);
+  const otherCpuShare = watchOtherCpu(
+    [servers.stub, ...servers.proxies, servers.following].map((target) => target.pid),
+  );
+  await warmUp(servers, bodyFiles);
   const scenarios = await measureScenarios(servers, bodyFiles);
   const firstEvents = await measureFirstEventsAll(servers, bodyFiles);
   const stats = await stubStats(servers.stub);
@@ -160,7 +173,15 @@ async function main(): Promise<void> {
 
   const goals = judgeGoals(scenarios, firstEvents, small, large);
   const targets = [servers.stub, ...servers.proxies].map((target) => target.name);
-  printThroughputTables({ scenarios, firstEvents, targets, small, large, goals });
+  printThroughputTables({
+    scenarios,
+    firstEvents,
+    targets,
+    small,
+    large,
+    following: FOLLOWING_FORWARDER,
+    goals,
+  });
   const otherCpu = otherCpuShare();
   const file = recordBenchResults("throughput", {
     grantpoolVersion: servers.version,

@@ -42,6 +42,30 @@ function printLoad(scenarios: readonly ScenarioResult[], small: string, large: s
   }
 }
 
+/** SSE against the forwarder that follows its stream: what that one stage costs, and what is grantpool's. */
+function printFollowing(scenarios: readonly ScenarioResult[], small: string, following: string): void {
+  console.log(`\nSSE against ${following}: a bare forwarder that follows its stream in one JavaScript stage`);
+  console.log(
+    `${"".padEnd(LABEL)}${cell("req/s")}${cell("×fwd")}${cell("µs CPU/req")}${cell("×fwd")}${cell(`${small} ×`, 16)}${cell("CPU ×", 11)}`,
+  );
+  for (const result of scenarios.filter((r) => r.runs[following] !== undefined)) {
+    const fwd = medians(result, "forwarder");
+    const follows = medians(result, following);
+    const gp = medians(result, small);
+    console.log(
+      [
+        scenarioLabel(result.scenario).padEnd(LABEL),
+        cell(num(follows?.requestsPerSecond)),
+        cell(times(follows?.requestsPerSecond, fwd?.requestsPerSecond)),
+        cell(num(follows?.cpuUsPerRequest)),
+        cell(times(follows?.cpuUsPerRequest, fwd?.cpuUsPerRequest)),
+        cell(times(gp?.requestsPerSecond, follows?.requestsPerSecond), 16),
+        cell(times(gp?.cpuUsPerRequest, follows?.cpuUsPerRequest)),
+      ].join(""),
+    );
+  }
+}
+
 function printLatency(scenarios: readonly ScenarioResult[], small: string): void {
   console.log(`\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own`);
   console.log(
@@ -87,10 +111,13 @@ export function printThroughputTables(options: {
   readonly targets: readonly string[];
   readonly small: string;
   readonly large: string;
+  /** The following forwarder's name (SSE scenarios only). */
+  readonly following: string;
   readonly goals: readonly Goal[];
 }): void {
   console.log();
   printLoad(options.scenarios, options.small, options.large);
+  printFollowing(options.scenarios, options.small, options.following);
   printLatency(options.scenarios, options.small);
   printFirstEvents(options.firstEvents, options.targets);
   printGoals(options.goals);

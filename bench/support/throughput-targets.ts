@@ -46,6 +46,19 @@ export function startForwarder(stubUrl: string, stack: AsyncDisposableStack): Pr
   return startBunServer("forwarder", "bare-forwarder.ts", [stubUrl], stack);
 }
 
+/** The forwarder that follows a streamed reply in one JavaScript stage (bare-forwarder.ts). */
+export const FOLLOWING_FORWARDER = "fwd-following";
+
+export async function startFollowingForwarder(stubUrl: string, stack: AsyncDisposableStack): Promise<Target> {
+  return startBunServer(FOLLOWING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--follow"], stack);
+}
+
+/** Checks that the following forwarder followed the streams it passed on to their end. */
+export async function checkFollowed(target: Target): Promise<void> {
+  const ended = (await (await fetch(`${target.url}/streams-ended`)).json()) as number;
+  if (ended < 1) throw new Error(`${target.name} passed streams on without following them`);
+}
+
 /** dist/grantpool (build it first) serving `accounts` account files in front of the stub. */
 export async function startGrantpool(
   stubUrl: string,
