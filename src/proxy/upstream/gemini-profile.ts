@@ -4,7 +4,7 @@
  */
 import { ok } from "../../result.ts";
 import { wholeReply } from "../../telemetry/http-server-telemetry.ts";
-import { callBody, replyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
+import { callBody, passedReplyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
 export function createGeminiProfile(baseUrl: string): UpstreamProfile {
   return {
@@ -23,7 +23,7 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
     },
     readsBody: () => false,
     adaptSuccess(reply, call) {
-      const init = { status: reply.status, headers: replyHeaders(reply) };
+      const init = { status: reply.status, headers: passedReplyHeaders(reply) };
       // A whole reply is read by the runtime here, once; a stream is passed on as it arrives.
       if (call.action === "streamGenerateContent") return new Response(reply.body, init);
       return wholeReply(reply, init);

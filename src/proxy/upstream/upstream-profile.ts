@@ -71,14 +71,22 @@ export function upstreamHeaders(lease: Lease, extra: Record<string, string> = {}
 
 const PASSED_REPLY_HEADERS = ["content-type", "retry-after", "x-goog-request-id", "server-timing"];
 
-/** The upstream reply's headers worth passing on (not its length or encoding, which change). */
-export function replyHeaders(reply: Response): Headers {
-  const headers = new Headers();
+/**
+ * The upstream reply's headers worth passing on (not its length or encoding, which change), as a
+ * record: a reply made from it builds its own headers once, with no Headers object in between.
+ */
+export function passedReplyHeaders(reply: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
   for (const name of PASSED_REPLY_HEADERS) {
     const value = reply.headers.get(name);
-    if (value !== null) headers.set(name, value);
+    if (value !== null) headers[name] = value;
   }
   return headers;
+}
+
+/** The upstream reply's headers worth passing on, as Headers for those that change them further. */
+export function replyHeaders(reply: Response): Headers {
+  return new Headers(passedReplyHeaders(reply));
 }
 
 export type UpstreamBody = string | Uint8Array;
