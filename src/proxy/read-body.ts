@@ -94,18 +94,12 @@ async function readDeclared(request: Request, limits: BodyLimits): Promise<Resul
   }
 }
 
-export async function readBodyWithLimit(
-  request: Request,
+/** A body without a declared length (chunked), counted while read and joined into one array. */
+async function readChunked(
+  body: ReadableStream<Uint8Array>,
   limits: BodyLimits,
 ): Promise<Result<Uint8Array, BodyFailure>> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
-    return err({ kind: "too_large", limit: limits.maxBytes });
-  }
-  // `request.body` is not touched on this path: in Bun, asking for it makes the body a stream.
-  if (Number.isFinite(declared)) return readDeclared(request, limits);
-  if (request.body === null) return ok(new Uint8Array());
-  const chunks = await readAll(request.body, limits);
+  const chunks = await readAll(body, limits);
   if (!chunks.ok) return chunks;
   if (chunks.value.length === 1 && chunks.value[0] !== undefined) return ok(chunks.value[0]);
   const bytes = new Uint8Array(chunks.value.reduce((sum, chunk) => sum + chunk.byteLength, 0));
@@ -115,6 +109,21 @@ export async function readBodyWithLimit(
     offset += chunk.byteLength;
   }
   return ok(bytes);
+}
+
+/** Not async itself: each way of reading is one async call, with no wrapper awaiting it. */
+export function readBodyWithLimit(
+  request: Request,
+  limits: BodyLimits,
+): Promise<Result<Uint8Array, BodyFailure>> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    return Promise.resolve(err({ kind: "too_large", limit: limits.maxBytes }));
+  }
+  // `request.body` is not touched on this path: in Bun, asking for it makes the body a stream.
+  if (Number.isFinite(declared)) return readDeclared(request, limits);
+  if (request.body === null) return Promise.resolve(ok(new Uint8Array()));
+  return readChunked(request.body, limits);
 }
 
 const TOO_DEEP = `request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`;
