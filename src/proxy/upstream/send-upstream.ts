@@ -37,7 +37,19 @@ export type SendOutcome =
   /** Preparing the request threw: a bug of grantpool's, nothing to do with the account. */
   | { readonly kind: "internal"; readonly cause: unknown };
 
-async function sendUntraced(
+/** Counts a call that went upstream by the status class of its reply (`error`: none came). */
+function counted(deps: SendDeps, lease: Lease, outcome: SendOutcome): SendOutcome {
+  // Nothing was sent when the request could not be prepared: no upstream request to count.
+  if (outcome.kind === "reply" || outcome.kind === "unreachable") {
+    (deps.metrics ?? NOOP_METRICS).upstreamRequests.add(
+      statusClass(outcome.kind === "reply" ? outcome.reply.status : "error"),
+      lease.accountId,
+    );
+  }
+  return outcome;
+}
+
+async function send(
   deps: SendDeps,
   call: GeminiCall,
   lease: Lease,
@@ -51,44 +63,31 @@ async function sendUntraced(
   }
   if (!prepared.ok) {
     const failure = prepared.error;
-    return failure.kind === "reply" ? { kind: "reply", reply: failure.reply } : failure;
+    return counted(deps, lease, failure.kind === "reply" ? { kind: "reply", reply: failure.reply } : failure);
   }
   const init = withUserAgent(prepared.value.init, upstreamUserAgent(call.userAgent, deps.productToken));
   try {
-    return { kind: "reply", reply: await deps.fetch(prepared.value.url, init) };
+    return counted(deps, lease, { kind: "reply", reply: await deps.fetch(prepared.value.url, init) });
   } catch (cause) {
-    return { kind: "unreachable", cause };
+    return counted(deps, lease, { kind: "unreachable", cause });
   }
 }
 
 /** One upstream call, counted by status class; a CLIENT span (until its reply's headers) when traced. */
-export async function sendUpstream(
+export function sendUpstream(
   deps: SendDeps,
   call: GeminiCall,
   lease: Lease,
   signal: AbortSignal,
 ): Promise<SendOutcome> {
-  const metrics = deps.metrics ?? NOOP_METRICS;
-  const count = (outcome: SendOutcome): void => {
-    // Nothing was sent when the request could not be prepared: no upstream request to count.
-    if (outcome.kind !== "reply" && outcome.kind !== "unreachable") return;
-    metrics.upstreamRequests.add(
-      statusClass(outcome.kind === "reply" ? outcome.reply.status : "error"),
-      lease.accountId,
-    );
-  };
-  if (deps.tracer === undefined) {
-    const outcome = await sendUntraced(deps, call, lease, signal);
-    count(outcome);
-    return outcome;
-  }
+  if (deps.tracer === undefined) return send(deps, call, lease, signal);
   const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
   return deps.tracer.startActiveSpan(
     `upstream ${call.action}`,
     { kind: SpanKind.CLIENT, attributes },
     async (span) => {
       try {
-        const outcome = await sendUntraced(deps, call, lease, signal);
+        const outcome = await send(deps, call, lease, signal);
         if (outcome.kind === "reply") {
           span.setAttribute("http.response.status_code", outcome.reply.status);
           if (outcome.reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -97,7 +96,6 @@ export async function sendUpstream(
         } else {
           span.setStatus({ code: SpanStatusCode.ERROR, message: "request not prepared" });
         }
-        count(outcome);
         return outcome;
       } finally {
         span.end();
