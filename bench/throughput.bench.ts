@@ -10,7 +10,8 @@
  * in one JavaScript stage and does nothing else: it shows what timing a stream to its last byte
  * (SPEC §9) costs by itself. Raw figures go to bench/results/latest.json (section "throughput").
  *
- * About 4 minutes (plus the build when dist/grantpool is stale); `--quick` or GRANTPOOL_BENCH_QUICK=1:
+ * About 6 minutes (plus the build when dist/grantpool is stale): five rounds, since a machine's speed
+ * can drift within minutes and a median of five holds steadier; `--quick` or GRANTPOOL_BENCH_QUICK=1:
  * one round of 1 s runs, about a minute.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -45,7 +46,7 @@ import {
 const QUICK = process.argv.includes("--quick") || process.env.GRANTPOOL_BENCH_QUICK === "1";
 const SETTINGS = QUICK
   ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50 }
-  : { rounds: 3, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
+  : { rounds: 5, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
 const BODY_SIZES = [1024, 256 * 1024] as const;
 const CONNECTIONS = [1, 32] as const;
 const SMALL_POOL = 10;
