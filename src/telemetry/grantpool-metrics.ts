@@ -4,7 +4,6 @@
  * Prometheus renders the names with underscores and counters with `_total`.
  */
 import {
-  type Attributes,
   type Counter,
   createNoopMeter,
   type Histogram,
@@ -44,20 +43,22 @@ export interface UpstreamRequestCounter {
  * one entry per account and status class.
  */
 function upstreamRequestCounter(meter: Meter): UpstreamRequestCounter {
-  const counts = new Map<string, { readonly attributes: Attributes; count: number }>();
+  /** By account, then by status class: the account id is the lease's own string, its hash cached. */
+  const counts = new Map<string, Record<string, number>>();
   meter
     .createObservableCounter("grantpool.upstream.requests", {
       description: "Requests sent upstream, by HTTP status class (error: no reply)",
     })
     .addCallback((result) => {
-      for (const { attributes, count } of counts.values()) result.observe(count, attributes);
+      for (const [accountId, byClass] of counts)
+        for (const [statusClass, count] of Object.entries(byClass))
+          result.observe(count, { status_class: statusClass, [ACCOUNT_ID]: accountId });
     });
   return {
     add(statusClass, accountId) {
-      const key = `${statusClass} ${accountId}`;
-      const known = counts.get(key);
-      if (known !== undefined) known.count++;
-      else counts.set(key, { attributes: { status_class: statusClass, [ACCOUNT_ID]: accountId }, count: 1 });
+      const byClass = counts.get(accountId);
+      if (byClass === undefined) counts.set(accountId, { [statusClass]: 1 });
+      else byClass[statusClass] = (byClass[statusClass] ?? 0) + 1;
     },
   };
 }
@@ -117,6 +118,10 @@ export function recordRefresh(
   metrics.refreshDuration.record(seconds, { outcome });
 }
 
+const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
+
 export function statusClass(status: number | "error"): string {
-  return status === "error" ? "error" : `${Math.floor(status / 100)}xx`;
+  if (status === "error") return "error";
+  const hundreds = Math.floor(status / 100);
+  return STATUS_CLASSES[hundreds] ?? `${hundreds}xx`;
 }
