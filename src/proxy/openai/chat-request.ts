@@ -15,17 +15,14 @@
  */
 
 import { err, ok, type Result } from "../../result.ts";
-import { geminiRequestBody } from "../translation/gemini-request-body.ts";
-import { maxOutputTokensFor, stopSequencesFor } from "../translation/output-limits.ts";
-import { geminiFamilyOf } from "../translation/thinking-config.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
 import type { ChatEnvelope, ChatResponseFormat, ChatToolChoice } from "./chat-envelope.ts";
 import { parseChatEnvelope } from "./chat-envelope.ts";
 import { translateChatMessages } from "./chat-messages.ts";
-import { type FunctionChoice, functionCallingConfig } from "./function-choice.ts";
-import { declareFunctions, type FunctionTool } from "./function-declarations.ts";
-import { type JsonOutput, jsonOutputConfig } from "./json-output.ts";
-import { thinkingForEffort } from "./reasoning-effort.ts";
+import type { FunctionChoice } from "./function-choice.ts";
+import type { FunctionTool } from "./function-declarations.ts";
+import { geminiBodyWithFunctions, generationConfig } from "./gemini-request.ts";
+import type { JsonOutput } from "./json-output.ts";
 
 export interface TranslatedChat {
   /** The request's `model`, as sent. */
@@ -79,26 +76,6 @@ function formatOf(format: ChatResponseFormat | null | undefined): JsonOutput | u
   return { type: format.type };
 }
 
-function generationConfig(
-  envelope: ChatEnvelope,
-  upstreamModel: string | undefined,
-): Record<string, unknown> {
-  const family = geminiFamilyOf(upstreamModel);
-  const config: Record<string, unknown> = {};
-  const maxTokens = envelope.max_completion_tokens ?? envelope.max_tokens;
-  if (maxTokens !== undefined && maxTokens !== null)
-    config.maxOutputTokens = maxOutputTokensFor(maxTokens, family);
-  if (typeof envelope.temperature === "number") config.temperature = envelope.temperature;
-  if (typeof envelope.top_p === "number") config.topP = envelope.top_p;
-  if (typeof envelope.seed === "number") config.seed = envelope.seed;
-  const stop = envelope.stop;
-  const stops = stopSequencesFor(typeof stop === "string" ? [stop] : (stop ?? undefined));
-  if (stops !== undefined) config.stopSequences = stops;
-  const thinking = thinkingForEffort(envelope.reasoning_effort, family, false);
-  if (thinking !== undefined) config.thinkingConfig = thinking;
-  return { ...config, ...jsonOutputConfig(formatOf(envelope.response_format)) };
-}
-
 export function translateChatRequest(
   input: unknown,
   options: ChatTranslateOptions = {},
@@ -113,20 +90,27 @@ export function translateChatRequest(
   const names = createToolNameMap(functions.map((tool) => tool.name));
   const conversation = translateChatMessages(envelope.messages, names);
   if (!conversation.ok) return conversation;
-  const declarations = declareFunctions(functions, names);
-  const toolConfig = functionCallingConfig(choiceOf(envelope.tool_choice), declarations.declared, names);
-  if (!toolConfig.ok) return toolConfig;
-  const body = geminiRequestBody({
-    ...conversation.value,
-    tools: declarations.tools,
-    toolConfig: toolConfig.value,
-  });
-  body.generationConfig = generationConfig(envelope, options.upstreamModelFor?.(envelope.model));
+  const body = geminiBodyWithFunctions(conversation.value, functions, names, choiceOf(envelope.tool_choice));
+  if (!body.ok) return body;
+  const stop = envelope.stop;
+  body.value.generationConfig = generationConfig(
+    {
+      maxTokens: envelope.max_completion_tokens ?? envelope.max_tokens,
+      temperature: envelope.temperature,
+      topP: envelope.top_p,
+      seed: envelope.seed,
+      stop: typeof stop === "string" ? [stop] : (stop ?? undefined),
+      effort: envelope.reasoning_effort,
+      summaries: false,
+      format: formatOf(envelope.response_format),
+    },
+    options.upstreamModelFor?.(envelope.model),
+  );
   return ok({
     clientModel: envelope.model,
     stream: envelope.stream === true,
     includeUsage: envelope.stream_options?.include_usage === true,
-    body,
+    body: body.value,
     toolNames: names.renamed,
     promptCacheKey: envelope.prompt_cache_key ?? undefined,
   });

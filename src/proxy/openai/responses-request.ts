@@ -16,14 +16,10 @@
  */
 
 import { err, ok, type Result } from "../../result.ts";
-import { geminiRequestBody } from "../translation/gemini-request-body.ts";
-import { maxOutputTokensFor } from "../translation/output-limits.ts";
-import { geminiFamilyOf } from "../translation/thinking-config.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
-import { type FunctionChoice, functionCallingConfig } from "./function-choice.ts";
-import { declareFunctions } from "./function-declarations.ts";
-import { type JsonOutput, jsonOutputConfig } from "./json-output.ts";
-import { thinkingForEffort } from "./reasoning-effort.ts";
+import type { FunctionChoice } from "./function-choice.ts";
+import { geminiBodyWithFunctions, generationConfig } from "./gemini-request.ts";
+import type { JsonOutput } from "./json-output.ts";
 import {
   parseResponsesEnvelope,
   type ResponsesEnvelope,
@@ -81,22 +77,6 @@ export function wantsSummaries(envelope: ResponsesEnvelope): boolean {
   return typeof summary === "string" && summary !== "none";
 }
 
-function generationConfig(
-  envelope: ResponsesEnvelope,
-  upstreamModel: string | undefined,
-): Record<string, unknown> {
-  const family = geminiFamilyOf(upstreamModel);
-  const config: Record<string, unknown> = {};
-  if (typeof envelope.max_output_tokens === "number") {
-    config.maxOutputTokens = maxOutputTokensFor(envelope.max_output_tokens, family);
-  }
-  if (typeof envelope.temperature === "number") config.temperature = envelope.temperature;
-  if (typeof envelope.top_p === "number") config.topP = envelope.top_p;
-  const thinking = thinkingForEffort(envelope.reasoning?.effort, family, wantsSummaries(envelope));
-  if (thinking !== undefined) config.thinkingConfig = thinking;
-  return { ...config, ...jsonOutputConfig(formatOf(envelope.text?.format)) };
-}
-
 export function translateResponsesRequest(
   input: unknown,
   options: ResponsesTranslateOptions = {},
@@ -121,21 +101,25 @@ export function translateResponsesRequest(
   const names = createToolNameMap(tools.value.functions.map((tool) => tool.name));
   const conversation = translateResponsesInput(envelope.instructions, envelope.input, names);
   if (!conversation.ok) return conversation;
-  const declarations = declareFunctions(tools.value.functions, names);
   const choice = choiceOf(envelope.tool_choice);
   if (!choice.ok) return choice;
-  const toolConfig = functionCallingConfig(choice.value, declarations.declared, names);
-  if (!toolConfig.ok) return toolConfig;
-  const body = geminiRequestBody({
-    ...conversation.value,
-    tools: declarations.tools,
-    toolConfig: toolConfig.value,
-  });
-  body.generationConfig = generationConfig(envelope, options.upstreamModelFor?.(envelope.model));
+  const body = geminiBodyWithFunctions(conversation.value, tools.value.functions, names, choice.value);
+  if (!body.ok) return body;
+  body.value.generationConfig = generationConfig(
+    {
+      maxTokens: envelope.max_output_tokens,
+      temperature: envelope.temperature,
+      topP: envelope.top_p,
+      effort: envelope.reasoning?.effort,
+      summaries: wantsSummaries(envelope),
+      format: formatOf(envelope.text?.format),
+    },
+    options.upstreamModelFor?.(envelope.model),
+  );
   return ok({
     envelope,
     stream: envelope.stream === true,
-    body,
+    body: body.value,
     toolNames: names.renamed,
     tools: tools.value.byName,
   });
