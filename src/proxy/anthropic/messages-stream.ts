@@ -9,6 +9,7 @@
  * ignores data-only events. Pure: frames are returned as text for the caller to write.
  */
 
+import { FrameBuffer } from "../translation/frame-buffer.ts";
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
 import { ReplyProgress } from "../translation/reply-progress.ts";
 import type { ReplyContext } from "./messages-reply.ts";
@@ -55,11 +56,9 @@ function framingSink(write: (text: string) => void): BlockSink {
 }
 
 export function createAnthropicStreamTranslator(context: ReplyContext): AnthropicStreamTranslator {
-  let out = "";
+  const out = new FrameBuffer();
   const assembler = createReplyAssembler(
-    framingSink((text) => {
-      out += text;
-    }),
+    framingSink((text) => out.write(text)),
     context,
   );
   const progress = new ReplyProgress(assembler);
@@ -79,20 +78,15 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       stop_sequence: null,
       usage: { ...anthropicUsage(progress.usageMetadata), output_tokens: 0 },
     };
-    out += frame("message_start", `,"message":${json(message)}`);
-    out += frame("ping");
-  };
-  const take = () => {
-    const frames = out;
-    out = "";
-    return frames;
+    out.write(frame("message_start", `,"message":${json(message)}`));
+    out.write(frame("ping"));
   };
 
   return {
     push(raw) {
       if (ended) return "";
       progress.push(raw, start);
-      return take();
+      return out.take();
     },
     end() {
       if (ended) return "";
@@ -101,12 +95,14 @@ export function createAnthropicStreamTranslator(context: ReplyContext): Anthropi
       assembler.close();
       const stopReason = stopReasonOf(progress.outcome);
       const usage = json(anthropicUsage(progress.usageMetadata));
-      out += frame(
-        "message_delta",
-        `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,
+      out.write(
+        frame(
+          "message_delta",
+          `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,
+        ),
       );
-      out += frame("message_stop");
-      return take();
+      out.write(frame("message_stop"));
+      return out.take();
     },
     error(type, message) {
       return frame("error", `,"error":${json({ type, message })}`);

@@ -9,6 +9,7 @@
  * Pure: frames are returned as text for the caller to write.
  */
 
+import { FrameBuffer } from "../translation/frame-buffer.ts";
 import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
 import { ReplyProgress } from "../translation/reply-progress.ts";
 import { assemblerContext, type ChatReplyContext, chatUsage, finishReasonOf } from "./chat-reply.ts";
@@ -27,7 +28,7 @@ export interface ChatStreamTranslator {
 const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
 export function createChatStreamTranslator(context: ChatStreamContext): ChatStreamTranslator {
-  let out = "";
+  const out = new FrameBuffer();
   let started = false;
   let ended = false;
   let toolCalls = 0;
@@ -35,15 +36,17 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
 
   /** One `chat.completion.chunk` frame. */
   const frame = (choices: unknown[], usage: Record<string, unknown>) => {
-    out += data({
-      id: context.id,
-      object: "chat.completion.chunk",
-      created: context.created,
-      model: context.clientModel,
-      system_fingerprint: null,
-      choices,
-      ...usage,
-    });
+    out.write(
+      data({
+        id: context.id,
+        object: "chat.completion.chunk",
+        created: context.created,
+        model: context.clientModel,
+        system_fingerprint: null,
+        choices,
+        ...usage,
+      }),
+    );
   };
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     frame([{ index: 0, delta, logprobs: null, finish_reason: finish }], usageField);
@@ -67,17 +70,12 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
   };
   const assembler = createReplyAssembler(sink, assemblerContext(context));
   const progress = new ReplyProgress(assembler);
-  const take = () => {
-    const frames = out;
-    out = "";
-    return frames;
-  };
 
   return {
     push(raw) {
       if (ended) return "";
       progress.push(raw, start);
-      return take();
+      return out.take();
     },
     end() {
       if (ended) return "";
@@ -88,8 +86,8 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
       if (context.includeUsage) {
         frame([], { usage: chatUsage(progress.usageMetadata) });
       }
-      out += "data: [DONE]\n\n";
-      return take();
+      out.write("data: [DONE]\n\n");
+      return out.take();
     },
     error(error) {
       ended = true;

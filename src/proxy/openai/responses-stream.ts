@@ -7,6 +7,7 @@
  * event has an `event:` line and a `sequence_number` counting from 0. Pure: frames are returned
  * as text for the caller to write.
  */
+import { FrameBuffer } from "../translation/frame-buffer.ts";
 import { ResponseAssembly, type ResponseEvent, type ResponsesReplyContext } from "./responses-output.ts";
 
 export interface ResponsesStreamTranslator {
@@ -17,12 +18,12 @@ export interface ResponsesStreamTranslator {
 }
 
 export function createResponsesStreamTranslator(context: ResponsesReplyContext): ResponsesStreamTranslator {
-  let out = "";
+  const out = new FrameBuffer();
   let sequence = 0;
   let started = false;
   let ended = false;
   const write = (event: ResponseEvent) => {
-    out += `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence++ })}\n\n`;
+    out.write(`event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence++ })}\n\n`);
   };
   const assembly = new ResponseAssembly(context, write);
   const start = () => {
@@ -31,17 +32,12 @@ export function createResponsesStreamTranslator(context: ResponsesReplyContext):
     write({ type: "response.created", response: assembly.response("in_progress") });
     write({ type: "response.in_progress", response: assembly.response("in_progress") });
   };
-  const take = () => {
-    const frames = out;
-    out = "";
-    return frames;
-  };
   return {
     push(chunk) {
       if (ended) return "";
       start();
       assembly.push(chunk);
-      return take();
+      return out.take();
     },
     end() {
       if (ended) return "";
@@ -52,7 +48,7 @@ export function createResponsesStreamTranslator(context: ResponsesReplyContext):
         type: response.status === "completed" ? "response.completed" : "response.incomplete",
         response,
       });
-      return take();
+      return out.take();
     },
     fail(error) {
       if (ended) return "";
@@ -62,7 +58,7 @@ export function createResponsesStreamTranslator(context: ResponsesReplyContext):
         error: { code: error.code ?? error.type, message: error.message },
       });
       write({ type: "response.failed", response: failed });
-      return take();
+      return out.take();
     },
   };
 }
