@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { collectOutput } from "./collect-output.ts";
 
 /** A loopback port nothing listens on: a request sent there is refused at once. */
 export const NOWHERE = "http://127.0.0.1:9";
@@ -82,7 +83,6 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
     stdout: "pipe",
     stderr: "pipe",
   });
-  let timedOut = false;
   const killGroup = () => {
     try {
       process.kill(-child.pid, "SIGKILL");
@@ -90,16 +90,13 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
       // The group is gone already.
     }
   };
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, options.timeoutMs ?? 60_000);
   try {
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
+    const {
+      code: exitCode,
+      stdout,
+      stderr,
+      timedOut,
+    } = await collectOutput(child, options.timeoutMs ?? 60_000, killGroup);
     return {
       exitCode,
       stdout,
@@ -109,7 +106,6 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
         `${options.name} ${options.args.join(" ")} exited ${exitCode}${timedOut ? " (killed at its deadline)" : ""}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
     };
   } finally {
-    clearTimeout(deadline);
     killGroup();
   }
 }

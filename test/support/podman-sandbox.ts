@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ensurePodman } from "../../scripts/ensure-podman.mjs";
+import { collectOutput } from "./collect-output.ts";
 import { type HostRecord, readHostRecord, recordHostState, restoreHostState } from "./podman-host-state.ts";
 
 const SANDBOX_PREFIX = "grantpool-podman-";
@@ -96,22 +97,9 @@ async function runPodman(dir: string, env: SandboxEnv, args: readonly string[], 
     stdout: "pipe",
     stderr: "pipe",
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, timeoutMs);
-  try {
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    if (timedOut) throw new Error(`podman ${args.join(" ")} took longer than ${timeoutMs} ms:\n${stderr}`);
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  const { code, stdout, stderr, timedOut } = await collectOutput(child, timeoutMs);
+  if (timedOut) throw new Error(`podman ${args.join(" ")} took longer than ${timeoutMs} ms:\n${stderr}`);
+  return { code, stdout, stderr };
 }
 
 function ownerAlive(pid: number): boolean {

@@ -8,13 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureGoogleGenaiPython } from "../../scripts/ensure-google-genai-python.mjs";
+import { type CollectedOutput, collectOutput } from "./collect-output.ts";
 
-export interface PythonRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-}
+export type PythonRun = CollectedOutput;
 
 export async function runPythonScript(
   script: string,
@@ -35,18 +31,7 @@ export async function runPythonScript(
       stdout: "pipe",
       stderr: "pipe",
     });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, deadlineMs);
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    clearTimeout(timer);
-    return { code, stdout, stderr, timedOut };
+    return await collectOutput(child, deadlineMs);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
