@@ -5,27 +5,12 @@
  * (`bun bare-forwarder.ts UPSTREAM_URL [--follow]`); it prints one JSON log line naming its URL,
  * the way grantpool does, and answers /readyz (and /streams-ended: streams followed to their end).
  *
- * With `--follow` it passes a streamed reply through one JavaScript stream that notices its end,
- * and does nothing else: the least a proxy can do that times a stream to its last byte or notices
- * it breaking off (SPEC §9, §5.4), which grantpool must. It shows what that one stage costs alone.
+ * With `--follow` it passes a streamed reply through grantpool's own stage that notices its end
+ * (telemetry/followed-body.ts), and does nothing else: the least a proxy can do that times a stream
+ * to its last byte or notices it breaking off (SPEC §9, §5.4), which grantpool must. It shows what
+ * that one stage costs alone.
  */
-
-/** The reply's body passed on chunk by chunk, read as the client pulls, its end noticed. */
-function followed(body: ReadableStream<Uint8Array>, ended: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await reader.read();
-        if (!next.done) return controller.enqueue(next.value);
-        controller.close();
-        ended();
-      },
-      cancel: (reason) => reader.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
-}
+import { followBody, whenBodyEnds } from "../../src/telemetry/followed-body.ts";
 
 export function startBareForwarder(
   upstreamUrl: string,
@@ -49,14 +34,14 @@ export function startBareForwarder(
         body: await request.arrayBuffer(),
       });
       const contentType = reply.headers.get("content-type") ?? "application/json";
-      const body =
-        follow && reply.body !== null && contentType.startsWith("text/event-stream")
-          ? followed(reply.body, () => streamsEnded++)
-          : reply.body;
-      return new Response(body, {
+      const passed = new Response(reply.body, {
         status: reply.status,
         headers: { "content-type": contentType },
       });
+      if (!follow || !contentType.startsWith("text/event-stream")) return passed;
+      const followed = followBody(passed);
+      whenBodyEnds(followed, () => streamsEnded++);
+      return followed;
     },
   });
   return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
