@@ -9,9 +9,9 @@
  * ignores data-only events. Pure: frames are returned as text for the caller to write.
  */
 
+import { createAssembledStream } from "../translation/assembled-stream.ts";
 import { FrameBuffer } from "../translation/frame-buffer.ts";
-import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
-import { ReplyProgress } from "../translation/reply-progress.ts";
+import type { BlockSink } from "../translation/reply-assembler.ts";
 import type { ReplyContext } from "./messages-reply.ts";
 import { anthropicUsage, stopReasonOf } from "./reply-outcome.ts";
 
@@ -57,53 +57,40 @@ function framingSink(write: (text: string) => void): BlockSink {
 
 export function createAnthropicStreamTranslator(context: ReplyContext): AnthropicStreamTranslator {
   const out = new FrameBuffer();
-  const assembler = createReplyAssembler(
-    framingSink((text) => out.write(text)),
+  const stream = createAssembledStream({
+    out,
+    sink: framingSink((text) => out.write(text)),
     context,
-  );
-  const progress = new ReplyProgress(assembler);
-  let started = false;
-  let ended = false;
-
-  const start = () => {
-    if (started) return;
-    started = true;
-    const message = {
-      id: context.messageId,
-      type: "message",
-      role: "assistant",
-      model: context.clientModel,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { ...anthropicUsage(progress.usageMetadata), output_tokens: 0 },
-    };
-    out.write(frame("message_start", `,"message":${json(message)}`));
-    out.write(frame("ping"));
-  };
+    open: (progress) => {
+      const message = {
+        id: context.messageId,
+        type: "message",
+        role: "assistant",
+        model: context.clientModel,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...anthropicUsage(progress.usageMetadata), output_tokens: 0 },
+      };
+      out.write(frame("message_start", `,"message":${json(message)}`));
+      out.write(frame("ping"));
+    },
+  });
 
   return {
-    push(raw) {
-      if (ended) return "";
-      progress.push(raw, start);
-      return out.take();
-    },
-    end() {
-      if (ended) return "";
-      ended = true;
-      start();
-      assembler.close();
-      const stopReason = stopReasonOf(progress.outcome);
-      const usage = json(anthropicUsage(progress.usageMetadata));
-      out.write(
-        frame(
-          "message_delta",
-          `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,
-        ),
-      );
-      out.write(frame("message_stop"));
-      return out.take();
-    },
+    push: (raw) => stream.push(raw),
+    end: () =>
+      stream.end((progress) => {
+        const stopReason = stopReasonOf(progress.outcome);
+        const usage = json(anthropicUsage(progress.usageMetadata));
+        out.write(
+          frame(
+            "message_delta",
+            `,"delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${usage}`,
+          ),
+        );
+        out.write(frame("message_stop"));
+      }),
     error(type, message) {
       return frame("error", `,"error":${json({ type, message })}`);
     },

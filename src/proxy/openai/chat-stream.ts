@@ -9,9 +9,9 @@
  * Pure: frames are returned as text for the caller to write.
  */
 
+import { createAssembledStream } from "../translation/assembled-stream.ts";
 import { FrameBuffer } from "../translation/frame-buffer.ts";
-import { type BlockSink, createReplyAssembler } from "../translation/reply-assembler.ts";
-import { ReplyProgress } from "../translation/reply-progress.ts";
+import type { BlockSink } from "../translation/reply-assembler.ts";
 import { assemblerContext, type ChatReplyContext, chatUsage, finishReasonOf } from "./chat-reply.ts";
 
 export interface ChatStreamContext extends ChatReplyContext {
@@ -29,8 +29,6 @@ const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
 export function createChatStreamTranslator(context: ChatStreamContext): ChatStreamTranslator {
   const out = new FrameBuffer();
-  let started = false;
-  let ended = false;
   let toolCalls = 0;
   const usageField = context.includeUsage ? { usage: null } : {};
 
@@ -50,11 +48,6 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
   };
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     frame([{ index: 0, delta, logprobs: null, finish_reason: finish }], usageField);
-  const start = () => {
-    if (started) return;
-    started = true;
-    chunk({ role: "assistant", content: "", refusal: null });
-  };
   const sink: BlockSink = {
     startText: () => {},
     startThinking: () => {},
@@ -68,29 +61,23 @@ export function createChatStreamTranslator(context: ChatStreamContext): ChatStre
     },
     stop: () => {},
   };
-  const assembler = createReplyAssembler(sink, assemblerContext(context));
-  const progress = new ReplyProgress(assembler);
+  const stream = createAssembledStream({
+    out,
+    sink,
+    context: assemblerContext(context),
+    open: () => chunk({ role: "assistant", content: "", refusal: null }),
+  });
 
   return {
-    push(raw) {
-      if (ended) return "";
-      progress.push(raw, start);
-      return out.take();
-    },
-    end() {
-      if (ended) return "";
-      ended = true;
-      start();
-      assembler.close();
-      chunk({}, finishReasonOf(progress.outcome));
-      if (context.includeUsage) {
-        frame([], { usage: chatUsage(progress.usageMetadata) });
-      }
-      out.write("data: [DONE]\n\n");
-      return out.take();
-    },
+    push: (raw) => stream.push(raw),
+    end: () =>
+      stream.end((progress) => {
+        chunk({}, finishReasonOf(progress.outcome));
+        if (context.includeUsage) frame([], { usage: chatUsage(progress.usageMetadata) });
+        out.write("data: [DONE]\n\n");
+      }),
     error(error) {
-      ended = true;
+      stream.stop();
       return data({ error: { ...error, param: null } });
     },
   };
