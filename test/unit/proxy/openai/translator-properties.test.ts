@@ -50,21 +50,27 @@ const geminiChunk = mostly(
   ),
 );
 
+/** No generated body makes `translate` throw, and each refusal is one line naming a path, no secret. */
+function expectOneLineRefusals(
+  bodies: fc.Arbitrary<unknown>,
+  translate: (body: unknown, options: { upstreamModelFor: () => string }) => { ok: boolean; error?: string },
+): void {
+  fc.assert(
+    fc.property(bodies, (body) => {
+      const result = translate(body, { upstreamModelFor: () => "gemini-3-pro-preview" });
+      if (result.ok) return;
+      expect(result.error).not.toContain("\n");
+      expect(result.error).not.toContain(SECRET);
+      expect(result.error).toMatch(/^(body|[A-Za-z_][\w.[\]]*): /);
+    }),
+    { numRuns: 1000 },
+  );
+}
+
 describe("chat completions translators", () => {
   test(
     "no request body makes the request translator throw; refusals are one line naming a path",
-    () => {
-      fc.assert(
-        fc.property(chatBody, (body) => {
-          const result = translateChatRequest(body, { upstreamModelFor: () => "gemini-3-pro-preview" });
-          if (result.ok) return;
-          expect(result.error).not.toContain("\n");
-          expect(result.error).not.toContain(SECRET);
-          expect(result.error).toMatch(/^(body|[A-Za-z_][\w.[\]]*): /);
-        }),
-        { numRuns: 1000 },
-      );
-    },
+    () => expectOneLineRefusals(chatBody, translateChatRequest),
     PROPERTY_TIMEOUT_MS,
   );
 
@@ -94,18 +100,7 @@ describe("chat completions translators", () => {
 describe("responses translators", () => {
   test(
     "no request body makes the request translator throw; refusals are one line naming a path",
-    () => {
-      fc.assert(
-        fc.property(responsesBody, (body) => {
-          const result = translateResponsesRequest(body, { upstreamModelFor: () => "gemini-3-pro-preview" });
-          if (result.ok) return;
-          expect(result.error).not.toContain("\n");
-          expect(result.error).not.toContain(SECRET);
-          expect(result.error).toMatch(/^(body|[A-Za-z_][\w.[\]]*): /);
-        }),
-        { numRuns: 1000 },
-      );
-    },
+    () => expectOneLineRefusals(responsesBody, translateResponsesRequest),
     PROPERTY_TIMEOUT_MS,
   );
 
