@@ -33,24 +33,17 @@ export const MODELS: readonly EmulatedModel[] = [
 ];
 
 export function modelResource(model: EmulatedModel): Record<string, unknown> {
-  if (model.embedding === true) {
-    return {
-      name: `models/${model.id}`,
-      version: "001",
-      displayName: model.displayName,
-      description: `${model.displayName} (served by the Google emulator)`,
-      inputTokenLimit: model.input,
-      outputTokenLimit: model.output,
-      supportedGenerationMethods: EMBEDDING_METHODS,
-    };
-  }
-  return {
+  const common = {
     name: `models/${model.id}`,
     version: "001",
     displayName: model.displayName,
     description: `${model.displayName} (served by the Google emulator)`,
     inputTokenLimit: model.input,
     outputTokenLimit: model.output,
+  };
+  if (model.embedding === true) return { ...common, supportedGenerationMethods: EMBEDDING_METHODS };
+  return {
+    ...common,
     supportedGenerationMethods: GENERATION_METHODS,
     temperature: 1,
     topP: 0.95,
