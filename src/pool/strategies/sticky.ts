@@ -19,7 +19,7 @@ import { createRoundRobinStrategy } from "./round-robin.ts";
 import type { SelectionStrategy } from "./selection-strategy.ts";
 
 interface Binding {
-  readonly key: string;
+  key: string;
   accountId: string;
   lastSeen: number;
   /** When the binding took its place in the expiry queue. */
@@ -68,27 +68,38 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
     return first;
   };
 
-  /** Makes room for one more binding: drops the binding first in the expiry order. */
-  const evictOldest = (): void => {
+  /** Makes room for one more binding: drops the binding first in the expiry order, and returns it. */
+  const evictOldest = (): Binding | undefined => {
     const oldest = dequeue();
     if (oldest !== undefined) bindings.delete(oldest.key);
+    return oldest;
   };
 
   const released = (binding: Binding): boolean => binding.epoch < (releasedAt.get(binding.accountId) ?? 0);
 
-  const bind = (key: string, accountId: string, now: number): void => {
-    const binding = bindings.get(key);
-    if (binding === undefined) {
-      if (bindings.size >= maxSessions) evictOldest();
-      const created = { key, accountId, lastSeen: now, queuedAt: now, epoch };
-      bindings.set(key, created);
-      queue.push(created);
-      nextExpiry = Math.min(nextExpiry, now + options.idleMs);
+  /**
+   * Binds `key` to `accountId`: updates `bound` (the key's binding, if it has one), else makes a
+   * binding — reusing the one evicted to make room, so a pool at its session limit allocates nothing.
+   */
+  const bind = (key: string, bound: Binding | undefined, accountId: string, now: number): void => {
+    if (bound !== undefined) {
+      bound.accountId = accountId;
+      bound.lastSeen = now;
+      bound.epoch = epoch;
       return;
     }
-    binding.accountId = accountId;
-    binding.lastSeen = now;
-    binding.epoch = epoch;
+    const evicted = bindings.size >= maxSessions ? evictOldest() : undefined;
+    const binding = evicted ?? { key, accountId, lastSeen: now, queuedAt: now, epoch };
+    if (evicted !== undefined) {
+      evicted.key = key;
+      evicted.accountId = accountId;
+      evicted.lastSeen = now;
+      evicted.queuedAt = now;
+      evicted.epoch = epoch;
+    }
+    bindings.set(key, binding);
+    queue.push(binding);
+    nextExpiry = Math.min(nextExpiry, now + options.idleMs);
   };
 
   /**
@@ -134,7 +145,7 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
         candidates.has(bound.accountId)
           ? bound.accountId
           : candidates.hashed(key);
-      if (chosen !== undefined) bind(key, chosen, now);
+      if (chosen !== undefined) bind(key, bound, chosen, now);
       return chosen;
     },
     release(accountId) {
