@@ -8,6 +8,7 @@ import { type AnyElysia, Elysia } from "elysia";
 import type { Logger } from "../log/logger.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import { metricsReply } from "../telemetry/metrics-reply.ts";
+import type { StartTimer } from "../time/shared-deadlines.ts";
 import { requireAccess } from "./access/access-rule.ts";
 import { createAnthropicRoutes } from "./anthropic-routes.ts";
 import type { ClientAccess } from "./client-auth.ts";
@@ -17,7 +18,6 @@ import type { ModelMap } from "./model-map.ts";
 import { createModelsRoute } from "./models-route.ts";
 import { createOpenAiRoutes } from "./openai-routes.ts";
 import { errorReply, protocolOfPath } from "./protocol-errors.ts";
-import type { StartTimer } from "./read-body.ts";
 import { productToken } from "./upstream/user-agent.ts";
 
 export interface AppDeps {
@@ -33,7 +33,7 @@ export interface AppDeps {
   readonly maxBodyBytes: number;
   /** Milliseconds within which a request body must have arrived. */
   readonly bodyTimeoutMs: number;
-  /** The body timeout's timer (setTimeout unless a test drives it). */
+  /** The body timeout's timer (the shared deadlines unless a test drives it). */
   readonly startTimer?: StartTimer;
   readonly log: Logger;
   /** The Prometheus text for `GET /metrics`; it answers 404 when undefined. */

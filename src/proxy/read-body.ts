@@ -13,16 +13,15 @@
 
 import { isUtf8 } from "node:buffer";
 import { err, ok, type Result } from "../result.ts";
+import { type StartTimer, sharedDeadlines } from "../time/shared-deadlines.ts";
 import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
-/** Starts a one-shot timer and returns its cancel function (setTimeout unless a test drives it). */
-export type StartTimer = (ms: number, fire: () => void) => () => void;
-
-export const realTimer: StartTimer = (ms, fire) => {
-  const handle = setTimeout(fire, ms);
-  return () => clearTimeout(handle);
-};
+/**
+ * The body deadlines of every request, on one shared interval (time/shared-deadlines.ts); a
+ * deadline fires up to a quarter of a second late, against a timeout set in whole seconds.
+ */
+const bodyDeadlines: StartTimer = sharedDeadlines({ tickMs: 250 });
 
 export interface BodyLimits {
   readonly maxBytes: number;
@@ -44,7 +43,7 @@ function startDeadline(limits: BodyLimits): { deadline: Promise<typeof TIMED_OUT
   const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
     fire = () => resolve(TIMED_OUT);
   });
-  return { deadline, cancelTimer: (limits.startTimer ?? realTimer)(limits.timeoutMs, () => fire()) };
+  return { deadline, cancelTimer: (limits.startTimer ?? bodyDeadlines)(limits.timeoutMs, () => fire()) };
 }
 
 async function readAll(

@@ -7,12 +7,12 @@ import { type AuthMode, createClientAccess } from "../../src/proxy/client-auth.t
 import { createApp } from "../../src/proxy/create-app.ts";
 import type { ForwardDeps } from "../../src/proxy/forward-call.ts";
 import { createModelMap } from "../../src/proxy/model-map.ts";
-import type { StartTimer } from "../../src/proxy/read-body.ts";
 import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createCodeAssistProfile } from "../../src/proxy/upstream/code-assist-profile.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
 import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
 import { DISABLED_TELEMETRY } from "../../src/telemetry/telemetry.ts";
+import type { StartTimer } from "../../src/time/shared-deadlines.ts";
 import { type PoolFixture, type PoolFixtureOptions, startPoolFixture } from "./pool-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
 

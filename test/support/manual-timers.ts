@@ -1,5 +1,5 @@
 /** One-shot timers a test fires by hand (the body timeout's `startTimer`), instead of waiting. */
-import type { StartTimer } from "../../src/proxy/read-body.ts";
+import type { StartTimer } from "../../src/time/shared-deadlines.ts";
 
 export interface ManualTimers {
   readonly start: StartTimer;
