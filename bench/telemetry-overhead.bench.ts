@@ -11,6 +11,7 @@ import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentele
 import { createGrantpoolMetrics } from "../src/telemetry/grantpool-metrics.ts";
 import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
 import { createPrometheusScrape } from "../src/telemetry/prometheus-scrape.ts";
+import { createServerDurations } from "../src/telemetry/server-durations.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../src/telemetry/telemetry.ts";
 import { benchProxy } from "./support/bench-proxy.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
@@ -28,7 +29,8 @@ const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shu
 const handlerWith = (telemetry: Telemetry | undefined) => benchProxy(stubFetch, telemetry);
 
 function recordingTelemetry(traces: boolean): Telemetry {
-  const prometheus = createPrometheusScrape();
+  const serverDurations = createServerDurations({ name: "grantpool" });
+  const prometheus = createPrometheusScrape([serverDurations.producer]);
   const meter = new MeterProvider({ readers: [prometheus.reader] }).getMeter("grantpool");
   const tracer = traces
     ? new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: discard })] }).getTracer(
@@ -38,7 +40,7 @@ function recordingTelemetry(traces: boolean): Telemetry {
   return {
     ...DISABLED_TELEMETRY,
     meter,
-    metrics: createGrantpoolMetrics(meter),
+    metrics: createGrantpoolMetrics(meter, serverDurations),
     tracer,
     scrape: prometheus.scrape,
     recording: true,

@@ -11,6 +11,7 @@ import {
   ProxyTracerProvider,
   type Tracer,
 } from "@opentelemetry/api";
+import { NOOP_SERVER_DURATIONS, type ServerDurationRecorder } from "./server-durations.ts";
 
 /** The opaque account id (never the email): bounded by the pool's size, safe to label with. */
 export const ACCOUNT_ID = "grantpool.account.id";
@@ -25,8 +26,8 @@ export interface GrantpoolMetrics {
   readonly refreshDuration: Histogram;
   /** Calls sent upstream, by `status_class` (`2xx` … `5xx`, `error` when no reply came) and account. */
   readonly upstreamRequests: UpstreamRequestCounter;
-  /** The semantic-convention server duration. */
-  readonly serverDuration: Histogram;
+  /** The semantic-convention server duration (server-durations.ts). */
+  readonly serverDuration: ServerDurationRecorder;
   /** Operator reconciliations, by `result`. */
   readonly reconciles: Counter;
 }
@@ -65,12 +66,14 @@ function upstreamRequestCounter(meter: Meter): UpstreamRequestCounter {
 
 /** Token endpoint round trips: tens of milliseconds to the 30 s timeout. */
 const REFRESH_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-/** Semantic-convention buckets, extended for generations that stream for minutes. */
-const SERVER_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120, 300,
-];
-
-export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
+/**
+ * The instruments on `meter`; the server duration is recorded into `serverDurations`, which the
+ * process's metric readers collect (server-durations.ts).
+ */
+export function createGrantpoolMetrics(
+  meter: Meter,
+  serverDurations: ServerDurationRecorder,
+): GrantpoolMetrics {
   return {
     disables: meter.createCounter("grantpool.account.disables", {
       description:
@@ -88,11 +91,7 @@ export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
       advice: { explicitBucketBoundaries: REFRESH_BUCKETS },
     }),
     upstreamRequests: upstreamRequestCounter(meter),
-    serverDuration: meter.createHistogram("http.server.request.duration", {
-      description: "Duration of HTTP server requests, until the last byte of the reply",
-      unit: "s",
-      advice: { explicitBucketBoundaries: SERVER_BUCKETS },
-    }),
+    serverDuration: serverDurations,
     reconciles: meter.createCounter("grantpool.operator.reconciles", {
       description: "Account reconciliations by the operator, by result",
     }),
@@ -101,7 +100,7 @@ export function createGrantpoolMetrics(meter: Meter): GrantpoolMetrics {
 
 /** Instruments that record nothing, for components built without telemetry. */
 export const NOOP_METRICS: GrantpoolMetrics = {
-  ...createGrantpoolMetrics(createNoopMeter()),
+  ...createGrantpoolMetrics(createNoopMeter(), NOOP_SERVER_DURATIONS),
   upstreamRequests: { add: () => {} },
 };
 

@@ -120,11 +120,17 @@ export function instrumentHandler(handler: FetchHandler, deps: HttpServerTelemet
     const started = now();
     const method = request.method;
     const route = deps.routeOf(method, pathOf(request.url));
-    const attributes: Attributes =
-      route === undefined
-        ? { "http.request.method": method }
-        : { "http.request.method": method, "http.route": route };
-    const server = tracer === undefined ? undefined : startServerSpan(tracer, request, route, attributes);
+    const server =
+      tracer === undefined
+        ? undefined
+        : startServerSpan(
+            tracer,
+            request,
+            route,
+            route === undefined
+              ? { "http.request.method": method }
+              : { "http.request.method": method, "http.route": route },
+          );
     let ended = false;
     const finish = (status: number): void => {
       if (ended) return;
@@ -134,8 +140,7 @@ export function instrumentHandler(handler: FetchHandler, deps: HttpServerTelemet
         if (status >= 500) server.span.setStatus({ code: SpanStatusCode.ERROR });
         server.span.end();
       }
-      attributes["http.response.status_code"] = status;
-      deps.metrics.serverDuration.record((now() - started) / 1000, attributes);
+      deps.metrics.serverDuration.record((now() - started) / 1000, method, route, status);
     };
     let response: Response;
     try {

@@ -3,6 +3,7 @@
  * (`preventServerStart`), and each scrape collects and serializes the metrics of that moment.
  */
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
+import type { MetricProducer } from "@opentelemetry/sdk-metrics";
 
 export interface PrometheusScrape {
   /** Register with the MeterProvider before the first scrape. */
@@ -10,8 +11,9 @@ export interface PrometheusScrape {
   scrape(): Promise<string>;
 }
 
-export function createPrometheusScrape(): PrometheusScrape {
-  const reader = new PrometheusExporter({ preventServerStart: true });
+/** `metricProducers`: metrics kept outside the SDK's instruments (server-durations.ts). */
+export function createPrometheusScrape(metricProducers: MetricProducer[] = []): PrometheusScrape {
+  const reader = new PrometheusExporter({ preventServerStart: true, metricProducers });
   const serializer = new PrometheusSerializer();
   return {
     reader,

@@ -27,6 +27,7 @@ import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
 import { batchOptionsFromEnv, integerFromEnv, planOtlp } from "./otlp-signals.ts";
 import { createPrometheusScrape } from "./prometheus-scrape.ts";
 import { resourceAttributes } from "./resource-attributes.ts";
+import { createServerDurations } from "./server-durations.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "./telemetry.ts";
 
 export interface StartTelemetryOptions {
@@ -98,7 +99,9 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   if (!options.prometheus && !plan.traces && !plan.metrics && !plan.logs) return DISABLED_TELEMETRY;
   try {
     routeDiagnostics(options);
-    const prometheus = options.prometheus ? createPrometheusScrape() : undefined;
+    const serverDurations = createServerDurations({ name: SCOPE, version: VERSION });
+    const metricProducers = [serverDurations.producer];
+    const prometheus = options.prometheus ? createPrometheusScrape(metricProducers) : undefined;
     const metricReaders: IMetricReader[] = prometheus === undefined ? [] : [prometheus.reader];
     if (plan.metrics) {
       const interval = integerFromEnv(env, "OTEL_METRIC_EXPORT_INTERVAL");
@@ -106,6 +109,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       metricReaders.push(
         new PeriodicExportingMetricReader({
           exporter: new OTLPMetricExporter(),
+          metricProducers,
           ...(interval === undefined ? {} : { exportIntervalMillis: interval }),
           ...(timeout === undefined ? {} : { exportTimeoutMillis: Math.min(timeout, interval ?? timeout) }),
         }),
@@ -146,7 +150,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     return {
       tracer: trace.getTracer(SCOPE, VERSION),
       meter,
-      metrics: createGrantpoolMetrics(meter),
+      metrics: createGrantpoolMetrics(meter, serverDurations),
       events: logs.getLogger(SCOPE, VERSION),
       scrape: prometheus?.scrape,
       recording: true,

@@ -21,6 +21,7 @@ import {
 } from "@opentelemetry/sdk-trace";
 import { createGrantpoolMetrics } from "../../src/telemetry/grantpool-metrics.ts";
 import { createPrometheusScrape } from "../../src/telemetry/prometheus-scrape.ts";
+import { createServerDurations } from "../../src/telemetry/server-durations.ts";
 import type { Telemetry } from "../../src/telemetry/telemetry.ts";
 
 let contextManagerReady = false;
@@ -60,13 +61,14 @@ export function createInMemoryTelemetry(): InMemoryTelemetry {
     resource,
     processors: [new SimpleLogRecordProcessor({ exporter: logExporter })],
   });
-  const prometheus = createPrometheusScrape();
+  const serverDurations = createServerDurations({ name: "grantpool" });
+  const prometheus = createPrometheusScrape([serverDurations.producer]);
   const meterProvider = new MeterProvider({ resource, readers: [prometheus.reader] });
   const meter = meterProvider.getMeter("grantpool");
   const telemetry: Telemetry = {
     tracer: tracerProvider.getTracer("grantpool"),
     meter,
-    metrics: createGrantpoolMetrics(meter),
+    metrics: createGrantpoolMetrics(meter, serverDurations),
     events: loggerProvider.getLogger("grantpool"),
     scrape: prometheus.scrape,
     recording: true,

@@ -136,6 +136,31 @@ describe("OTLP export", () => {
     expect(counter.points.map((point) => point.value)).toEqual([1]);
   });
 
+  test("each request's duration arrives in the http.server.request.duration histogram, by method, route and status", async () => {
+    expect(await ask()).toBe(200);
+    const histogram = await receiver.waitForMetric(
+      (metric) =>
+        metric.name === "http.server.request.duration" &&
+        metric.points.some(
+          (point) =>
+            point.attributes["http.route"] === "/v1beta/models/{model}:generateContent" &&
+            point.attributes["http.response.status_code"] === 200 &&
+            Number(point.count) >= 1,
+        ),
+    );
+    expect(histogram).toMatchObject({ type: "histogram", unit: "s", temporality: "cumulative" });
+    expect(histogram.scope.name).toBe("grantpool");
+    expect(histogram.resource["service.name"]).toBe("grantpool");
+    const point = histogram.points.find(
+      (p) => p.attributes["http.route"] === "/v1beta/models/{model}:generateContent",
+    );
+    expect(point?.attributes["http.request.method"]).toBe("POST");
+    expect(point?.bounds?.length).toBeGreaterThan(0);
+    expect(point?.buckets?.length).toBe((point?.bounds?.length ?? 0) + 1);
+    expect(point?.buckets?.map(Number).reduce((a, b) => a + b, 0)).toBe(Number(point?.count));
+    expect(point?.sum).toBeGreaterThan(0);
+  });
+
   test("no refresh token, access token or client key is in any byte sent to the receiver", async () => {
     expect(await ask()).toBe(200);
     await receiver.waitForMetric((metric) => metric.name === "grantpool.upstream.requests");
