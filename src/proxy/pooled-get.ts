@@ -30,7 +30,7 @@ export async function pooledGet(deps: ForwardDeps, upstreamUrl: string, get: Poo
   const text = get.query.toString();
   const headers = upstreamHeaders(lease.value);
   const userAgent = upstreamUserAgent(get.userAgent, deps.productToken);
-  if (userAgent !== undefined) headers.set("user-agent", userAgent);
+  if (userAgent !== undefined) headers["user-agent"] = userAgent;
   try {
     const reply = await deps.fetch(`${upstreamUrl}${get.path}${text === "" ? "" : `?${text}`}`, {
       headers,

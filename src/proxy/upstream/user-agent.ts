@@ -45,13 +45,17 @@ export function upstreamUserAgent(
 
 /**
  * The prepared request's headers with the user agent set (none set: fetch's own stays). The
- * profiles prepare a Headers object per call, which is set in place rather than copied.
+ * profiles prepare a plain record per call (fetch builds its headers from it, with no Headers
+ * object in between), copied with the agent added; a Headers object is set in place.
  */
 export function withUserAgent(init: RequestInit, userAgent: string | undefined): RequestInit {
   if (userAgent === undefined) return init;
   if (init.headers instanceof Headers) {
     init.headers.set("user-agent", userAgent);
     return init;
+  }
+  if (init.headers !== undefined && !Array.isArray(init.headers)) {
+    return { ...init, headers: { ...init.headers, "user-agent": userAgent } };
   }
   const headers = new Headers(init.headers);
   headers.set("user-agent", userAgent);
