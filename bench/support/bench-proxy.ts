@@ -46,7 +46,9 @@ export async function benchProxy(stubFetch: FetchLike, telemetry?: Telemetry): P
       clock: systemClock,
       log: silentLogger,
       maxAttempts: 3,
-      ...(telemetry === undefined ? {} : { tracer: telemetry.tracer, metrics: telemetry.metrics }),
+      // As run-proxy.ts wires it: upstream spans only when traces are exported.
+      ...(telemetry === undefined ? {} : { metrics: telemetry.metrics }),
+      ...(telemetry?.tracing === true ? { tracer: telemetry.tracer } : {}),
     },
     upstreamUrl: "http://upstream.invalid",
     maxBodyBytes: 1_000_000,
