@@ -36,6 +36,7 @@ export interface GeminiRouteDeps {
 
 /** The client's query without its API key: keys never travel upstream. */
 export function forwardedQuery(url: URL): URLSearchParams {
+  if (url.search === "") return new URLSearchParams();
   const query = new URLSearchParams(url.search);
   query.delete("key");
   return query;

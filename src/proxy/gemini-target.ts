@@ -28,7 +28,8 @@ function afterModels(path: string): string | undefined {
 function decodeModel(encoded: string): string | TargetProblem {
   let model: string;
   try {
-    model = decodeURIComponent(encoded);
+    // Most names hold no escape: nothing to decode.
+    model = encoded.includes("%") ? decodeURIComponent(encoded) : encoded;
   } catch {
     return {
       kind: "bad_request",

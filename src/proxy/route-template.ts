@@ -2,22 +2,38 @@
  * The route template of a request, for span names and the `http.route` label: a small fixed set,
  * so metrics stay low-cardinality and no model name, account id or email becomes a label.
  */
-const EXACT = new Set([
-  "GET /",
-  "HEAD /",
-  "GET /healthz",
-  "GET /readyz",
-  "GET /metrics",
-  "GET /v1beta/models",
-  "GET /v1/models",
-  "POST /v1/messages",
-  "POST /v1/messages/count_tokens",
-  "GET /admin/accounts",
-  "POST /admin/accounts",
-  "POST /admin/reload",
-  "GET /admin/pool",
-  "GET /admin/openapi.json",
+/** Paths that are their own template, by method (no string is built to look one up). */
+const EXACT: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [
+    "GET",
+    new Set([
+      "/",
+      "/healthz",
+      "/readyz",
+      "/metrics",
+      "/v1beta/models",
+      "/v1/models",
+      "/admin/accounts",
+      "/admin/pool",
+      "/admin/openapi.json",
+    ]),
+  ],
+  ["HEAD", new Set(["/"])],
+  ["POST", new Set(["/v1/messages", "/v1/messages/count_tokens", "/admin/accounts", "/admin/reload"])],
 ]);
+
+/** The Gemini method templates, made once: by API version, then by action. */
+const GEMINI_ACTION_TEMPLATES: Readonly<Record<string, Readonly<Record<string, string>>>> =
+  Object.fromEntries(
+    ["v1beta", "v1"].map((version) => [
+      version,
+      Object.fromEntries(
+        ["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"].map(
+          (action) => [action, `/${version}/models/{model}:${action}`],
+        ),
+      ),
+    ]),
+  );
 
 const GEMINI_ACTION =
   /^\/(v1beta|v1)\/models\/[^/:]+:(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
@@ -25,9 +41,9 @@ const GEMINI_MODEL = /^\/(v1beta|v1)\/models\/[^/:]+$/;
 const ADMIN_ACCOUNT = /^\/admin\/accounts\/[^/]+(\/enable|\/disable)?$/;
 
 export function routeTemplate(method: string, path: string): string | undefined {
-  if (EXACT.has(`${method} ${path}`)) return path;
-  const action = GEMINI_ACTION.exec(path);
-  if (method === "POST" && action !== null) return `/${action[1]}/models/{model}:${action[2]}`;
+  if (EXACT.get(method)?.has(path) === true) return path;
+  const action = method === "POST" ? GEMINI_ACTION.exec(path) : null;
+  if (action !== null) return GEMINI_ACTION_TEMPLATES[action[1] ?? ""]?.[action[2] ?? ""];
   const model = GEMINI_MODEL.exec(path);
   if (method === "GET" && model !== null) return `/${model[1]}/models/{model}`;
   const admin = ADMIN_ACCOUNT.exec(path);

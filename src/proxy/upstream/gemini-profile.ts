@@ -7,11 +7,18 @@ import { wholeReply } from "../../telemetry/http-server-telemetry.ts";
 import { callBody, passedReplyHeaders, type UpstreamProfile, upstreamHeaders } from "./upstream-profile.ts";
 
 export function createGeminiProfile(baseUrl: string): UpstreamProfile {
+  /** The last model's URL up to its action: clients ask for the same few models again and again. */
+  let last = { model: "", prefix: `${baseUrl}/v1beta/models/:` };
+  const modelUrl = (model: string): string => {
+    if (model !== last.model)
+      last = { model, prefix: `${baseUrl}/v1beta/models/${encodeURIComponent(model)}:` };
+    return last.prefix;
+  };
   return {
     name: "gemini",
     prepare(call, lease, signal) {
       const query = call.query.toString();
-      const url = `${baseUrl}/v1beta/models/${encodeURIComponent(call.model)}:${call.action}${query === "" ? "" : `?${query}`}`;
+      const url = `${modelUrl(call.model)}${call.action}${query === "" ? "" : `?${query}`}`;
       const headers = upstreamHeaders(
         lease,
         lease.projectId === undefined ? {} : { "x-goog-user-project": lease.projectId },
