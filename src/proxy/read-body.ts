@@ -19,7 +19,7 @@ import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 /**
  * The body deadlines of every request, on one shared interval (time/shared-deadlines.ts); a
- * deadline fires up to a quarter of a second late, against a timeout set in whole seconds.
+ * deadline fires up to half a second late, against a timeout set in whole seconds.
  */
 const bodyDeadlines: StartTimer = sharedDeadlines({ tickMs: 250 });
 

@@ -36,17 +36,45 @@ function setup() {
 }
 
 describe("shared deadlines", () => {
-  test("a deadline fires at the first tick at or after its time, once", () => {
-    const { start, ticks, advance } = setup();
-    const fired: string[] = [];
-    start(1_000, () => fired.push("a"));
-    advance(999);
-    ticks.tick();
-    expect(fired).toEqual([]);
-    advance(1);
-    ticks.tick();
-    ticks.tick();
-    expect(fired).toEqual(["a"]);
+  /** Ticks every 250 ms from `from` to `until`; the time of the first tick that saw `fired` true. */
+  function tickUntil(
+    setup_: ReturnType<typeof setup>,
+    from: number,
+    until: number,
+    fired: () => boolean,
+  ): number | undefined {
+    for (let time = from + 250; time <= until; time += 250) {
+      setup_.advance(250);
+      setup_.ticks.tick();
+      if (fired()) return time;
+    }
+    return undefined;
+  }
+
+  test("a deadline never fires early, fires within two ticks of its time, and once", () => {
+    const s = setup(); // the clock starts at 1,000
+    let fired = 0;
+    s.start(1_000, () => fired++);
+    const at = tickUntil(s, 1_000, 4_000, () => fired > 0);
+    expect(at).toBeGreaterThanOrEqual(2_000);
+    expect(at).toBeLessThanOrEqual(2_500);
+    s.ticks.tick();
+    expect(fired).toBe(1);
+  });
+
+  test("a deadline started between ticks, while the interval runs, is not early either", () => {
+    const s = setup();
+    s.start(60_000, () => {}); // keeps the interval running
+    s.advance(250);
+    s.ticks.tick(); // the last tick: 1,250
+    s.advance(240); // now 1,490, no tick since
+    let fired = false;
+    s.start(100, () => {
+      fired = true;
+    });
+    const at = tickUntil(s, 1_490, 3_000, () => fired);
+    expect(at).toBeGreaterThanOrEqual(1_590);
+    expect(at).toBeLessThanOrEqual(1_590 + 500);
   });
 
   test("a cancelled deadline never fires", () => {
@@ -55,7 +83,7 @@ describe("shared deadlines", () => {
     const cancel = start(1_000, () => fired.push("a"));
     start(2_000, () => fired.push("b"));
     cancel();
-    advance(2_000);
+    advance(3_000);
     ticks.tick();
     expect(fired).toEqual(["b"]);
   });
@@ -70,7 +98,7 @@ describe("shared deadlines", () => {
     const fired: number[] = [];
     start(500, () => fired.push(1));
     expect(ticks.running()).toBe(true);
-    advance(500);
+    advance(750);
     ticks.tick();
     expect(fired).toEqual([1]);
     expect(ticks.running()).toBe(false);
@@ -84,7 +112,7 @@ describe("shared deadlines", () => {
       throw new Error("boom");
     });
     start(10, () => fired.push("b"));
-    advance(10);
+    advance(260);
     ticks.tick();
     expect(fired).toEqual(["b"]);
   });
