@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { routeTemplate } from "../../../src/proxy/route-template.ts";
 
 describe("routeTemplate", () => {
@@ -29,10 +30,30 @@ describe("routeTemplate", () => {
     expect(routeTemplate("POST", "/admin/reload")).toBe("/admin/reload");
   });
 
+  test("names a Gemini action exactly when the model has no slash or colon and the action is known", () => {
+    const ACTION =
+      /^\/(v1beta|v1)\/models\/[^/:]+:(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+    const parts = ["/v1beta/models/", "/v1/models/", "/v2/models/", "m", "a/b", ":", "::", "generateContent"];
+    const more = ["countTokens", "constructor", "__proto__", "embedContentX", "/", "", "%3A"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts, ...more), { maxLength: 6 }), (pieces) => {
+        const path = pieces.join("");
+        const match = ACTION.exec(path);
+        const expected = match === null ? undefined : `/${match[1]}/models/{model}:${match[2]}`;
+        // Other POST routes are fixed paths; only a Gemini action's template names {model}.
+        const got = routeTemplate("POST", path);
+        expect(got?.includes("{model}") === true ? got : undefined).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   test("gives no route for unknown paths or methods, so they cannot become labels", () => {
     expect(routeTemplate("GET", "/v1beta/models/gemini-2.5-pro:generateContent")).toBeUndefined();
     expect(routeTemplate("GET", "/wp-admin/secret-probe")).toBeUndefined();
     expect(routeTemplate("GET", "/v1/messages")).toBeUndefined();
     expect(routeTemplate("GET", "/admin/accounts/x")).toBeUndefined();
+    expect(routeTemplate("POST", "/v1beta/models/m:constructor")).toBeUndefined();
+    expect(routeTemplate("POST", "/v1beta/models/m:__proto__")).toBeUndefined();
   });
 });
