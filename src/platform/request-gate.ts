@@ -15,6 +15,8 @@
  * with a 405. The caller shapes the reply; nothing of the request is logged.
  */
 
+import { rememberUrl } from "./request-url.ts";
+
 export const CANONICAL_ORIGIN = "http://grantpool.invalid";
 
 /** A host name, IPv4 or bracketed IPv6 literal, then an optional port. */
@@ -87,7 +89,10 @@ export function admitRequest(request: Request, refuse: Refuse): Admission {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return refused(400, "bad request: the request target is not an http(s) URL");
   }
-  if (routesAsParsed(request.url, url)) return { ok: true, request };
+  if (routesAsParsed(request.url, url)) {
+    rememberUrl(request, url);
+    return { ok: true, request };
+  }
   const canonical = `${CANONICAL_ORIGIN}${url.pathname}${url.search}`;
   return { ok: true, request: canonical === request.url ? request : new Request(canonical, request) };
 }

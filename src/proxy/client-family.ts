@@ -6,12 +6,13 @@
  * SDKs send only `Authorization: Bearer`. The family chooses the reply's shape and the error
  * format of its access rule, never whether a key is needed.
  */
+import { requestUrl } from "../platform/request-url.ts";
 import type { Protocol } from "./protocol-errors.ts";
 
 export function clientFamilyOf(request: Request): Protocol {
   const { headers } = request;
   if (headers.has("anthropic-version")) return "anthropic";
   if (headers.has("x-goog-api-key") || headers.has("x-goog-api-client")) return "gemini";
-  if (new URL(request.url).searchParams.has("key")) return "gemini";
+  if (requestUrl(request).searchParams.has("key")) return "gemini";
   return "openai";
 }

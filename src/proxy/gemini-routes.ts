@@ -10,6 +10,7 @@
  * nesting limit.
  */
 import { Elysia } from "elysia";
+import { requestUrl } from "../platform/request-url.ts";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { type ForwardDeps, forwardCall } from "./forward-call.ts";
 import { methodTarget, modelTarget } from "./gemini-target.ts";
@@ -47,7 +48,7 @@ export function geminiModelGet(
   deps: Pick<GeminiRouteDeps, "forward" | "upstreamUrl" | "modelMap">,
   request: Request,
 ): Promise<Response> {
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   const target = modelTarget(url.pathname);
   if ("kind" in target) return Promise.resolve(errorReply("gemini", target));
   return getModel(deps.forward, deps.upstreamUrl, deps.modelMap.resolve(target.model), {
@@ -58,7 +59,7 @@ export function geminiModelGet(
 }
 
 async function geminiMethod(deps: GeminiRouteDeps, request: Request): Promise<Response> {
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   const target = methodTarget(url.pathname);
   if ("kind" in target) return errorReply("gemini", target);
   // Decided before any body is read or account leased: no account is asked for what it cannot do.
@@ -93,7 +94,7 @@ export function createGeminiRoutes(deps: GeminiRouteDeps) {
     .onBeforeHandle(requireAccess(deps.access))
     .get("/v1beta/models", ({ request }) =>
       listModels(deps.forward, deps.upstreamUrl, {
-        query: forwardedQuery(new URL(request.url)),
+        query: forwardedQuery(requestUrl(request)),
         signal: request.signal,
         userAgent: request.headers.get("user-agent"),
       }),

@@ -8,7 +8,9 @@
  * `limit` and `after_id`). The key is checked with the rule of the client's protocol, and errors
  * come in its format.
  */
+
 import { Elysia } from "elysia";
+import { requestUrl } from "../platform/request-url.ts";
 import { checkAccess } from "./access/access-rule.ts";
 import { anthropicErrorFromGoogle } from "./anthropic/anthropic-error.ts";
 import type { ClientAccess } from "./client-auth.ts";
@@ -86,7 +88,7 @@ async function list(deps: ModelsRouteDeps, request: Request): Promise<Response> 
   const family = clientFamilyOf(request);
   const refused = checkAccess(deps.access.api(family), request);
   if (refused !== undefined) return refused;
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   const read = { signal: request.signal, userAgent: request.headers.get("user-agent") };
   if (family === "gemini") {
     return listModels(deps.forward, deps.upstreamUrl, { ...read, query: forwardedQuery(url) });
@@ -108,7 +110,7 @@ async function get(deps: ModelsRouteDeps, request: Request): Promise<Response> {
   const refused = checkAccess(deps.access.api(family), request);
   if (refused !== undefined) return refused;
   if (family === "gemini") return geminiModelGet(deps, request);
-  const target = modelTarget(new URL(request.url).pathname);
+  const target = modelTarget(requestUrl(request).pathname);
   if ("kind" in target) return errorReply(family, target);
   const upstream = await getModel(deps.forward, deps.upstreamUrl, deps.modelMap.resolve(target.model), {
     query: new URLSearchParams(),

@@ -5,6 +5,8 @@
  * proxies and browsers log.
  */
 
+import { requestUrl } from "../../platform/request-url.ts";
+
 export type KeyPlace = "bearer" | "x-api-key" | "x-goog-api-key" | "query";
 
 export const CLIENT_KEY_PLACES: readonly KeyPlace[] = ["bearer", "x-api-key", "x-goog-api-key", "query"];
@@ -17,10 +19,8 @@ function fromPlace(place: KeyPlace, request: Request): string | null | undefined
     case "x-api-key":
     case "x-goog-api-key":
       return request.headers.get(place);
-    case "query": {
-      const search = request.url.indexOf("?");
-      return search === -1 ? undefined : new URLSearchParams(request.url.slice(search)).get("key");
-    }
+    case "query":
+      return request.url.includes("?") ? requestUrl(request).searchParams.get("key") : undefined;
   }
 }
 
