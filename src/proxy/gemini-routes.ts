@@ -35,10 +35,13 @@ export interface GeminiRouteDeps {
   readonly bodyLimits: BodyLimits;
 }
 
-/** The client's query without its API key: keys never travel upstream. */
+/**
+ * The client's query without its API key: keys never travel upstream. Without a key it is the
+ * request URL's own parse (read-only, as every query of a call is), else a copy without it.
+ */
 export function forwardedQuery(url: URL): URLSearchParams {
-  if (url.search === "") return new URLSearchParams();
-  const query = new URLSearchParams(url.search);
+  if (!url.searchParams.has("key")) return url.searchParams;
+  const query = new URLSearchParams(url.searchParams);
   query.delete("key");
   return query;
 }

@@ -26,7 +26,7 @@ export interface GeminiCall {
    * instead of serializing `body` again.
    */
   readonly rawBody?: Uint8Array;
-  /** The client's query string minus its API key (`alt=sse` and the like). */
+  /** The client's query string minus its API key (`alt=sse` and the like); read-only, may be the request URL's own. */
   readonly query: URLSearchParams;
   /** The client's own `user-agent`, passed on with grantpool's product token appended. */
   readonly userAgent?: string | null;
