@@ -5,7 +5,9 @@
  * alternating rounds (each round starts with another target), medians printed as ratios. CPU per
  * request is read from each server's /proc stat; at 1 connection the stub is also loaded alone,
  * so each proxy's added latency shows; the time to the first SSE event is measured by the bench's
- * own raw-socket client. grantpool runs with its default settings (metrics on), a client key, and
+ * own raw-socket client. With `--pin` (GRANTPOOL_BENCH_PIN=1) the servers share one core and wrk
+ * has another (support/cpu-pinning.ts): steadier ratios, for comparing two commits; by default the
+ * scheduler places them, as on a machine that runs a proxy. grantpool runs with its default settings (metrics on), a client key, and
  * 10 or 10,000 accounts. In the SSE scenarios a third forwarder runs too, which follows its stream
  * in one JavaScript stage and does nothing else: it shows what timing a stream to its last byte
  * (SPEC §9) costs by itself. Raw figures go to bench/results/latest.json (section "throughput").
@@ -19,6 +21,7 @@ import * as os from "node:os";
 import { join } from "node:path";
 import { buildBinary } from "../test/support/binary.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
+import { type Pinning, planPinning, UNPINNED } from "./support/cpu-pinning.ts";
 import { ensureWrk, writeRequestFile } from "./support/load-generator.ts";
 import { watchOtherCpu } from "./support/process-cpu.ts";
 import { measureFirstEventRound, measureLoad, rotated } from "./support/throughput-measure.ts";
@@ -44,6 +47,8 @@ import {
 } from "./support/throughput-targets.ts";
 
 const QUICK = process.argv.includes("--quick") || process.env.GRANTPOOL_BENCH_QUICK === "1";
+/** Pin the servers to one core and wrk to another (support/cpu-pinning.ts): for A/B comparisons. */
+const PIN = process.argv.includes("--pin") || process.env.GRANTPOOL_BENCH_PIN === "1";
 const SETTINGS = QUICK
   ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50 }
   : { rounds: 5, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
@@ -62,6 +67,7 @@ interface Servers {
   /** Loaded in the SSE scenarios only: what following a stream costs a bare forwarder. */
   readonly following: Target;
   readonly version: string;
+  readonly pinning: Pinning;
 }
 
 async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
@@ -73,7 +79,9 @@ async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
     await startGrantpool(stub.url, LARGE_POOL, stack),
   ];
   const following = await startFollowingForwarder(stub.url, stack);
-  return { stub, proxies, following, version };
+  const pinning = PIN ? planPinning() : UNPINNED;
+  for (const server of [stub, ...proxies, following]) pinning.pinServer(server.pid);
+  return { stub, proxies, following, version, pinning };
 }
 
 /** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
@@ -87,6 +95,7 @@ async function warmUp(servers: Servers, bodyFiles: Map<number, string>): Promise
           round: 0,
           seconds: SETTINGS.warmupSeconds,
           bodyFile: bodyFiles.get(bodyBytes) as string,
+          loadPrefix: servers.pinning.loadPrefix,
         });
 }
 
@@ -105,6 +114,7 @@ async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>
           round,
           seconds: SETTINGS.seconds,
           bodyFile: bodyFiles.get(scenario.bodyBytes) as string,
+          loadPrefix: servers.pinning.loadPrefix,
         });
         runs[target.name] = [...(runs[target.name] ?? []), run];
       }
@@ -160,7 +170,7 @@ async function main(): Promise<void> {
   console.log(
     `throughput: dist/grantpool ${servers.version} against a bare Bun forwarder, one stub upstream; ` +
       `${os.cpus().length} cores, load ${loadAtStart.toFixed(2)} at start; ${wrkVersion.split(" [")[0]} -t1; ` +
-      `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}`,
+      `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}; ${servers.pinning.description}`,
   );
 
   const otherCpuShare = watchOtherCpu(
@@ -187,7 +197,12 @@ async function main(): Promise<void> {
   const file = recordBenchResults("throughput", {
     grantpoolVersion: servers.version,
     loadGenerator: `${wrkVersion}; first events: the bench's raw-socket client`,
-    settings: { ...SETTINGS, quick: QUICK, accounts: [SMALL_POOL, LARGE_POOL] },
+    settings: {
+      ...SETTINGS,
+      quick: QUICK,
+      accounts: [SMALL_POOL, LARGE_POOL],
+      pinning: servers.pinning.description,
+    },
     loadAverageAtStart: loadAtStart,
     otherProcessesCpuShare: otherCpu,
     seconds: (performance.now() - started) / 1000,

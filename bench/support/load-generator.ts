@@ -32,6 +32,8 @@ export interface WrkFigures {
 }
 
 export interface WrkRun {
+  /** Run wrk under this prefix (the bench's CPU pinning); none by default. */
+  readonly prefix?: readonly string[];
   readonly url: string;
   readonly connections: number;
   readonly seconds: number;
@@ -65,6 +67,7 @@ export function writeRequestFile(dir: string, bytes: number): string {
 export async function runWrk(run: WrkRun): Promise<WrkFigures> {
   const child = Bun.spawn(
     [
+      ...(run.prefix ?? []),
       "wrk",
       "-t1",
       `-c${run.connections}`,

@@ -23,6 +23,8 @@ export async function measureLoad(options: {
   readonly round: number;
   readonly seconds: number;
   readonly bodyFile: string;
+  /** wrk's command prefix (the bench's CPU pinning). */
+  readonly loadPrefix?: readonly string[];
 }): Promise<LoadRun> {
   const { target, scenario } = options;
   const cpuBefore = processCpuMs(target.pid);
@@ -32,6 +34,7 @@ export async function measureLoad(options: {
     seconds: options.seconds,
     bodyFile: options.bodyFile,
     clientKey: CLIENT_KEY,
+    ...(options.loadPrefix === undefined ? {} : { prefix: options.loadPrefix }),
   });
   const cpuMs = processCpuMs(target.pid) - cpuBefore;
   const seconds = figures.durationUs / 1e6;
