@@ -80,7 +80,9 @@ export function readHostRecord(sandboxDir: string): HostRecord | undefined {
 function umount(path: string): void {
   // -n: no utab update, which would leave /run/mount behind.
   const result = spawnSync("umount", ["-n", path], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`umount ${path} failed: ${result.stderr.trim()}`);
+  // A crashed sandbox's podman may still be tearing down: a mount it took off meanwhile is done.
+  if (result.status !== 0 && mountPoints().includes(path))
+    throw new Error(`umount ${path} failed: ${result.stderr.trim()}`);
 }
 
 /** rmdir, children first: a cgroup directory goes once it holds no process and no child. */
