@@ -24,9 +24,7 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
         lease.projectId === undefined ? {} : { "x-goog-user-project": lease.projectId },
       );
       const body = callBody(call);
-      return Promise.resolve(
-        body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body,
-      );
+      return body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body;
     },
     readsBody: () => false,
     adaptSuccess(reply, call) {

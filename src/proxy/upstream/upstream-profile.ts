@@ -48,11 +48,12 @@ export type ProfileFailure =
 
 export interface UpstreamProfile {
   readonly name: "gemini" | "code-assist";
+  /** At once when nothing has to be fetched first (the Gemini profile), else a promise. */
   prepare(
     call: GeminiCall,
     lease: Lease,
     signal: AbortSignal,
-  ): Promise<Result<PreparedRequest, ProfileFailure>>;
+  ): Result<PreparedRequest, ProfileFailure> | Promise<Result<PreparedRequest, ProfileFailure>>;
   /** Whether preparing `action` reads the parsed body (else the client's bytes are enough). */
   readsBody(action: GeminiAction): boolean;
   /** Adapts a 2xx reply for the client; may stream. */

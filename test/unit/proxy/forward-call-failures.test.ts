@@ -20,7 +20,9 @@ function throwingProfile(upstreamUrl: string, how: "throws" | "rejects"): Upstre
     ...real,
     prepare: (call, lease, signal) => {
       if (how === "throws") throw new RangeError(`bug while preparing for ${lease.accessToken}`);
-      return real.prepare(call, lease, signal).then(() => Promise.reject(new TypeError("bug after prepare")));
+      return Promise.resolve(real.prepare(call, lease, signal)).then(() =>
+        Promise.reject(new TypeError("bug after prepare")),
+      );
     },
   };
 }
