@@ -17,6 +17,18 @@ const num = (value: number | undefined, digits = 0): string =>
 const times = (of: number | undefined, to: number | undefined): string =>
   of === undefined || to === undefined ? "–" : `${(of / to).toFixed(2)}×`;
 
+type Medians = ReturnType<typeof medians>;
+
+/** A target's req/s and CPU per request, each beside its ratio to `base`'s. */
+function againstBase(run: Medians, base: Medians): string[] {
+  return [
+    cell(num(run?.requestsPerSecond)),
+    cell(times(run?.requestsPerSecond, base?.requestsPerSecond)),
+    cell(num(run?.cpuUsPerRequest)),
+    cell(times(run?.cpuUsPerRequest, base?.cpuUsPerRequest)),
+  ];
+}
+
 function printLoad(scenarios: readonly ScenarioResult[], small: string, large: string): void {
   console.log(`${"".padEnd(LABEL)}${cell("forwarder", 22)}${cell(small, 33)}${cell(large, 22)}`);
   console.log(
@@ -31,10 +43,7 @@ function printLoad(scenarios: readonly ScenarioResult[], small: string, large: s
         scenarioLabel(result.scenario).padEnd(LABEL),
         cell(num(fwd?.requestsPerSecond)),
         cell(num(fwd?.cpuUsPerRequest)),
-        cell(num(gp?.requestsPerSecond)),
-        cell(times(gp?.requestsPerSecond, fwd?.requestsPerSecond)),
-        cell(num(gp?.cpuUsPerRequest)),
-        cell(times(gp?.cpuUsPerRequest, fwd?.cpuUsPerRequest)),
+        ...againstBase(gp, fwd),
         cell(num(big?.requestsPerSecond)),
         cell(times(big?.requestsPerSecond, gp?.requestsPerSecond)),
       ].join(""),
@@ -55,10 +64,7 @@ function printFollowing(scenarios: readonly ScenarioResult[], small: string, fol
     console.log(
       [
         scenarioLabel(result.scenario).padEnd(LABEL),
-        cell(num(follows?.requestsPerSecond)),
-        cell(times(follows?.requestsPerSecond, fwd?.requestsPerSecond)),
-        cell(num(follows?.cpuUsPerRequest)),
-        cell(times(follows?.cpuUsPerRequest, fwd?.cpuUsPerRequest)),
+        ...againstBase(follows, fwd),
         cell(times(gp?.requestsPerSecond, follows?.requestsPerSecond), 16),
         cell(times(gp?.cpuUsPerRequest, follows?.cpuUsPerRequest)),
       ].join(""),

@@ -70,9 +70,6 @@ function emailKey(email: string): string {
   return lower === email ? email : lower;
 }
 
-/** A settled promise for the reports that finish at once. */
-const DONE: Promise<void> = Promise.resolve();
-
 export class AccountPool {
   readonly #options: AccountPoolOptions;
   readonly #entries = new Map<string, PoolEntry>();
@@ -172,12 +169,7 @@ export class AccountPool {
   /** Applies what an upstream reply says about the account that sent it (SPEC §5.4). */
   report(accountId: string, verdict: UpstreamVerdict): Promise<void> {
     const entry = this.#entries.get(accountId);
-    if (entry === undefined) return DONE;
-    // A success (nearly every reply) only resets streaks: no async call for it.
-    if (verdict.kind === "success") {
-      entry.health.recordUpstreamSuccess();
-      return DONE;
-    }
+    if (entry === undefined) return Promise.resolve();
     return applyUpstreamVerdict(this.#verdictDeps, entry, verdict);
   }
 

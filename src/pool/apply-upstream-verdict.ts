@@ -69,7 +69,14 @@ async function proxyDisableForbidden(deps: VerdictDeps, entry: PoolEntry, messag
   deps.onProxyDisabled(entry);
 }
 
-export async function applyUpstreamVerdict(
+/** Settled: most verdicts change state in memory only, with nothing to wait for. */
+const APPLIED: Promise<void> = Promise.resolve();
+
+/**
+ * Not async itself: only a proxy-disable writes to the store; every other verdict (a success, on
+ * nearly every reply) is applied at once and returns a settled promise, with no async call.
+ */
+export function applyUpstreamVerdict(
   deps: VerdictDeps,
   entry: PoolEntry,
   verdict: UpstreamVerdict,
@@ -78,7 +85,7 @@ export async function applyUpstreamVerdict(
   switch (verdict.kind) {
     case "success":
       entry.health.recordUpstreamSuccess();
-      return;
+      return APPLIED;
     case "rate_limited":
       entry.health.block(
         {
@@ -88,28 +95,28 @@ export async function applyUpstreamVerdict(
         },
         verdict.model,
       );
-      return;
+      return APPLIED;
     case "validation_required": {
       const block = entry.health.recordValidationRequired(now, verdict.url);
       deps.log.warn(
         `Account needs a human check (${entry.account.email}): ${verdict.url ?? verdict.message}; blocked until ${new Date(block.until).toISOString()}`,
         { account: entry.account.id },
       );
-      return;
+      return APPLIED;
     }
     case "forbidden":
-      if (entry.health.recordForbidden(now, verdict.message))
-        await proxyDisableForbidden(deps, entry, verdict.message);
-      return;
+      return entry.health.recordForbidden(now, verdict.message)
+        ? proxyDisableForbidden(deps, entry, verdict.message)
+        : APPLIED;
     case "transient":
       entry.health.block({
         until: now + UPSTREAM_TRANSIENT_COOLDOWN_MS,
         reason: "upstream_error",
         detail: verdict.message,
       });
-      return;
+      return APPLIED;
     case "stale_token":
     case "client_error":
-      return;
+      return APPLIED;
   }
 }

@@ -7,7 +7,7 @@ import { acquireWithFailover } from "../pool/acquire-with-failover.ts";
 import { ACCOUNT_HEADER, type ForwardDeps } from "./forward-call.ts";
 import { errorReply } from "./protocol-errors.ts";
 import { replyHeaders, upstreamHeaders } from "./upstream/upstream-profile.ts";
-import { upstreamUserAgent } from "./upstream/user-agent.ts";
+import { upstreamUserAgent, withUserAgent } from "./upstream/user-agent.ts";
 
 export interface PooledGet {
   /** The upstream path, `/v1beta/models` or `/v1beta/models/{encoded model}`. */
@@ -28,14 +28,12 @@ export async function pooledGet(deps: ForwardDeps, upstreamUrl: string, get: Poo
     });
   }
   const text = get.query.toString();
-  const headers = upstreamHeaders(lease.value);
-  const userAgent = upstreamUserAgent(get.userAgent, deps.productToken);
-  if (userAgent !== undefined) headers["user-agent"] = userAgent;
+  const init = withUserAgent(
+    { headers: upstreamHeaders(lease.value), signal: get.signal },
+    upstreamUserAgent(get.userAgent, deps.productToken),
+  );
   try {
-    const reply = await deps.fetch(`${upstreamUrl}${get.path}${text === "" ? "" : `?${text}`}`, {
-      headers,
-      signal: get.signal,
-    });
+    const reply = await deps.fetch(`${upstreamUrl}${get.path}${text === "" ? "" : `?${text}`}`, init);
     const response = new Response(reply.body, { status: reply.status, headers: replyHeaders(reply) });
     response.headers.set(ACCOUNT_HEADER, lease.value.accountId);
     return response;
