@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, ensureDeps, root } from "./ensure-deps.mjs";
+import { describeFailures, junitFailures } from "./junit-failures.mjs";
 
 const install = ensureDeps();
 
@@ -134,6 +135,9 @@ if (suite) {
   passed += total - failures - skipped;
   failed += failures;
   if (!testsOk && failures === 0) failed += 1; // the runner failed outside any test (load error)
+  // Repeated at the end, where a CI log is read: the console shows each where it happened.
+  const failedTests = junitFailures(xml);
+  if (failedTests.length > 0) console.log(`\n=== failed tests\n${describeFailures(failedTests)}`);
 } else {
   failed += 1;
 }
