@@ -114,5 +114,7 @@ export async function killShims(socket: string): Promise<void> {
       process.kill(pid, "SIGKILL");
     } catch {}
   }
-  await Promise.all(pids.map((pid) => waitForExit(pid, 5_000)));
+  const exited = await Promise.all(pids.map((pid) => waitForExit(pid, 5_000)));
+  const left = pids.filter((_, index) => !exited[index]);
+  if (left.length > 0) throw new Error(`kube node: containerd-shims do not exit: ${left.join(", ")}`);
 }

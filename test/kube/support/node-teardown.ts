@@ -24,9 +24,28 @@ import { isProcessAlive } from "./process-liveness.ts";
 /** The kubelet first, so it restarts no container; containerd last, after its shims. */
 const STOP_ORDER = ["kubelet", "controller-manager", "scheduler", "proxy", "kube-testenv"];
 
+/** How long a failing step is tried again: a process killed a moment ago may still hold a mount or a cgroup. */
+const STEP_RETRY_MS = 5_000;
+const STEP_RETRY_INTERVAL_MS = 100;
+
+/** Runs `step` until it succeeds or `STEP_RETRY_MS` passed; the last failure's message, if any. */
+async function retryStep(step: () => unknown): Promise<string | undefined> {
+  const deadline = Date.now() + STEP_RETRY_MS;
+  for (;;) {
+    try {
+      await step();
+      return undefined;
+    } catch (error) {
+      if (Date.now() >= deadline) return error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, STEP_RETRY_INTERVAL_MS));
+  }
+}
+
 /**
  * Every step runs even when an earlier one failed (a half-done teardown would block the next
- * `up`); the record is dropped only when all succeeded, so a later `down` can try again.
+ * `up`), each tried again for a while when it fails; the record is dropped only when all
+ * succeeded, so a later `down` can try again.
  */
 export async function teardownNode(netns: string, record: NodeRecord): Promise<void> {
   const byName = (name: string) => record.processes.filter((entry) => entry.name === name);
@@ -52,11 +71,8 @@ export async function teardownNode(netns: string, record: NodeRecord): Promise<v
   ];
   const failures: string[] = [];
   for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const failure = await retryStep(step);
+    if (failure !== undefined) failures.push(`${name}: ${failure}`);
   }
   if (failures.length > 0) throw new Error(`kube node: teardown of ${netns} failed:\n${failures.join("\n")}`);
   forgetNode(netns);
