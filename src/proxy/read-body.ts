@@ -76,21 +76,27 @@ async function readAll(
   }
 }
 
-/** A body of a declared length within the limit, read whole by the runtime, within the timeout. */
-async function readDeclared(request: Request, limits: BodyLimits): Promise<Result<Uint8Array, BodyFailure>> {
-  const { deadline, cancelTimer } = startDeadline(limits);
-  const reading = request.bytes();
-  try {
-    const bytes = await Promise.race([reading, deadline]);
-    if (bytes !== TIMED_OUT) return ok(bytes);
-    // The read cannot be called off; it fails when the connection closes (the reply says close).
-    reading.catch(() => {});
-    return err({ kind: "timeout", timeoutMs: limits.timeoutMs });
-  } catch {
-    return err({ kind: "unreadable" });
-  } finally {
-    cancelTimer();
-  }
+/**
+ * A body of a declared length within the limit, read whole by the runtime, within the timeout:
+ * whichever comes first settles the one promise (no race of two, no async frame around them).
+ */
+function readDeclared(request: Request, limits: BodyLimits): Promise<Result<Uint8Array, BodyFailure>> {
+  return new Promise((settle) => {
+    const cancelTimer = (limits.startTimer ?? bodyDeadlines)(limits.timeoutMs, () =>
+      // The read cannot be called off; it fails when the connection closes (the reply says close).
+      settle(err({ kind: "timeout", timeoutMs: limits.timeoutMs })),
+    );
+    request.bytes().then(
+      (bytes) => {
+        cancelTimer();
+        settle(ok(bytes));
+      },
+      () => {
+        cancelTimer();
+        settle(err({ kind: "unreadable" }));
+      },
+    );
+  });
 }
 
 /** A body without a declared length (chunked), counted while read and joined into one array. */
