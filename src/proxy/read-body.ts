@@ -11,7 +11,6 @@
  * path. Only a chunked body is read as a stream, to stop at the limit.
  */
 
-import { isUtf8 } from "node:buffer";
 import { err, ok, type Result } from "../result.ts";
 import { type StartTimer, sharedDeadlines } from "../time/shared-deadlines.ts";
 import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
@@ -136,13 +135,32 @@ const NOT_OBJECT = "request body must be a JSON object";
 const NOT_UTF8 = "request body is not valid UTF-8";
 
 /**
+ * Strict UTF-8, keeping a leading byte order mark: a body passing through goes on with it, so
+ * its check must see it (and refuse it: it is not where an object starts).
+ */
+const UTF8_AS_SENT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Strict UTF-8 dropping a leading byte order mark, which a parser may ignore (RFC 8259 §8.1). */
+const UTF8_FOR_PARSING = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as text, or undefined when it is not UTF-8. */
+function decodeUtf8(decoder: TextDecoder, bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Checks, without parsing, that a body passing through as bytes is one JSON object in UTF-8
  * within the nesting limit (json-nesting.ts says what that covers). Parsing a coding agent's
- * 256 kB history only to send the same bytes on cost more than everything else on its way.
+ * 256 kB history only to send the same bytes on cost more than everything else on its way; the
+ * check reads the text decoded (native) and leaves the bytes as they are.
  */
 export function checkJsonObject(bytes: Uint8Array): Result<undefined, string> {
-  if (!isUtf8(bytes)) return err(NOT_UTF8);
-  switch (jsonObjectShapeProblem(bytes, MAX_JSON_NESTING)) {
+  const text = decodeUtf8(UTF8_AS_SENT, bytes);
+  if (text === undefined) return err(NOT_UTF8);
+  switch (jsonObjectShapeProblem(text, MAX_JSON_NESTING)) {
     case undefined:
       return ok(undefined);
     case "too_deep":
@@ -156,13 +174,9 @@ export function checkJsonObject(bytes: Uint8Array): Result<undefined, string> {
 
 /** Parses a body that must be a JSON object; the message says what is wrong, never echoes the body. */
 export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknown>, string> {
-  if (nestsDeeperThan(bytes, MAX_JSON_NESTING)) return err(TOO_DEEP);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return err(NOT_UTF8);
-  }
+  const text = decodeUtf8(UTF8_FOR_PARSING, bytes);
+  if (text === undefined) return err(NOT_UTF8);
+  if (nestsDeeperThan(text, MAX_JSON_NESTING)) return err(TOO_DEEP);
   let value: unknown;
   try {
     value = JSON.parse(text);

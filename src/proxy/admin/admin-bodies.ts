@@ -79,10 +79,10 @@ export async function readJsonBody<T>(
     if (bytes.error.kind === "timeout") return err("body: did not arrive in time");
     return err("body: cannot be read");
   }
-  if (nestsDeeperThan(bytes.value, MAX_JSON_NESTING)) {
+  const text = new TextDecoder().decode(bytes.value);
+  if (nestsDeeperThan(text, MAX_JSON_NESTING)) {
     return err(`body: nests deeper than ${MAX_JSON_NESTING} levels`);
   }
-  const text = new TextDecoder().decode(bytes.value);
   let input: unknown = emptyAs;
   if (text.trim() === "") {
     if (emptyAs === undefined) return err("body: is empty; send a JSON object");

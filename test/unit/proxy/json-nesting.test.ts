@@ -2,8 +2,6 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { jsonObjectShapeProblem, nestsDeeperThan } from "../../../src/proxy/json-nesting.ts";
 
-const bytes = (text: string) => new TextEncoder().encode(text);
-
 /** The nesting depth JSON.parse sees, for comparison. */
 function depthOf(value: unknown): number {
   if (value === null || typeof value !== "object") return 0;
@@ -13,31 +11,31 @@ function depthOf(value: unknown): number {
 
 describe("nestsDeeperThan", () => {
   test("counts objects and arrays, not brackets inside strings or after escaped quotes", () => {
-    expect(nestsDeeperThan(bytes('{"a":[{"b":1}]}'), 3)).toBe(false);
-    expect(nestsDeeperThan(bytes('{"a":[{"b":1}]}'), 2)).toBe(true);
-    expect(nestsDeeperThan(bytes('{"a":"[[[[{{{{"}'), 1)).toBe(false);
-    expect(nestsDeeperThan(bytes('{"a":"\\"[[[[","b":"\\\\"}'), 1)).toBe(false);
-    expect(nestsDeeperThan(bytes('{"a":"\\\\",“b”:[[[]]]}'), 3)).toBe(true);
+    expect(nestsDeeperThan('{"a":[{"b":1}]}', 3)).toBe(false);
+    expect(nestsDeeperThan('{"a":[{"b":1}]}', 2)).toBe(true);
+    expect(nestsDeeperThan('{"a":"[[[[{{{{"}', 1)).toBe(false);
+    expect(nestsDeeperThan('{"a":"\\"[[[[","b":"\\\\"}', 1)).toBe(false);
+    expect(nestsDeeperThan('{"a":"\\\\",“b”:[[[]]]}', 3)).toBe(true);
   });
 
   test("agrees with the parsed depth of any JSON value", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 0, max: 14 }), (value, limit) => {
         const text = JSON.stringify(value);
-        expect(nestsDeeperThan(bytes(text), limit)).toBe(depthOf(value) > limit);
+        expect(nestsDeeperThan(text, limit)).toBe(depthOf(value) > limit);
       }),
       { numRuns: 500 },
     );
   });
 
   test("stops early on a deep body, and treats an unterminated string as the end", () => {
-    expect(nestsDeeperThan(bytes("[".repeat(1_000_000)), 100)).toBe(true);
-    expect(nestsDeeperThan(bytes('{"a":"[[[[[[[['), 1)).toBe(false);
+    expect(nestsDeeperThan("[".repeat(1_000_000), 100)).toBe(true);
+    expect(nestsDeeperThan('{"a":"[[[[[[[[', 1)).toBe(false);
   });
 });
 
 describe("jsonObjectShapeProblem", () => {
-  const shape = (text: string, limit = 100) => jsonObjectShapeProblem(bytes(text), limit);
+  const shape = (text: string, limit = 100) => jsonObjectShapeProblem(text, limit);
 
   test("accepts any JSON object within the limit, whitespace around it included", () => {
     fc.assert(
