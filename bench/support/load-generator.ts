@@ -48,12 +48,51 @@ export function ensureWrk(): string {
   return `${version.stdout}${version.stderr}`.split("\n")[0]?.trim() ?? "wrk";
 }
 
-/** A Gemini request of exactly `bytes` bytes: one user turn with one long text part. */
+/**
+ * One turn of the conversation a coding agent sends: prose and code, with the quotes, newlines and
+ * backslashes that JSON escapes (about one quote every 30 bytes). A body of plain words would be
+ * the byte check's cheapest case (one native search per string); code is what agents send.
+ */
+const TURN = [
+  "Here is the function after the change; the test still fails on the port:",
+  "",
+  "```ts",
+  "export function parseSetting(name: string, raw: string): Result<number, string> {",
+  "  const value = Number(raw.trim());",
+  '  if (!Number.isFinite(value)) return err(name + " must be a number, got \\"" + raw + "\\"");',
+  "  return ok(value);",
+  "}",
+  "```",
+  "",
+  'The test sends {"port": "8080", "host": "127.0.0.1"} and expects "8080" to parse; C:\\data\\config.json holds the rest.',
+  "",
+].join("\n");
+
+/** Most characters in one turn's text: a history is many turns, not one long part. */
+const TURN_CHARACTERS = 4000;
+
+function history(characters: number): string {
+  const text = TURN.repeat(Math.ceil(characters / TURN.length)).slice(0, characters);
+  const turns = text.match(new RegExp(`[\\s\\S]{1,${TURN_CHARACTERS}}`, "g")) ?? [""];
+  return JSON.stringify({
+    contents: turns.map((part, i) => ({ role: i % 2 === 0 ? "user" : "model", parts: [{ text: part }] })),
+  });
+}
+
+/**
+ * A Gemini request of `bytes` bytes (as near as JSON's escapes allow, never more): a history of
+ * user and model turns of code and prose.
+ */
 export function geminiRequestOfSize(bytes: number): string {
-  const empty = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "" }] }] });
-  const words = "the quick brown fox jumps over the lazy dog ";
-  const text = words.repeat(Math.ceil(bytes / words.length)).slice(0, bytes - empty.length);
-  return JSON.stringify({ contents: [{ role: "user", parts: [{ text }] }] });
+  // The JSON grows with the text: the longest text whose request fits.
+  let low = 0;
+  let high = bytes;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (history(middle).length <= bytes) low = middle;
+    else high = middle - 1;
+  }
+  return history(low);
 }
 
 /** Writes the request of `bytes` bytes into `dir`; returns the file's path. */
