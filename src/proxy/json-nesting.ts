@@ -35,15 +35,15 @@ function skipString(text: string, start: number): number {
 export function nestsDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
   for (let at = 0; at < text.length; ) {
-    const byte = text.charCodeAt(at);
-    if (byte === QUOTE) {
+    const unit = text.charCodeAt(at);
+    if (unit === QUOTE) {
       at = skipString(text, at);
       continue;
     }
-    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+    if (unit === OPEN_OBJECT || unit === OPEN_ARRAY) {
       depth++;
       if (depth > limit) return true;
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+    } else if (unit === CLOSE_OBJECT || unit === CLOSE_ARRAY) {
       depth--;
     }
     at++;
@@ -52,8 +52,8 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
 }
 
 /** JSON's own whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
-function isJsonWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+function isJsonWhitespace(unit: number): boolean {
+  return unit === 0x20 || unit === 0x09 || unit === 0x0a || unit === 0x0d;
 }
 
 /** Bytes a JSON text other than an object can begin with: `[`, `"`, `-`, a digit, true/false/null. */
@@ -81,16 +81,16 @@ function closeOfObject(text: string, start: number, limit: number): number | Sha
   const open = new Uint8Array(limit + 1);
   let depth = 0;
   for (let at = start; at < text.length; ) {
-    const byte = text.charCodeAt(at);
-    if (byte === QUOTE) {
+    const unit = text.charCodeAt(at);
+    if (unit === QUOTE) {
       at = skipString(text, at); // an unterminated string runs to the end: the object stays open
       continue;
     }
-    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+    if (unit === OPEN_OBJECT || unit === OPEN_ARRAY) {
       if (depth === limit) return "too_deep";
-      open[depth++] = byte;
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-      const opener = byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY;
+      open[depth++] = unit;
+    } else if (unit === CLOSE_OBJECT || unit === CLOSE_ARRAY) {
+      const opener = unit === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY;
       if (depth === 0 || open[depth - 1] !== opener) return "malformed";
       depth--;
       if (depth === 0) return at + 1;
