@@ -4,8 +4,9 @@
  * upstream); such a body is refused before any account is chosen. Strings are skipped with
  * `String.prototype.indexOf`, which the engine compiles inline, so large base64 payloads cost
  * almost nothing and a body of code — a quote every few dozen characters, most of them escaped —
- * costs one short search per quote. The text is the body decoded (native and fast): the same
- * search over the bytes is a call into the runtime per quote, ≈ 1.2× slower on such bodies.
+ * costs one short search per quote. The caller hands in the body as text (decoded, or its bytes
+ * one character each): the same search over a Uint8Array is a call into the runtime per quote,
+ * ≈ 1.2× slower on such bodies.
  */
 
 /** Deeper than any request of the Gemini, OpenAI or Anthropic APIs, tool schemas included. */

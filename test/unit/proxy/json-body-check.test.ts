@@ -1,6 +1,6 @@
 /**
  * The two ways a body is judged (read-body.ts): checked as it will be sent on (the Gemini-native
- * routes' bodies pass through as bytes), or parsed where grantpool must read it. Both decode strict
+ * routes' bodies pass through as bytes), or parsed where grantpool must read it. Both insist on
  * UTF-8; they differ only on a leading byte order mark, which goes on with a body sent as it came.
  */
 import { describe, expect, test } from "bun:test";
