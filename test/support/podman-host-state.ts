@@ -77,23 +77,31 @@ export function readHostRecord(sandboxDir: string): HostRecord | undefined {
   }
 }
 
-function umount(path: string): void {
-  // -n: no utab update, which would leave /run/mount behind.
+/**
+ * Unmounts `path`. -n: no utab update (which would leave /run/mount behind); -l would hide a busy
+ * mount. A mount someone else took off meanwhile counts as done: a crashed sandbox's podman, or a
+ * dying containerd-shim, may still be tearing down at the same moment.
+ */
+export function umount(path: string): void {
   const result = spawnSync("umount", ["-n", path], { encoding: "utf8" });
-  // A crashed sandbox's podman may still be tearing down: a mount it took off meanwhile is done.
   if (result.status !== 0 && mountPoints().includes(path))
     throw new Error(`umount ${path} failed: ${result.stderr.trim()}`);
 }
 
+/** Unmounts everything mounted under `dir` (and `dir` itself), innermost first. */
+export function unmountUnder(dir: string): void {
+  for (const path of mountsUnder(dir).reverse()) umount(path);
+}
+
 /** rmdir, children first: a cgroup directory goes once it holds no process and no child. */
-function removeCgroupTree(path: string): void {
+export function removeCgroupTree(path: string): void {
   for (const entry of readdirSync(path, { withFileTypes: true })) {
     if (entry.isDirectory()) removeCgroupTree(join(path, entry.name));
   }
   rmdirSync(path);
 }
 
-function isEmptyDir(path: string): boolean {
+export function isEmptyDir(path: string): boolean {
   return existsSync(path) && readdirSync(path).length === 0;
 }
 
@@ -102,7 +110,7 @@ function isEmptyDir(path: string): boolean {
  * every container of the sandbox is gone (`podman rm -af`).
  */
 export function restoreHostState(sandboxDir: string, record: HostRecord | undefined): void {
-  for (const path of mountsUnder(sandboxDir).reverse()) umount(path);
+  unmountUnder(sandboxDir);
   if (record !== undefined) {
     for (const dir of cgroupDirs(record.cgroupParent)) removeCgroupTree(dir);
     if (!record.runcStateExisted && isEmptyDir(RUNC_STATE)) rmdirSync(RUNC_STATE);

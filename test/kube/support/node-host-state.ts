@@ -15,7 +15,6 @@
  *   down also takes the other's entries: they are sockets and caches, recreated on use);
  * - /run/netns, which `ip netns add` creates and mounts onto itself.
  */
-import { spawnSync } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -27,7 +26,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { cgroupDirs, mountPoints, mountsUnder } from "../../support/podman-host-state.ts";
+import {
+  cgroupDirs,
+  isEmptyDir,
+  mountPoints,
+  removeCgroupTree,
+  umount,
+} from "../../support/podman-host-state.ts";
 
 export const REGISTRY = "/run/grantpool-kube-node";
 const SYSCTLS_FILE = join(REGISTRY, "sysctls.json");
@@ -134,26 +139,6 @@ export function recordedKernelSettings(): Record<string, string> | undefined {
   return JSON.parse(readFileSync(SYSCTLS_FILE, "utf8")) as Record<string, string>;
 }
 
-function umount(path: string): void {
-  // -n: no utab update (which would leave /run/mount behind); -l would hide a busy mount.
-  const result = spawnSync("umount", ["-n", path], { encoding: "utf8" });
-  // A dying shim may unmount its container's root file system at the same moment.
-  if (result.status !== 0 && mountPoints().includes(path))
-    throw new Error(`umount ${path} failed: ${result.stderr.trim()}`);
-}
-
-export function unmountUnder(dir: string): void {
-  for (const path of mountsUnder(dir).reverse()) umount(path);
-}
-
-/** rmdir, children first: a cgroup goes once it holds no process and no child. */
-function removeCgroupTree(path: string): void {
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.isDirectory()) removeCgroupTree(join(path, entry.name));
-  }
-  rmdirSync(path);
-}
-
 export function createCgroupRoot(cgroupRoot: string): void {
   for (const hierarchy of listDir("/sys/fs/cgroup")) {
     if (hierarchy === "unified") continue; // cgroup v2 here holds hugetlb only; the kubelet ignores it
@@ -163,10 +148,6 @@ export function createCgroupRoot(cgroupRoot: string): void {
 
 export function removeCgroupRoot(cgroupRoot: string): void {
   for (const dir of cgroupDirs(cgroupRoot)) removeCgroupTree(dir);
-}
-
-function isEmptyDir(path: string): boolean {
-  return existsSync(path) && readdirSync(path).length === 0;
 }
 
 /** Undoes the shared-path changes a node's record lists; call after its processes are gone. */

@@ -9,13 +9,13 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { unmountUnder } from "../../support/podman-host-state.ts";
 import {
   forgetNode,
   type NodeRecord,
   nodeRecords,
   removeCgroupRoot,
   restoreSharedPaths,
-  unmountUnder,
 } from "./node-host-state.ts";
 import { deleteNodeNetwork, nodeNetwork } from "./node-network.ts";
 import { killPodProcesses, killShims, runsProgram, stopProcess } from "./node-processes.ts";
