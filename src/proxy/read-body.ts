@@ -11,10 +11,11 @@
  * path. Only a chunked body is read as a stream, to stop at the limit.
  */
 
-import { Buffer, isUtf8 } from "node:buffer";
+import { isUtf8 } from "node:buffer";
 import { err, ok, type Result } from "../result.ts";
 import { type StartTimer, sharedDeadlines } from "../time/shared-deadlines.ts";
-import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
+import { jsonObjectShapeProblem } from "./json-object-scan.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 /**
@@ -135,15 +136,6 @@ const TOO_DEEP = `request body nests objects and arrays deeper than ${MAX_JSON_N
 const NOT_OBJECT = "request body must be a JSON object";
 const NOT_UTF8 = "request body is not valid UTF-8";
 
-/**
- * The bytes as text, one character each (Latin-1): the structure of a UTF-8 JSON text is all
- * ASCII, and no byte of a multi-byte character is. Cheaper than decoding UTF-8, and it gives the
- * engine a one-byte string to search; a leading byte order mark stays, as it goes on upstream.
- */
-function bytesAsText(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-}
-
 /** Strict UTF-8 dropping a leading byte order mark, which a parser may ignore (RFC 8259 §8.1). */
 const UTF8_FOR_PARSING = new TextDecoder("utf-8", { fatal: true });
 
@@ -158,12 +150,13 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /**
  * Checks, without parsing, that a body passing through as bytes is one JSON object in UTF-8
- * within the nesting limit (json-nesting.ts says what that covers). Parsing a coding agent's
- * 256 kB history only to send the same bytes on cost more than everything else on its way.
+ * within the nesting limit (json-object-scan.ts says what that covers). Parsing a coding agent's
+ * 256 kB history only to send the same bytes on cost more than everything else on its way. A
+ * leading byte order mark is refused here: it would go upstream with the body.
  */
 export function checkJsonObject(bytes: Uint8Array): Result<undefined, string> {
   if (!isUtf8(bytes)) return err(NOT_UTF8);
-  switch (jsonObjectShapeProblem(bytesAsText(bytes), MAX_JSON_NESTING)) {
+  switch (jsonObjectShapeProblem(bytes, MAX_JSON_NESTING)) {
     case undefined:
       return ok(undefined);
     case "too_deep":
