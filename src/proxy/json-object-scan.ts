@@ -1,9 +1,13 @@
 /**
- * What keeps a body's bytes from being one JSON object, found without parsing them: the text must
- * open with `{` (after whitespace), close every object and array in order without nesting deeper
- * than the limit, end every string, and have nothing but whitespace after its closing `}`. Used
- * where a body passes through as bytes: the JSON grammar inside the object (`{a}`) is then the
- * upstream's to judge. For every text that parses, the verdict is the parser's.
+ * What a body's bytes are as JSON, found without parsing them. A client's body nested 50,000 deep
+ * is cheap to send and expensive for everything after it (parsing, walking, serializing again for
+ * the upstream); such a body is refused before any account is chosen, and before it is parsed.
+ *
+ * `jsonObjectShapeProblem`: the text must open with `{` (after whitespace), close every object and
+ * array in order without nesting deeper than the limit, end every string, and have nothing but
+ * whitespace after its closing `}`. Used where a body passes through as bytes: the JSON grammar
+ * inside the object (`{a}`) is then the upstream's to judge. For every text that parses, the
+ * verdict is the parser's. `nestsDeeperThan`: the depth alone, before a body is parsed.
  *
  * The brackets and strings are found by a WebAssembly SIMD scan, 64 bytes at a time
  * (json-object-scan.wat): a coding agent's 256 kB history — code, a quote every few dozen bytes,
@@ -11,6 +15,9 @@
  * cost several times that and more than the rest of the request.
  */
 import { WASM_BASE64 } from "./json-object-scan.wasm.ts";
+
+/** Deeper than any request of the Gemini, OpenAI or Anthropic APIs, tool schemas included. */
+export const MAX_JSON_NESTING = 100;
 
 export type ShapeProblem = "not_object" | "too_deep" | "malformed";
 
@@ -46,7 +53,10 @@ function scannerFor(length: number): Scanner {
   return resident;
 }
 
-/** The index just after the object's closing `}`, or what is wrong (scan's codes, see the .wat). */
+/**
+ * The index just after the bracket that closes the text's first one, or what is wrong (the scan's
+ * codes, see the .wat).
+ */
 function closeOfObject(bytes: Uint8Array, limit: number): number | ShapeProblem {
   const scanner = scannerFor(bytes.length);
   const needed = TEXT_OFFSET + bytes.length + BLOCK_BYTES;
@@ -81,9 +91,23 @@ function startsOtherValue(byte: number): boolean {
 /** The deepest nesting the scan can hold (its bracket stack's size). */
 export const MAX_SCAN_NESTING = TEXT_OFFSET;
 
+function checkLimit(limit: number): void {
+  if (limit > MAX_SCAN_NESTING) throw new RangeError(`nesting limit ${limit} is over ${MAX_SCAN_NESTING}`);
+}
+
+/**
+ * True when the JSON text opens more than `limit` objects and arrays inside each other, brackets
+ * inside strings left out. The scan follows the first bracketed value to where it closes or goes
+ * wrong: a parser fails on whatever comes after it, or where it went wrong, before nesting deeper.
+ */
+export function nestsDeeperThan(bytes: Uint8Array, limit: number): boolean {
+  checkLimit(limit);
+  return closeOfObject(bytes, limit) === "too_deep";
+}
+
 /** What keeps `bytes` from being one JSON object nesting at most `limit` deep, if anything. */
 export function jsonObjectShapeProblem(bytes: Uint8Array, limit: number): ShapeProblem | undefined {
-  if (limit > MAX_SCAN_NESTING) throw new RangeError(`nesting limit ${limit} is over ${MAX_SCAN_NESTING}`);
+  checkLimit(limit);
   let start = 0;
   while (isJsonWhitespace(bytes[start])) start++;
   const lead = bytes[start];

@@ -14,8 +14,7 @@
 import { isUtf8 } from "node:buffer";
 import { err, ok, type Result } from "../result.ts";
 import { type StartTimer, sharedDeadlines } from "../time/shared-deadlines.ts";
-import { MAX_JSON_NESTING, nestsDeeperThan } from "./json-nesting.ts";
-import { jsonObjectShapeProblem } from "./json-object-scan.ts";
+import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-object-scan.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 /**
@@ -172,7 +171,7 @@ export function checkJsonObject(bytes: Uint8Array): Result<undefined, string> {
 export function parseJsonObject(bytes: Uint8Array): Result<Record<string, unknown>, string> {
   const text = decodeUtf8(bytes);
   if (text === undefined) return err(NOT_UTF8);
-  if (nestsDeeperThan(text, MAX_JSON_NESTING)) return err(TOO_DEEP);
+  if (nestsDeeperThan(bytes, MAX_JSON_NESTING)) return err(TOO_DEEP);
   let value: unknown;
   try {
     value = JSON.parse(text);

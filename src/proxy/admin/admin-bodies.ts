@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { MAX_REASON_LENGTH } from "../../accounts/account-transitions.ts";
 import { err, ok, type Result } from "../../result.ts";
-import { MAX_JSON_NESTING, nestsDeeperThan } from "../json-nesting.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan } from "../json-object-scan.ts";
 import { type BodyLimits, readBodyWithLimit } from "../read-body.ts";
 
 /** Far above any Google refresh token; stops junk from reaching Google's token endpoint. */
@@ -79,10 +79,10 @@ export async function readJsonBody<T>(
     if (bytes.error.kind === "timeout") return err("body: did not arrive in time");
     return err("body: cannot be read");
   }
-  const text = new TextDecoder().decode(bytes.value);
-  if (nestsDeeperThan(text, MAX_JSON_NESTING)) {
+  if (nestsDeeperThan(bytes.value, MAX_JSON_NESTING)) {
     return err(`body: nests deeper than ${MAX_JSON_NESTING} levels`);
   }
+  const text = new TextDecoder().decode(bytes.value);
   let input: unknown = emptyAs;
   if (text.trim() === "") {
     if (emptyAs === undefined) return err("body: is empty; send a JSON object");

@@ -189,6 +189,8 @@ describe("POST /admin/accounts", () => {
       [{ refresh_token: "1//x", extra: true }, "extra: unknown field"],
       [["1//x"], "body: must be a JSON object, not an array"],
       ['"1//x"', 'body: must be a JSON object like {"refresh_token": "…"}'],
+      [`{"refresh_token":${"[".repeat(5_000)}`, "body: nests deeper than 100 levels"],
+      [`{"refresh_token":"${"[".repeat(4_097)}"}`, "refresh_token: must be at most 4096 characters"],
     ];
     for (const [input, message] of cases) {
       const reply = await f.callJson("/admin/accounts", { method: "POST", body: input });

@@ -8,7 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
-import { MAX_JSON_NESTING } from "../../../src/proxy/json-nesting.ts";
+import { MAX_JSON_NESTING } from "../../../src/proxy/json-object-scan.ts";
 import { type AppFixture, startAppFixture } from "../../support/app-fixture.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
@@ -113,6 +113,27 @@ describe("bad request bodies", () => {
     );
     expect(f.google.upstreamRequests.at(-1)?.text).toBe('{contents: "not quoted"}');
     expect(poolState(f)).toBe(before);
+  });
+
+  test("a sticky pool, which parses every body, refuses what the edge refuses, deep bodies before parsing", async () => {
+    await using f = await startAppFixture({
+      emails: EMAILS,
+      maxBodyBytes: MAX_BODY,
+      strategy: createStickyStrategy({ clock: new FakeClock(), idleMs: 3_600_000 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(refusedBody, async (body) => {
+        const reply = await post(f, body);
+        expect(reply.status).toBeGreaterThanOrEqual(400);
+        expect(reply.status).toBeLessThan(500);
+      }),
+      { numRuns: 200 },
+    );
+    const deep = await post(f, nested(10_000));
+    expect(((await deep.json()) as { error: { message: string } }).error.message).toBe(
+      `request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`,
+    );
+    expect(f.google.calls.upstream).toBe(0);
   });
 
   test("a sticky pool reads the body for its session key, so it refuses the same body itself", async () => {

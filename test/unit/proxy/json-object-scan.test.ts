@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { jsonObjectShapeProblem, MAX_SCAN_NESTING } from "../../../src/proxy/json-object-scan.ts";
+import {
+  jsonObjectShapeProblem,
+  MAX_SCAN_NESTING,
+  nestsDeeperThan,
+} from "../../../src/proxy/json-object-scan.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const shape = (text: string, limit = 100) => jsonObjectShapeProblem(utf8(text), limit);
@@ -30,6 +34,32 @@ const trickyObject = fc.letrec((tie) => ({
   ),
   object: fc.dictionary(trickyString, tie("value"), { maxKeys: 4 }),
 })).object;
+
+describe("nestsDeeperThan", () => {
+  const deeper = (text: string, limit: number) => nestsDeeperThan(utf8(text), limit);
+
+  test("counts objects and arrays, not brackets inside strings or after escaped quotes", () => {
+    expect(deeper('{"a":[{"b":1}]}', 3)).toBe(false);
+    expect(deeper('{"a":[{"b":1}]}', 2)).toBe(true);
+    expect(deeper('{"a":"[[[[{{{{"}', 1)).toBe(false);
+    expect(deeper('{"a":"\\"[[[[","b":"\\\\"}', 1)).toBe(false);
+    expect(deeper('{"a":"\\\\",“b”:[[[]]]}', 3)).toBe(true);
+  });
+
+  test("agrees with the parsed depth of any JSON value, objects, arrays and scalars alike", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 0, max: 14 }), (value, limit) => {
+        expect(deeper(JSON.stringify(value), limit)).toBe(depthOf(value) > limit);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("stops early on a deep body, and treats an unterminated string as the end", () => {
+    expect(deeper("[".repeat(1_000_000), 100)).toBe(true);
+    expect(deeper('{"a":"[[[[[[[[', 1)).toBe(false);
+  });
+});
 
 describe("jsonObjectShapeProblem", () => {
   test("accepts any JSON object within the limit, whitespace around it included", () => {
