@@ -57,7 +57,7 @@ function scannerFor(length: number): Scanner {
  * The index just after the bracket that closes the text's first one, or what is wrong (the scan's
  * codes, see the .wat).
  */
-function closeOfObject(bytes: Uint8Array, limit: number): number | ShapeProblem {
+function closeOfFirstValue(bytes: Uint8Array, limit: number): number | ShapeProblem {
   const scanner = scannerFor(bytes.length);
   const needed = TEXT_OFFSET + bytes.length + BLOCK_BYTES;
   const current = scanner.memory.buffer.byteLength;
@@ -102,7 +102,7 @@ function checkLimit(limit: number): void {
  */
 export function nestsDeeperThan(bytes: Uint8Array, limit: number): boolean {
   checkLimit(limit);
-  return closeOfObject(bytes, limit) === "too_deep";
+  return closeOfFirstValue(bytes, limit) === "too_deep";
 }
 
 /** What keeps `bytes` from being one JSON object nesting at most `limit` deep, if anything. */
@@ -113,7 +113,7 @@ export function jsonObjectShapeProblem(bytes: Uint8Array, limit: number): ShapeP
   const lead = bytes[start];
   if (lead === undefined) return "malformed";
   if (lead !== 0x7b) return startsOtherValue(lead) ? "not_object" : "malformed";
-  const end = closeOfObject(bytes, limit);
+  const end = closeOfFirstValue(bytes, limit);
   if (typeof end !== "number") return end;
   for (let at = end; at < bytes.length; at++) if (!isJsonWhitespace(bytes[at])) return "malformed";
   return undefined;
