@@ -4,6 +4,7 @@
 // while a committed module differs from what this script makes of its text.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { root } from "./ensure-deps.mjs";
 
@@ -36,7 +37,7 @@ export async function generatedModule(watPath) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const watPath of WAT_MODULES) {
     writeFileSync(join(root, generatedPath(watPath)), await generatedModule(watPath));
     console.log(`assembled ${watPath} → ${generatedPath(watPath)}`);

@@ -27,6 +27,9 @@
         (i64.shl (call $lanes_equal (v128.load offset=32 (local.get $at)) (local.get $byte)) (i64.const 32))
         (i64.shl (call $lanes_equal (v128.load offset=48 (local.get $at)) (local.get $byte)) (i64.const 48)))))
 
+  ;; Brackets have helpers of their own, with their constants written in: one helper taking the
+  ;; bytes to match as parameters measured 20–25% slower for the whole scan (the splats and the
+  ;; extra OR stay in the loop).
   ;; Brackets: { [ } ] are the bytes b with b | 0x26 = 0x7f, and so are Y _ y and DEL, which the
   ;; walk over the brackets passes by (outside strings they are not JSON anyway).
   (func $lanes_bracket (param $bytes v128) (result i64)
