@@ -4,6 +4,7 @@
  * `{model, project, request}`; replies come wrapped as `{response}` — in every SSE event too — and
  * are unwrapped, so clients speak plain Gemini.
  */
+import { Buffer } from "node:buffer";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import { ok, type Result } from "../../result.ts";
 import { inMemoryReply } from "../../telemetry/http-server-telemetry.ts";
@@ -51,7 +52,8 @@ export function wrapRequest(call: GeminiCall, project: string): Result<UpstreamB
   const head = encoder.encode(
     `{"model":${JSON.stringify(call.model)},"project":${JSON.stringify(project)},"request":`,
   );
-  const wrapped = new Uint8Array(head.byteLength + call.rawBody.byteLength + 1);
+  // Not zeroed first: every byte is written below (zeroing cost as much as the copy at 256 kB).
+  const wrapped = Buffer.allocUnsafe(head.byteLength + call.rawBody.byteLength + 1);
   wrapped.set(head);
   wrapped.set(call.rawBody, head.byteLength);
   wrapped[wrapped.byteLength - 1] = 0x7d; // }
@@ -87,10 +89,10 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
     adaptSuccess(reply, call) {
       const headers = replyHeaders(reply);
       if (call.action === "streamGenerateContent" && reply.body !== null) {
-        const events = reply.body.pipeThrough(rewriteSseData(unwrapResponse));
+        const events = rewriteSseData(reply.body, unwrapResponse);
         if (call.query.get("alt") === "sse") return new Response(events, { status: reply.status, headers });
         headers.set("content-type", "application/json; charset=UTF-8");
-        return new Response(events.pipeThrough(sseToJsonArray()), { status: reply.status, headers });
+        return new Response(sseToJsonArray(events), { status: reply.status, headers });
       }
       if (call.action === "countTokens" || reply.body === null) {
         return new Response(reply.body, { status: reply.status, headers });

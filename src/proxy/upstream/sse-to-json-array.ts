@@ -3,11 +3,11 @@
  * only streams SSE, so for clients that did not ask for `alt=sse` each event's data becomes the
  * next array element, still as it arrives.
  */
-import { dataOf, transformSseEvents } from "./sse-events.ts";
+import { dataOf, mapSseEvents } from "./sse-events.ts";
 
-export function sseToJsonArray(): TransformStream<Uint8Array, Uint8Array> {
+export function sseToJsonArray(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   let count = 0;
-  return transformSseEvents({
+  return mapSseEvents(source, {
     event(lines, enqueue) {
       const data = lines.flatMap((line) => dataOf(line) ?? []);
       if (data.length === 0) return;
