@@ -4,10 +4,7 @@
  * answering at once), as ratios against the native route measured in the same process, and the
  * pure translation alone in µs — for a ~1 kB conversation and for a ~100 kB Claude Code request.
  *
- * CPU time (process.cpuUsage: every thread of the process, so garbage collection and the JIT are
- * counted) rather than wall time, since a loaded machine stretches wall time without any work
- * being done. Variants take turns and each keeps its best round: noise only ever adds time. The
- * stub streams its SSE reply one event per read, as Google's arrive. The issue's goals are printed
+ * CPU time per request, best round of each (support/cpu-cost.ts). The stub streams its SSE reply one event per read, as Google's arrive. The issue's goals are printed
  * beside the numbers; the bench reports, it never fails on them.
  */
 
@@ -24,34 +21,13 @@ import {
 } from "./support/anthropic-requests.ts";
 import { benchProxy } from "./support/bench-proxy.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
+import { BestCosts, type Cost, measureCost } from "./support/cpu-cost.ts";
 
 const ROUNDS = 6;
 const REQUESTS = 3_000;
 const SSE_CHUNKS = 5;
 const GOAL_US = 15;
 const GOAL_RATIO = 1.2;
-
-interface Cost {
-  /** Every thread of the process: the JavaScript thread, the garbage collector's, the JIT's. */
-  cpu: number;
-  /** The JavaScript thread alone. */
-  thread: number;
-  wall: number;
-}
-
-const sum = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
-
-/** µs of CPU and of wall time per call of `once`, after a warm-up. */
-async function measure(iterations: number, once: () => unknown): Promise<Cost> {
-  for (let i = 0; i < Math.max(50, iterations / 10); i++) await once();
-  const cpu0 = process.cpuUsage();
-  const thread0 = process.threadCpuUsage();
-  const wall0 = performance.now();
-  for (let i = 0; i < iterations; i++) await once();
-  const wall = ((performance.now() - wall0) * 1e3) / iterations;
-  const thread = sum(process.threadCpuUsage(thread0)) / iterations;
-  return { cpu: sum(process.cpuUsage(cpu0)) / iterations, thread, wall };
-}
 
 async function createHandler(): Promise<FetchHandler> {
   const sse = geminiSseReply(SSE_CHUNKS);
@@ -117,22 +93,17 @@ const pure = {
 const PURE_ITERATIONS = { small: 20_000, bigRequest: 300, bigParse: 300, toolReply: 20_000 };
 
 type Name = keyof typeof routes | keyof typeof pure;
-const best = new Map<Name, Cost>();
-const keep = (name: Name, cost: Cost) => {
-  const seen = best.get(name);
-  const least = (key: keyof Cost) => Math.min(seen?.[key] ?? Number.POSITIVE_INFINITY, cost[key]);
-  best.set(name, { cpu: least("cpu"), thread: least("thread"), wall: least("wall") });
-};
+const best = new BestCosts<Name>();
 for (let round = 0; round < ROUNDS; round++) {
   // The order alternates too, so neither side of a pair always runs on a warmer heap.
   const names = Object.keys(routes) as (keyof typeof routes)[];
   for (const name of round % 2 === 0 ? names : names.reverse())
-    keep(name, await measure(REQUESTS, routes[name]));
+    best.keep(name, await measureCost(REQUESTS, routes[name]));
   for (const name of Object.keys(pure) as (keyof typeof pure)[])
-    keep(name, await measure(PURE_ITERATIONS[name], pure[name]));
+    best.keep(name, await measureCost(PURE_ITERATIONS[name], pure[name]));
 }
 
-const cost = (name: Name) => best.get(name) ?? { cpu: Number.NaN, thread: Number.NaN, wall: Number.NaN };
+const cost = (name: Name) => best.of(name);
 const us = (value: number) => `${value.toFixed(1).padStart(8)} µs`;
 const ratio = (value: number) => `${value.toFixed(2).padStart(6)}×`;
 const verdict = (met: boolean) => (met ? "met" : "MISSED");
@@ -178,7 +149,7 @@ const goals: [string, string, boolean][] = [
 for (const [goal, value, met] of goals)
   console.log(`  ${goal.padEnd(32)} ${value.padStart(11)}   ${verdict(met)}`);
 const reportFile = recordBenchResults("anthropicOverhead", {
-  microseconds: Object.fromEntries([...best.entries()]),
+  microseconds: Object.fromEntries(best.entries()),
   goals: goals.map(([goal, value, met]) => ({ goal, value: value.trim(), met })),
 });
 console.log(`raw figures: ${reportFile} (section "anthropicOverhead")`);

@@ -26,7 +26,8 @@ const BODY = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello"
 /** Drops finished spans: the export itself is the collector's cost, not the request's. */
 const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
 
-const handlerWith = (telemetry: Telemetry | undefined) => benchProxy(stubFetch, telemetry);
+const handlerWith = (telemetry: Telemetry | undefined) =>
+  benchProxy(stubFetch, telemetry === undefined ? {} : { telemetry });
 
 function recordingTelemetry(traces: boolean): Telemetry {
   const serverDurations = createServerDurations({ name: "grantpool" });

@@ -1,7 +1,7 @@
 /**
  * The proxy app the request benches measure: ten live accounts in a memory store, round-robin,
- * the Gemini profile in front of an in-process stub `fetch`, served as the proxy serves it —
- * with telemetry when given one, else with none wired at all.
+ * an upstream profile (the Gemini profile unless told) in front of an in-process stub `fetch`,
+ * served as the proxy serves it — with telemetry when given one, else with none wired at all.
  */
 import { silentLogger } from "../../src/log/logger.ts";
 import type { FetchLike } from "../../src/oauth/google-oauth-client.ts";
@@ -12,6 +12,7 @@ import { createApp } from "../../src/proxy/create-app.ts";
 import { createModelMap } from "../../src/proxy/model-map.ts";
 import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
+import type { UpstreamProfile } from "../../src/proxy/upstream/upstream-profile.ts";
 import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
 import { createAccountTelemetry } from "../../src/telemetry/account-telemetry.ts";
@@ -20,7 +21,19 @@ import { DISABLED_TELEMETRY, type Telemetry } from "../../src/telemetry/telemetr
 import { systemClock } from "../../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./bench-accounts.ts";
 
-export async function benchProxy(stubFetch: FetchLike, telemetry?: Telemetry): Promise<FetchHandler> {
+export const BENCH_UPSTREAM = "http://upstream.invalid";
+
+export interface BenchProxyOptions {
+  readonly telemetry?: Telemetry;
+  /** Default: the Gemini profile in front of `stubFetch`. */
+  readonly profile?: UpstreamProfile;
+}
+
+export async function benchProxy(
+  stubFetch: FetchLike,
+  options: BenchProxyOptions = {},
+): Promise<FetchHandler> {
+  const { telemetry } = options;
   const pool = new AccountPool({
     store: createMemoryAccountStore({ accounts: liveAccounts(10) }),
     oauth: UNUSED_OAUTH,
@@ -41,7 +54,7 @@ export async function benchProxy(stubFetch: FetchLike, telemetry?: Telemetry): P
     modelMap: createModelMap([]),
     forward: {
       pool,
-      profile: createGeminiProfile("http://upstream.invalid"),
+      profile: options.profile ?? createGeminiProfile(BENCH_UPSTREAM),
       fetch: stubFetch,
       clock: systemClock,
       log: silentLogger,
@@ -50,7 +63,7 @@ export async function benchProxy(stubFetch: FetchLike, telemetry?: Telemetry): P
       ...(telemetry === undefined ? {} : { metrics: telemetry.metrics }),
       ...(telemetry?.tracing === true ? { tracer: telemetry.tracer } : {}),
     },
-    upstreamUrl: "http://upstream.invalid",
+    upstreamUrl: BENCH_UPSTREAM,
     maxBodyBytes: 1_000_000,
     bodyTimeoutMs: 60_000,
     log: silentLogger,
