@@ -10,7 +10,10 @@
  * scheduler places them, as on a machine that runs a proxy. grantpool runs with its default settings (metrics on), a client key, and
  * 10 or 10,000 accounts. In the SSE scenarios a third forwarder runs too, which follows its stream
  * in one JavaScript stage and does nothing else: it shows what timing a stream to its last byte
- * (SPEC §9) costs by itself. Raw figures go to bench/results/latest.json (section "throughput").
+ * (SPEC §9) costs by itself; in the plain scenarios a fourth one first does, with grantpool's own
+ * code, the checks every proxied request must get (key, body limits and shape, an account, the
+ * duration metric), which shows what they cost by themselves and what is grantpool's structure.
+ * Raw figures go to bench/results/latest.json (section "throughput").
  *
  * About 6 minutes (plus the build when dist/grantpool is stale): five rounds, since a machine's speed
  * can drift within minutes and a median of five holds steadier; `--quick` or GRANTPOOL_BENCH_QUICK=1:
@@ -35,9 +38,11 @@ import {
 } from "./support/throughput-results.ts";
 import { printThroughputTables } from "./support/throughput-table.ts";
 import {
+  CHECKING_FORWARDER,
   checkFollowed,
   checkTarget,
   FOLLOWING_FORWARDER,
+  startCheckingForwarder,
   startFollowingForwarder,
   startForwarder,
   startGrantpool,
@@ -66,6 +71,8 @@ interface Servers {
   readonly proxies: readonly Target[];
   /** Loaded in the SSE scenarios only: what following a stream costs a bare forwarder. */
   readonly following: Target;
+  /** Loaded in the plain scenarios only: what the checks every request must get cost a forwarder. */
+  readonly checking: Target;
   readonly version: string;
   readonly pinning: Pinning;
 }
@@ -79,16 +86,30 @@ async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
     await startGrantpool(stub.url, LARGE_POOL, stack),
   ];
   const following = await startFollowingForwarder(stub.url, stack);
+  const checking = await startCheckingForwarder(stub.url, stack);
   const pinning = PIN ? planPinning() : UNPINNED;
-  for (const server of [stub, ...proxies, following]) pinning.pinServer(server.pid);
-  return { stub, proxies, following, version, pinning };
+  for (const server of allServers({ stub, proxies, following, checking })) pinning.pinServer(server.pid);
+  return { stub, proxies, following, checking, version, pinning };
+}
+
+function allServers(servers: Pick<Servers, "stub" | "proxies" | "following" | "checking">): Target[] {
+  return [servers.stub, ...servers.proxies, servers.following, servers.checking];
+}
+
+/** The references loaded beside the proxies: the following forwarder for SSE, the checking one else. */
+function referencesFor(servers: Servers, sse: boolean): Target[] {
+  return [sse ? servers.following : servers.checking];
 }
 
 /** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
 async function warmUp(servers: Servers, bodyFiles: Map<number, string>): Promise<void> {
-  for (const target of [...servers.proxies, servers.following])
+  for (const target of [...servers.proxies, servers.following, servers.checking])
     for (const bodyBytes of BODY_SIZES)
-      for (const sse of target === servers.following ? [true] : [false, true])
+      for (const sse of target === servers.following
+        ? [true]
+        : target === servers.checking
+          ? [false]
+          : [false, true])
         await measureLoad({
           target,
           scenario: { connections: 32, bodyBytes, sse },
@@ -103,7 +124,7 @@ async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     // At one connection the stub alone is the latency floor the proxies add to.
-    const proxies = scenario.sse ? [...servers.proxies, servers.following] : servers.proxies;
+    const proxies = [...servers.proxies, ...referencesFor(servers, scenario.sse)];
     const targets = scenario.connections === 1 ? [servers.stub, ...proxies] : proxies;
     const runs: ScenarioResult["runs"] = {};
     for (let round = 1; round <= SETTINGS.rounds; round++) {
@@ -164,8 +185,7 @@ async function main(): Promise<void> {
   const small = `grantpool-${SMALL_POOL}`;
   const large = `grantpool-${LARGE_POOL}`;
   const oneKb = readFileSync(bodyFiles.get(1024) as string, "utf8");
-  for (const target of [servers.stub, ...servers.proxies, servers.following])
-    await checkTarget(target, oneKb);
+  for (const target of allServers(servers)) await checkTarget(target, oneKb);
   await checkFollowed(servers.following);
   console.log(
     `throughput: dist/grantpool ${servers.version} against a bare Bun forwarder, one stub upstream; ` +
@@ -173,9 +193,7 @@ async function main(): Promise<void> {
       `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}; ${servers.pinning.description}`,
   );
 
-  const otherCpuShare = watchOtherCpu(
-    [servers.stub, ...servers.proxies, servers.following].map((target) => target.pid),
-  );
+  const otherCpuShare = watchOtherCpu(allServers(servers).map((target) => target.pid));
   await warmUp(servers, bodyFiles);
   const scenarios = await measureScenarios(servers, bodyFiles);
   const firstEvents = await measureFirstEventsAll(servers, bodyFiles);
@@ -191,6 +209,7 @@ async function main(): Promise<void> {
     small,
     large,
     following: FOLLOWING_FORWARDER,
+    checking: CHECKING_FORWARDER,
     goals,
   });
   const otherCpu = otherCpuShare();

@@ -51,22 +51,30 @@ function printLoad(scenarios: readonly ScenarioResult[], small: string, large: s
   }
 }
 
-/** SSE against the forwarder that follows its stream: what that one stage costs, and what is grantpool's. */
-function printFollowing(scenarios: readonly ScenarioResult[], small: string, following: string): void {
-  console.log(`\nSSE against ${following}: a bare forwarder that follows its stream in one JavaScript stage`);
+/**
+ * A reference forwarder against the bare one, and grantpool against the reference: what the
+ * reference's one addition costs, and what is grantpool's own.
+ */
+function printReference(
+  scenarios: readonly ScenarioResult[],
+  small: string,
+  reference: string,
+  title: string,
+): void {
+  console.log(`\n${title}`);
   console.log(
     `${"".padEnd(LABEL)}${cell("req/s")}${cell("×fwd")}${cell("µs CPU/req")}${cell("×fwd")}${cell(`${small} ×`, 16)}${cell("CPU ×", 11)}`,
   );
-  for (const result of scenarios.filter((r) => r.runs[following] !== undefined)) {
+  for (const result of scenarios.filter((r) => r.runs[reference] !== undefined)) {
     const fwd = medians(result, "forwarder");
-    const follows = medians(result, following);
+    const ref = medians(result, reference);
     const gp = medians(result, small);
     console.log(
       [
         scenarioLabel(result.scenario).padEnd(LABEL),
-        ...againstBase(follows, fwd),
-        cell(times(gp?.requestsPerSecond, follows?.requestsPerSecond), 16),
-        cell(times(gp?.cpuUsPerRequest, follows?.cpuUsPerRequest)),
+        ...againstBase(ref, fwd),
+        cell(times(gp?.requestsPerSecond, ref?.requestsPerSecond), 16),
+        cell(times(gp?.cpuUsPerRequest, ref?.cpuUsPerRequest)),
       ].join(""),
     );
   }
@@ -119,11 +127,24 @@ export function printThroughputTables(options: {
   readonly large: string;
   /** The following forwarder's name (SSE scenarios only). */
   readonly following: string;
+  /** The checking forwarder's name (plain scenarios only). */
+  readonly checking: string;
   readonly goals: readonly Goal[];
 }): void {
   console.log();
   printLoad(options.scenarios, options.small, options.large);
-  printFollowing(options.scenarios, options.small, options.following);
+  printReference(
+    options.scenarios,
+    options.small,
+    options.checking,
+    `plain against ${options.checking}: a bare forwarder that first does the checks every request must get`,
+  );
+  printReference(
+    options.scenarios,
+    options.small,
+    options.following,
+    `SSE against ${options.following}: a bare forwarder that follows its stream in one JavaScript stage`,
+  );
   printLatency(options.scenarios, options.small);
   printFirstEvents(options.firstEvents, options.targets);
   printGoals(options.goals);

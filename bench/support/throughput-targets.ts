@@ -28,12 +28,13 @@ async function startBunServer(
   script: string,
   args: readonly string[],
   stack: AsyncDisposableStack,
+  env: Record<string, string> = {},
 ): Promise<Target> {
   const server = stack.use(
-    await startProxyProcess(
-      {},
-      { command: [process.execPath, join(import.meta.dir, script)], subcommand: args },
-    ),
+    await startProxyProcess(env, {
+      command: [process.execPath, join(import.meta.dir, script)],
+      subcommand: args,
+    }),
   );
   return { name, url: server.url, pid: server.child.pid };
 }
@@ -51,6 +52,15 @@ export const FOLLOWING_FORWARDER = "fwd-following";
 
 export async function startFollowingForwarder(stubUrl: string, stack: AsyncDisposableStack): Promise<Target> {
   return startBunServer(FOLLOWING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--follow"], stack);
+}
+
+/** The forwarder that first does the checks every proxied request must get (bare-forwarder.ts). */
+export const CHECKING_FORWARDER = "fwd-checking";
+
+export function startCheckingForwarder(stubUrl: string, stack: AsyncDisposableStack): Promise<Target> {
+  return startBunServer(CHECKING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--check"], stack, {
+    GRANTPOOL_BENCH_CLIENT_KEY: CLIENT_KEY,
+  });
 }
 
 /** Checks that the following forwarder followed the streams it passed on to their end. */
