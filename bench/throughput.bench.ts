@@ -15,7 +15,7 @@
  * duration metric), which shows what they cost by themselves and what is grantpool's structure.
  * Raw figures go to bench/results/latest.json (section "throughput").
  *
- * About 6 minutes (plus the build when dist/grantpool is stale): five rounds, since a machine's speed
+ * About 7 minutes (plus the build when dist/grantpool is stale): five rounds, since a machine's speed
  * can drift within minutes and a median of five holds steadier; `--quick` or GRANTPOOL_BENCH_QUICK=1:
  * one round of 1 s runs, about a minute.
  */
