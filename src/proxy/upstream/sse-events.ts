@@ -2,9 +2,8 @@
  * Server-Sent Events as they pass: the byte stream is split into lines (`\r\n`, `\n` or `\r`) and
  * lines into events at each blank line, and every event is handed on as soon as it is complete —
  * nothing waits for the whole stream. Two forms: a splitter fed text by its caller, and a stream
- * of the events rewritten (`mapSseEvents`), which the client pulls read by read from the source.
- * Neither puts a stream stage between the source and the client: a TransformStream cost about
- * twice the CPU per event.
+ * of the events rewritten (`mapSseEvents`), whose reader pulls the source read by read — one
+ * stage, where a TransformStream put its own machinery in between and cost 1.5× the CPU.
  */
 export type Enqueue = (text: string) => void;
 
