@@ -101,6 +101,28 @@ export function removeCgroupTree(path: string): void {
   rmdirSync(path);
 }
 
+/** The pids of every process still in a cgroup under `cgroupParent`, in any hierarchy. */
+export function cgroupProcesses(cgroupParent: string): number[] {
+  const pids = new Set<number>();
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) visit(join(dir, entry.name));
+    }
+    const procs = readFileSync(join(dir, "cgroup.procs"), "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+    for (const pid of procs) pids.add(Number(pid));
+  };
+  for (const dir of cgroupDirs(cgroupParent)) {
+    try {
+      visit(dir);
+    } catch {
+      // A cgroup removed while read holds no process.
+    }
+  }
+  return [...pids];
+}
+
 export function isEmptyDir(path: string): boolean {
   return existsSync(path) && readdirSync(path).length === 0;
 }

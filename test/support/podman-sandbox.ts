@@ -14,7 +14,14 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ensurePodman } from "../../scripts/ensure-podman.mjs";
 import { collectOutput } from "./collect-output.ts";
-import { type HostRecord, readHostRecord, recordHostState, restoreHostState } from "./podman-host-state.ts";
+import {
+  cgroupProcesses,
+  type HostRecord,
+  readHostRecord,
+  recordHostState,
+  restoreHostState,
+} from "./podman-host-state.ts";
+import { waitFor } from "./wait-for.ts";
 
 const SANDBOX_PREFIX = "grantpool-podman-";
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -120,6 +127,26 @@ function isRecent(dir: string): boolean {
   }
 }
 
+/**
+ * Stops, by pid, what is left in the sandbox's cgroups after `podman rm` (a conmon on its way out
+ * outlives it by a moment), and waits until they are empty: a cgroup that holds a process cannot
+ * be removed.
+ */
+async function emptySandboxCgroups(record: HostRecord | undefined): Promise<void> {
+  if (record === undefined) return;
+  for (const pid of cgroupProcesses(record.cgroupParent)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
+  await waitFor(() => cgroupProcesses(record.cgroupParent).length === 0, {
+    timeoutMs: 10_000,
+    message: () => `the processes left in ${record.cgroupParent} to exit`,
+  });
+}
+
 /** Removes the containers and traces of sandboxes whose test process died. */
 async function cleanCrashedSandboxes(): Promise<void> {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(SANDBOX_PREFIX))) {
@@ -133,6 +160,7 @@ async function cleanCrashedSandboxes(): Promise<void> {
       ["rm", "--all", "--force", "--time", "0"],
       DEFAULT_TIMEOUT_MS,
     ).catch(() => undefined);
+    await emptySandboxCgroups(record);
     restoreHostState(dir, record);
   }
 }
@@ -166,6 +194,7 @@ export async function openPodmanSandbox(): Promise<PodmanSandbox> {
       try {
         await podman(["rm", "--all", "--force", "--time", "0"]);
       } finally {
+        await emptySandboxCgroups(record);
         restoreHostState(dir, record);
       }
     },
