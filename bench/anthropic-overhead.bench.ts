@@ -10,7 +10,6 @@
 
 import { translateGenerateContentReply } from "../src/proxy/anthropic/messages-reply.ts";
 import { translateMessagesRequest } from "../src/proxy/anthropic/messages-request.ts";
-import type { FetchHandler } from "../src/telemetry/http-server-telemetry.ts";
 import {
   claudeCodeLikeRequest,
   GEMINI_TEXT_REPLY,
@@ -22,6 +21,7 @@ import {
 import { benchProxy } from "./support/bench-proxy.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
 import { BestCosts, type Cost, measureCost } from "./support/cpu-cost.ts";
+import { geminiStubFetch } from "./support/stub-replies.ts";
 
 const ROUNDS = 6;
 const REQUESTS = 3_000;
@@ -29,23 +29,7 @@ const SSE_CHUNKS = 5;
 const GOAL_US = 15;
 const GOAL_RATIO = 1.2;
 
-async function createHandler(): Promise<FetchHandler> {
-  const sse = geminiSseReply(SSE_CHUNKS);
-  const sseBody = () =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const event of sse) controller.enqueue(event);
-        controller.close();
-      },
-    });
-  const stubFetch = async (url: string | URL | Request) =>
-    String(url).includes(":streamGenerateContent")
-      ? new Response(sseBody(), { headers: { "content-type": "text/event-stream" } })
-      : new Response(GEMINI_TEXT_REPLY, { headers: { "content-type": "application/json" } });
-  return benchProxy(stubFetch);
-}
-
-const handle = await createHandler();
+const handle = await benchProxy(geminiStubFetch(GEMINI_TEXT_REPLY, geminiSseReply(SSE_CHUNKS)));
 
 /** One request, its reply read to the end; anything but a 200 stops the bench (it would time errors). */
 function request(path: string, body: string, expect: string): () => Promise<void> {

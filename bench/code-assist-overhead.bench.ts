@@ -19,6 +19,7 @@ import { BENCH_UPSTREAM, benchProxy } from "./support/bench-proxy.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
 import { BestCosts, measureCost } from "./support/cpu-cost.ts";
 import { geminiRequestOfSize } from "./support/load-generator.ts";
+import { geminiStubFetch, jsonReply } from "./support/stub-replies.ts";
 
 const ROUNDS = 6;
 const SSE_CHUNKS = 5;
@@ -41,31 +42,14 @@ const CODE_ASSIST_EVENTS = GEMINI_EVENTS.map((event) => {
   return encoder.encode(`data: ${wrapped(json)}\r\n\r\n`);
 });
 
-function sseReply(events: readonly Uint8Array[]): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const event of events) controller.enqueue(event);
-      controller.close();
-    },
-  });
-  return new Response(body, { headers: { "content-type": "text/event-stream" } });
-}
-
-const json = (body: string) => new Response(body, { headers: { "content-type": "application/json" } });
-
-const geminiUpstream = async (url: string | URL | Request) =>
-  String(url).includes(":streamGenerateContent") ? sseReply(GEMINI_EVENTS) : json(GEMINI_TEXT_REPLY);
-
-const codeAssistUpstream = async (url: string | URL | Request) => {
-  const target = String(url);
-  if (target.includes(":loadCodeAssist")) return json('{"cloudaicompanionProject":"bench-project"}');
-  return target.includes(":streamGenerateContent")
-    ? sseReply(CODE_ASSIST_EVENTS)
-    : json(wrapped(GEMINI_TEXT_REPLY));
-};
+const codeAssistCalls = geminiStubFetch(wrapped(GEMINI_TEXT_REPLY), CODE_ASSIST_EVENTS);
+const codeAssistUpstream = async (url: string | URL | Request) =>
+  String(url).includes(":loadCodeAssist")
+    ? jsonReply('{"cloudaicompanionProject":"bench-project"}')
+    : codeAssistCalls(url);
 
 const handlers = {
-  gemini: await benchProxy(geminiUpstream),
+  gemini: await benchProxy(geminiStubFetch(GEMINI_TEXT_REPLY, GEMINI_EVENTS)),
   codeAssist: await benchProxy(codeAssistUpstream, {
     profile: createCodeAssistProfile({
       baseUrl: BENCH_UPSTREAM,

@@ -96,35 +96,33 @@ function allServers(servers: Pick<Servers, "stub" | "proxies" | "following" | "c
   return [servers.stub, ...servers.proxies, servers.following, servers.checking];
 }
 
-/** The references loaded beside the proxies: the following forwarder for SSE, the checking one else. */
-function referencesFor(servers: Servers, sse: boolean): Target[] {
-  return [sse ? servers.following : servers.checking];
+/** The reference loaded beside the proxies: the following forwarder for SSE, the checking one else. */
+function referenceFor(servers: Servers, sse: boolean): Target {
+  return sse ? servers.following : servers.checking;
 }
 
 /** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
 async function warmUp(servers: Servers, bodyFiles: Map<number, string>): Promise<void> {
-  for (const target of [...servers.proxies, servers.following, servers.checking])
+  const loads = [false, true].flatMap((sse) =>
+    [...servers.proxies, referenceFor(servers, sse)].map((target) => ({ target, sse })),
+  );
+  for (const { target, sse } of loads)
     for (const bodyBytes of BODY_SIZES)
-      for (const sse of target === servers.following
-        ? [true]
-        : target === servers.checking
-          ? [false]
-          : [false, true])
-        await measureLoad({
-          target,
-          scenario: { connections: 32, bodyBytes, sse },
-          round: 0,
-          seconds: SETTINGS.warmupSeconds,
-          bodyFile: bodyFiles.get(bodyBytes) as string,
-          loadPrefix: servers.pinning.loadPrefix,
-        });
+      await measureLoad({
+        target,
+        scenario: { connections: 32, bodyBytes, sse },
+        round: 0,
+        seconds: SETTINGS.warmupSeconds,
+        bodyFile: bodyFiles.get(bodyBytes) as string,
+        loadPrefix: servers.pinning.loadPrefix,
+      });
 }
 
 async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     // At one connection the stub alone is the latency floor the proxies add to.
-    const proxies = [...servers.proxies, ...referencesFor(servers, scenario.sse)];
+    const proxies = [...servers.proxies, referenceFor(servers, scenario.sse)];
     const targets = scenario.connections === 1 ? [servers.stub, ...proxies] : proxies;
     const runs: ScenarioResult["runs"] = {};
     for (let round = 1; round <= SETTINGS.rounds; round++) {
