@@ -102,80 +102,110 @@ function worst(candidates: readonly Candidate[], higherIsWorse: boolean): Candid
   return sorted[0] ?? { value: Number.NaN, where: "not measured" };
 }
 
-/** Issue 15's goals for grantpool with `small` accounts, and with `large` against `small`. */
-export function judgeGoals(
+function ratioOf(result: ScenarioResult, target: string, base: string, key: keyof TargetMedians): Candidate {
+  const of = medians(result, target)?.[key];
+  const to = medians(result, base)?.[key];
+  return {
+    value: of === undefined || to === undefined ? Number.NaN : of / to,
+    where: scenarioLabel(result.scenario),
+  };
+}
+
+/**
+ * Issue 15's request goals for `small` against `base`, over the plain or the SSE scenarios
+ * (`kind`); the first event is judged with the SSE ones.
+ */
+function requestGoals(
+  kind: "plain" | "SSE",
   scenarios: readonly ScenarioResult[],
   firstEvents: readonly FirstEventResult[],
   small: string,
-  large: string,
+  base: string,
 ): Goal[] {
-  const ratio = (result: ScenarioResult, target: string, base: string, key: keyof TargetMedians) => {
-    const of = medians(result, target)?.[key];
-    const to = medians(result, base)?.[key];
-    return {
-      value: of === undefined || to === undefined ? Number.NaN : of / to,
-      where: scenarioLabel(result.scenario),
-    };
-  };
+  const mine = scenarios.filter((r) => r.scenario.sse === (kind === "SSE") && r.runs[base] !== undefined);
   const throughput = worst(
-    scenarios.map((r) => ratio(r, small, "forwarder", "requestsPerSecond")),
+    mine.map((r) => ratioOf(r, small, base, "requestsPerSecond")),
     false,
   );
   const cpu = worst(
-    scenarios.map((r) => ratio(r, small, "forwarder", "cpuUsPerRequest")),
+    mine.map((r) => ratioOf(r, small, base, "cpuUsPerRequest")),
     true,
   );
   const latency = worst(
-    scenarios
+    mine
       .filter((r) => r.runs.stub !== undefined)
       .map((r) => ({
-        value: (addedLatencyUs(r, small) ?? Number.NaN) / (addedLatencyUs(r, "forwarder") ?? Number.NaN),
+        value: (addedLatencyUs(r, small) ?? Number.NaN) / (addedLatencyUs(r, base) ?? Number.NaN),
         where: scenarioLabel(r.scenario),
       })),
     true,
   );
+  const goals: Goal[] = [
+    {
+      goal: `${kind}: throughput ≥ 0.8× ${base}`,
+      measured: `${throughput.value.toFixed(3)}×`,
+      where: throughput.where,
+      met: throughput.value >= 0.8,
+    },
+    {
+      goal: `${kind}: CPU per request ≤ 1.5× ${base}'s`,
+      measured: `${cpu.value.toFixed(3)}×`,
+      where: cpu.where,
+      met: cpu.value <= 1.5,
+    },
+    {
+      goal: `${kind}: added latency p50 ≤ 1.25× ${base}'s`,
+      measured: `${latency.value.toFixed(3)}×`,
+      where: latency.where,
+      met: latency.value <= 1.25,
+    },
+  ];
+  if (kind === "plain") return goals;
   const firstEvent = worst(
     firstEvents.map((r) => ({
-      value: firstEventMedian(r, small) - firstEventMedian(r, "forwarder"),
+      value: firstEventMedian(r, small) - firstEventMedian(r, base),
       where: `${sizeLabel(r.bodyBytes)} sse`,
     })),
     true,
   );
+  return [
+    ...goals,
+    {
+      goal: `${kind}: first event ≤ ${base}'s + 0.3 ms`,
+      measured: `${firstEvent.value >= 0 ? "+" : ""}${firstEvent.value.toFixed(2)} ms`,
+      where: firstEvent.where,
+      met: firstEvent.value <= 0.3,
+    },
+  ];
+}
+
+/**
+ * Issue 15's goals for grantpool with `small` accounts, and with `large` against `small`. The SSE
+ * goals are judged twice: against the bare forwarder, as the issue states them, and against
+ * `following` — the forwarder that follows its stream in one JavaScript stage and does nothing
+ * else, the least a proxy can do that times a stream to its last byte and notices it breaking off
+ * (SPEC §9, §5.4), which grantpool must. That stage alone misses the first goals (see the README).
+ */
+export function judgeGoals(
+  scenarios: readonly ScenarioResult[],
+  firstEvents: readonly FirstEventResult[],
+  names: { readonly small: string; readonly large: string; readonly following: string },
+): Goal[] {
+  const { small, large } = names;
   // Throughput is a figure of a loaded server: at one connection, latency and scheduling decide.
   const scale = worst(
     scenarios
       .filter((r) => r.scenario.connections > 1)
       .map((r) => {
-        const { value, where } = ratio(r, large, small, "requestsPerSecond");
+        const { value, where } = ratioOf(r, large, small, "requestsPerSecond");
         return { value: Math.abs(1 - value), where: `${where} (${value.toFixed(2)}×)` };
       }),
     true,
   );
   return [
-    {
-      goal: "throughput ≥ 0.8× the forwarder",
-      measured: `${throughput.value.toFixed(2)}×`,
-      where: throughput.where,
-      met: throughput.value >= 0.8,
-    },
-    {
-      goal: "CPU per request ≤ 1.5× the forwarder's",
-      measured: `${cpu.value.toFixed(2)}×`,
-      where: cpu.where,
-      met: cpu.value <= 1.5,
-    },
-    {
-      goal: "added latency p50 ≤ 1.25× the forwarder's",
-      measured: `${latency.value.toFixed(2)}×`,
-      where: latency.where,
-      met: latency.value <= 1.25,
-    },
-    {
-      goal: "SSE first event ≤ forwarder + 0.3 ms",
-      measured: `${firstEvent.value >= 0 ? "+" : ""}${firstEvent.value.toFixed(2)} ms`,
-      where: firstEvent.where,
-      met: firstEvent.value <= 0.3,
-    },
+    ...requestGoals("plain", scenarios, firstEvents, small, "forwarder"),
+    ...requestGoals("SSE", scenarios, firstEvents, small, "forwarder"),
+    ...requestGoals("SSE", scenarios, firstEvents, small, names.following),
     {
       goal: `${large} within 10% of ${small} (req/s, 32 conn)`,
       measured: `${(scale.value * 100).toFixed(1)}%`,

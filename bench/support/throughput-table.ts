@@ -80,16 +80,24 @@ function printReference(
   }
 }
 
-function printLatency(scenarios: readonly ScenarioResult[], small: string): void {
-  console.log(`\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own`);
+function printLatency(
+  scenarios: readonly ScenarioResult[],
+  small: string,
+  references: readonly string[],
+): void {
   console.log(
-    `${"".padEnd(LABEL)}${cell("stub µs")}${cell("fwd +µs")}${cell(`${small} +µs`, 20)}${cell("×fwd")}`,
+    `\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own (ref: ${references.join(" in plain, ")} in SSE)`,
+  );
+  console.log(
+    `${"".padEnd(LABEL)}${cell("stub µs")}${cell("fwd +µs")}${cell(`${small} +µs`, 20)}${cell("×fwd")}${cell("ref +µs")}${cell("×fwd")}`,
   );
   for (const result of scenarios.filter((r) => r.runs.stub !== undefined)) {
     const fwd = addedLatencyUs(result, "forwarder");
     const gp = addedLatencyUs(result, small);
+    const reference = references.find((name) => result.runs[name] !== undefined);
+    const ref = reference === undefined ? undefined : addedLatencyUs(result, reference);
     console.log(
-      `${scenarioLabel(result.scenario).padEnd(LABEL)}${cell(num(medians(result, "stub")?.p50Us))}${cell(num(fwd))}${cell(num(gp), 20)}${cell(times(gp, fwd))}`,
+      `${scenarioLabel(result.scenario).padEnd(LABEL)}${cell(num(medians(result, "stub")?.p50Us))}${cell(num(fwd))}${cell(num(gp), 20)}${cell(times(gp, fwd))}${cell(num(ref))}${cell(times(ref, fwd))}`,
     );
   }
 }
@@ -145,7 +153,7 @@ export function printThroughputTables(options: {
     options.following,
     `SSE against ${options.following}: a bare forwarder that follows its stream in one JavaScript stage`,
   );
-  printLatency(options.scenarios, options.small);
-  printFirstEvents(options.firstEvents, options.targets);
+  printLatency(options.scenarios, options.small, [options.checking, options.following]);
+  printFirstEvents(options.firstEvents, [...options.targets, options.following, options.checking]);
   printGoals(options.goals);
 }

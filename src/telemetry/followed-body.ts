@@ -49,7 +49,8 @@ export function followBody(reply: Response, broken?: (cause: unknown) => void): 
       },
       cancel(reason) {
         end();
-        return reader.cancel(reason);
+        // A source that already failed has nothing left to cancel: its failure is no news to the client.
+        return reader.cancel(reason).catch(() => {});
       },
     },
     { highWaterMark: 0 },
