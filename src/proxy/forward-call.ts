@@ -18,13 +18,18 @@ import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool, Lease } from "../pool/account-pool.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
-import { followBody } from "../telemetry/followed-body.ts";
+import { followedResponse } from "../telemetry/followed-body.ts";
 import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 import { describeCause } from "./upstream/describe-cause.ts";
 import { type SendOutcome, sendUpstream } from "./upstream/send-upstream.ts";
-import { type GeminiCall, replyHeaders, type UpstreamProfile } from "./upstream/upstream-profile.ts";
+import {
+  type FollowStream,
+  type GeminiCall,
+  replyHeaders,
+  type UpstreamProfile,
+} from "./upstream/upstream-profile.ts";
 
 export interface ForwardDeps {
   readonly pool: AccountPool;
@@ -175,23 +180,22 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
 /** A 2xx reply: the account answered; the reply goes to the client in its protocol. */
 async function served(deps: ForwardDeps, request: ForwardRequest, lease: Lease, reply: Response) {
   await deps.pool.report(lease.accountId, { kind: "success" });
-  const adapted = await deps.profile.adaptSuccess(reply, request.call);
-  const gemini =
-    request.call.action === "streamGenerateContent" ? logBreak(deps, request, lease, adapted) : adapted;
+  const gemini = await deps.profile.adaptSuccess(reply, request.call, logBreak(deps, request, lease));
   const response = request.reply === undefined ? gemini : await request.reply.success(gemini);
   return tagged(response, lease.accountId);
 }
 
 /** A stream that breaks off after it began is not retried and blames no account: only logged. */
-function logBreak(deps: ForwardDeps, request: ForwardRequest, lease: Lease, reply: Response): Response {
-  return followBody(reply, (cause) => {
-    // A client that went away ends the upstream read too; that is no break of the upstream's.
-    if (request.signal.aborted) return;
-    deps.log.warn(
-      `Upstream stream with ${lease.email} broke off after the reply began (${describeCause(cause)}); the client got it as it was, nothing is retried`,
-      { account: lease.accountId, model: request.call.model },
-    );
-  });
+function logBreak(deps: ForwardDeps, request: ForwardRequest, lease: Lease): FollowStream {
+  return (body, init) =>
+    followedResponse(body, init, (cause) => {
+      // A client that went away ends the upstream read too; that is no break of the upstream's.
+      if (request.signal.aborted) return;
+      deps.log.warn(
+        `Upstream stream with ${lease.email} broke off after the reply began (${describeCause(cause)}); the client got it as it was, nothing is retried`,
+        { account: lease.accountId, model: request.call.model },
+      );
+    });
 }
 
 function upstreamErrorReply(

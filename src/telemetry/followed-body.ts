@@ -21,6 +21,23 @@ const FOLLOWED = new WeakMap<Response, Following>();
 export function followBody(reply: Response, broken?: (cause: unknown) => void): Response {
   const source = reply.body;
   if (source === null) return reply;
+  return followedResponse(
+    source,
+    { status: reply.status, statusText: reply.statusText, headers: reply.headers },
+    broken,
+  );
+}
+
+/**
+ * A reply of `init`'s status and headers whose body is `source`, passed on chunk by chunk and
+ * followed: for a maker that has a stream and no reply yet, so that it never makes one reply only
+ * for this stage to copy it (each costs a streamed request a few percent of its CPU).
+ */
+export function followedResponse(
+  source: ReadableStream<Uint8Array>,
+  init: ResponseInit,
+  broken?: (cause: unknown) => void,
+): Response {
   const reader = source.getReader();
   const following: Following = { ended: false, listeners: [] };
   const end = (): void => {
@@ -55,11 +72,7 @@ export function followBody(reply: Response, broken?: (cause: unknown) => void): 
     },
     { highWaterMark: 0 },
   );
-  const followed = new Response(body, {
-    status: reply.status,
-    statusText: reply.statusText,
-    headers: reply.headers,
-  });
+  const followed = new Response(body, init);
   FOLLOWED.set(followed, following);
   return followed;
 }

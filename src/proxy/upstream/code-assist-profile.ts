@@ -86,13 +86,13 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
     },
     // countTokens goes upstream in another wrapper, built from the parsed body.
     readsBody: (action) => action === "countTokens",
-    adaptSuccess(reply, call) {
+    adaptSuccess(reply, call, follow) {
       const headers = replyHeaders(reply);
       if (call.action === "streamGenerateContent" && reply.body !== null) {
         const events = rewriteSseData(reply.body, unwrapResponse);
-        if (call.query.get("alt") === "sse") return new Response(events, { status: reply.status, headers });
+        if (call.query.get("alt") === "sse") return follow(events, { status: reply.status, headers });
         headers.set("content-type", "application/json; charset=UTF-8");
-        return new Response(sseToJsonArray(events), { status: reply.status, headers });
+        return follow(sseToJsonArray(events), { status: reply.status, headers });
       }
       if (call.action === "countTokens" || reply.body === null) {
         return new Response(reply.body, { status: reply.status, headers });

@@ -27,11 +27,11 @@ export function createGeminiProfile(baseUrl: string): UpstreamProfile {
       return body.ok ? ok({ url, init: { method: "POST", headers, body: body.value, signal } }) : body;
     },
     readsBody: () => false,
-    adaptSuccess(reply, call) {
+    adaptSuccess(reply, call, follow) {
       const init = { status: reply.status, headers: passedReplyHeaders(reply) };
       // A whole reply is read by the runtime here, once; a stream is passed on as it arrives.
-      if (call.action === "streamGenerateContent") return new Response(reply.body, init);
-      return wholeReply(reply, init);
+      if (call.action !== "streamGenerateContent") return wholeReply(reply, init);
+      return reply.body === null ? new Response(null, init) : follow(reply.body, init);
     },
   };
 }

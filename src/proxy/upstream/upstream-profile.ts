@@ -56,9 +56,16 @@ export interface UpstreamProfile {
   ): Result<PreparedRequest, ProfileFailure> | Promise<Result<PreparedRequest, ProfileFailure>>;
   /** Whether preparing `action` reads the parsed body (else the client's bytes are enough). */
   readsBody(action: GeminiAction): boolean;
-  /** Adapts a 2xx reply for the client; may stream. */
-  adaptSuccess(reply: Response, call: GeminiCall): Response | Promise<Response>;
+  /**
+   * Adapts a 2xx reply for the client. A streamed reply is made by `follow`, from the stream the
+   * client is to get: the proxy follows every stream (a break is logged, its duration ends with its
+   * last byte), and a reply made first would only be copied.
+   */
+  adaptSuccess(reply: Response, call: GeminiCall, follow: FollowStream): Response | Promise<Response>;
 }
+
+/** Makes the client's reply from a stream, followed to its end. */
+export type FollowStream = (body: ReadableStream<Uint8Array>, init: ResponseInit) => Response;
 
 /**
  * Headers every upstream call carries: the account's token, never the client's key. A record of
