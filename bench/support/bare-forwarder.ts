@@ -22,7 +22,7 @@ import { createKeyChecker } from "../../src/proxy/access/key-checker.ts";
 import { CLIENT_KEY_PLACES, presentedKeys } from "../../src/proxy/access/presented-keys.ts";
 import { checkJsonObject, readBodyWithLimit } from "../../src/proxy/read-body.ts";
 import { routeTemplate } from "../../src/proxy/route-template.ts";
-import { followBody, whenBodyEnds } from "../../src/telemetry/followed-body.ts";
+import { followedResponse, whenBodyEnds } from "../../src/telemetry/followed-body.ts";
 import { createServerDurations } from "../../src/telemetry/server-durations.ts";
 
 const ACCOUNTS = 10;
@@ -78,10 +78,12 @@ export function startBareForwarder(
       const contentType = reply.headers.get("content-type") ?? "application/json";
       const headers: Record<string, string> = { "content-type": contentType };
       if (admitted !== undefined) headers["x-grantpool-account"] = `bench-${admitted.account}`;
-      const passed = new Response(reply.body, { status: reply.status, headers });
       checks?.record(started, routeTemplate(request.method, url.pathname), reply.status);
-      if (!follow || !contentType.startsWith("text/event-stream")) return passed;
-      const followed = followBody(passed);
+      const init = { status: reply.status, headers };
+      if (!follow || reply.body === null || !contentType.startsWith("text/event-stream"))
+        return new Response(reply.body, init);
+      // One reply, made by the follower from the stream, as grantpool makes it.
+      const followed = followedResponse(reply.body, init);
       whenBodyEnds(followed, () => streamsEnded++);
       return followed;
     },
