@@ -17,9 +17,13 @@
  * are judged against the bare forwarder, as issue 15 states them, and against the following one.
  * Raw figures go to bench/results/latest.json (section "throughput").
  *
- * About 7 minutes (plus the build when dist/grantpool is stale): five rounds, since a machine's speed
- * can drift within minutes and a median of five holds steadier; `--quick` or GRANTPOOL_BENCH_QUICK=1:
- * one round of 1 s runs, about a minute.
+ * Every target but the stub runs as three processes, and each round loads another of them: two
+ * processes of one binary can differ by more than a goal's margin (support/throughput-targets.ts).
+ * Ratios are taken round by round and their median printed (support/throughput-results.ts).
+ *
+ * About 10 minutes (plus the build when dist/grantpool is stale): six rounds, each process loaded in
+ * two, since a machine's speed can drift within minutes; `--quick` or GRANTPOOL_BENCH_QUICK=1: one
+ * round of 1 s runs and one process per target, about a minute.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -44,10 +48,13 @@ import {
   checkFollowed,
   checkTarget,
   FOLLOWING_FORWARDER,
+  type Replicas,
+  replicaFor,
   startCheckingForwarder,
   startFollowingForwarder,
   startForwarder,
   startGrantpool,
+  startReplicas,
   startStub,
   stubStats,
   type Target,
@@ -57,8 +64,8 @@ const QUICK = process.argv.includes("--quick") || process.env.GRANTPOOL_BENCH_QU
 /** Pin the servers to one core and wrk to another (support/cpu-pinning.ts): for A/B comparisons. */
 const PIN = process.argv.includes("--pin") || process.env.GRANTPOOL_BENCH_PIN === "1";
 const SETTINGS = QUICK
-  ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50 }
-  : { rounds: 5, seconds: 2, warmupSeconds: 1, firstEventRequests: 100 };
+  ? { rounds: 1, seconds: 1, warmupSeconds: 1, firstEventRequests: 50, replicas: 1 }
+  : { rounds: 6, seconds: 2, warmupSeconds: 1, firstEventRequests: 100, replicas: 3 };
 const BODY_SIZES = [1024, 256 * 1024] as const;
 const CONNECTIONS = [1, 32] as const;
 const SMALL_POOL = 10;
@@ -68,13 +75,14 @@ const SCENARIOS: Scenario[] = CONNECTIONS.flatMap((connections) =>
   BODY_SIZES.flatMap((bodyBytes) => [false, true].map((sse) => ({ connections, bodyBytes, sse }))),
 );
 
+/** Every target but the stub runs as `SETTINGS.replicas` processes, one loaded per round. */
 interface Servers {
   readonly stub: Target;
-  readonly proxies: readonly Target[];
+  readonly proxies: readonly Replicas[];
   /** Loaded in the SSE scenarios only: what following a stream costs a bare forwarder. */
-  readonly following: Target;
+  readonly following: Replicas;
   /** Loaded in the plain scenarios only: what the checks every request must get cost a forwarder. */
-  readonly checking: Target;
+  readonly checking: Replicas;
   readonly version: string;
   readonly pinning: Pinning;
 }
@@ -82,31 +90,33 @@ interface Servers {
 async function startServers(stack: AsyncDisposableStack): Promise<Servers> {
   const { version } = await buildBinary();
   const stub = await startStub(stack);
+  const replicas = (start: () => Promise<Target>) => startReplicas(SETTINGS.replicas, start);
   const proxies = [
-    await startForwarder(stub.url, stack),
-    await startGrantpool(stub.url, SMALL_POOL, stack),
-    await startGrantpool(stub.url, LARGE_POOL, stack),
+    await replicas(() => startForwarder(stub.url, stack)),
+    await replicas(() => startGrantpool(stub.url, SMALL_POOL, stack)),
+    await replicas(() => startGrantpool(stub.url, LARGE_POOL, stack)),
   ];
-  const following = await startFollowingForwarder(stub.url, stack);
-  const checking = await startCheckingForwarder(stub.url, stack);
+  const following = await replicas(() => startFollowingForwarder(stub.url, stack));
+  const checking = await replicas(() => startCheckingForwarder(stub.url, stack));
   const pinning = PIN ? planPinning() : UNPINNED;
   for (const server of allServers({ stub, proxies, following, checking })) pinning.pinServer(server.pid);
   return { stub, proxies, following, checking, version, pinning };
 }
 
+/** Every process the bench started. */
 function allServers(servers: Pick<Servers, "stub" | "proxies" | "following" | "checking">): Target[] {
-  return [servers.stub, ...servers.proxies, servers.following, servers.checking];
+  return [servers.stub, ...servers.proxies.flat(), ...servers.following, ...servers.checking];
 }
 
 /** The reference loaded beside the proxies: the following forwarder for SSE, the checking one else. */
-function referenceFor(servers: Servers, sse: boolean): Target {
+function referenceFor(servers: Servers, sse: boolean): Replicas {
   return sse ? servers.following : servers.checking;
 }
 
 /** Every path each proxy will take, loaded once before any figure counts (the JIT's tiers). */
 async function warmUp(servers: Servers, bodyFiles: Map<number, string>): Promise<void> {
   const loads = [false, true].flatMap((sse) =>
-    [...servers.proxies, referenceFor(servers, sse)].map((target) => ({ target, sse })),
+    [...servers.proxies, referenceFor(servers, sse)].flat().map((target) => ({ target, sse })),
   );
   for (const { target, sse } of loads)
     for (const bodyBytes of BODY_SIZES)
@@ -125,10 +135,11 @@ async function measureScenarios(servers: Servers, bodyFiles: Map<number, string>
   for (const scenario of SCENARIOS) {
     // At one connection the stub alone is the latency floor the proxies add to.
     const proxies = [...servers.proxies, referenceFor(servers, scenario.sse)];
-    const targets = scenario.connections === 1 ? [servers.stub, ...proxies] : proxies;
+    const targets: Replicas[] = scenario.connections === 1 ? [[servers.stub], ...proxies] : proxies;
     const runs: ScenarioResult["runs"] = {};
     for (let round = 1; round <= SETTINGS.rounds; round++) {
-      for (const target of rotated(targets, round - 1)) {
+      for (const replicas of rotated(targets, round - 1)) {
+        const target = replicaFor(replicas, round);
         const run = await measureLoad({
           target,
           scenario,
@@ -152,14 +163,16 @@ async function measureFirstEventsAll(
 ): Promise<FirstEventResult[]> {
   // The references show how late the first event is through a forwarder that follows its stream
   // in JavaScript and does nothing else, and through one that does the checks and nothing else.
-  const targets = [servers.stub, ...servers.proxies, servers.following, servers.checking];
+  const targets: Replicas[] = [[servers.stub], ...servers.proxies, servers.following, servers.checking];
   const results: FirstEventResult[] = [];
   for (const bodyBytes of BODY_SIZES) {
     const body = readFileSync(bodyFiles.get(bodyBytes) as string, "utf8");
-    for (const target of targets) await measureFirstEventRound({ target, round: 0, body, requests: 20 });
+    for (const target of targets.flat())
+      await measureFirstEventRound({ target, round: 0, body, requests: 20 });
     const runs: FirstEventResult["runs"] = {};
     for (let round = 1; round <= SETTINGS.rounds; round++) {
-      for (const target of rotated(targets, round - 1)) {
+      for (const replicas of rotated(targets, round - 1)) {
+        const target = replicaFor(replicas, round);
         const measured = await measureFirstEventRound({
           target,
           round,
@@ -188,11 +201,12 @@ async function main(): Promise<void> {
   const large = `grantpool-${LARGE_POOL}`;
   const oneKb = readFileSync(bodyFiles.get(1024) as string, "utf8");
   for (const target of allServers(servers)) await checkTarget(target, oneKb);
-  await checkFollowed(servers.following);
+  for (const following of servers.following) await checkFollowed(following);
   console.log(
     `throughput: dist/grantpool ${servers.version} against a bare Bun forwarder, one stub upstream; ` +
       `${os.cpus().length} cores, load ${loadAtStart.toFixed(2)} at start; ${wrkVersion.split(" [")[0]} -t1; ` +
-      `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}; ${servers.pinning.description}`,
+      `${SETTINGS.rounds} round(s) × ${SETTINGS.seconds} s, medians${QUICK ? " (quick)" : ""}, ` +
+      `each target but the stub ${SETTINGS.replicas} process(es), one per round; ${servers.pinning.description}`,
   );
 
   const otherCpuShare = watchOtherCpu(allServers(servers).map((target) => target.pid));
@@ -203,7 +217,7 @@ async function main(): Promise<void> {
   if (stats.token > 0) throw new Error(`grantpool refreshed tokens ${stats.token} times during the bench`);
 
   const goals = judgeGoals(scenarios, firstEvents, { small, large, following: FOLLOWING_FORWARDER });
-  const targets = [servers.stub, ...servers.proxies].map((target) => target.name);
+  const targets = [servers.stub, ...servers.proxies.map(([first]) => first)].map((target) => target.name);
   printThroughputTables({
     scenarios,
     firstEvents,

@@ -1,6 +1,7 @@
 /**
  * The throughput bench's figures: the raw ones of every run (what the JSON report keeps), their
- * medians over the rounds, and the goals of issue 15 judged on the medians.
+ * medians over the rounds, ratios of one target to another paired by round, and the goals of
+ * issue 15 judged on them.
  */
 
 export interface Scenario {
@@ -102,11 +103,31 @@ function worst(candidates: readonly Candidate[], higherIsWorse: boolean): Candid
   return sorted[0] ?? { value: Number.NaN, where: "not measured" };
 }
 
-function ratioOf(result: ScenarioResult, target: string, base: string, key: keyof TargetMedians): Candidate {
-  const of = medians(result, target)?.[key];
-  const to = medians(result, base)?.[key];
+export type LoadFigure = "requestsPerSecond" | "cpuUsPerRequest";
+
+/**
+ * `target`'s figure over `base`'s: the median of the two's ratios in each round, which were
+ * measured minutes apart at most. This machine's speed drifts by up to 1.8× within minutes; the
+ * ratio of two medians over all rounds moved with that drift (a target whose fast rounds fell
+ * where the other's slow ones did), and a round's own ratio does not.
+ */
+export function pairedRatio(
+  result: ScenarioResult,
+  target: string,
+  base: string,
+  figure: LoadFigure,
+): number | undefined {
+  const bases = new Map((result.runs[base] ?? []).map((run) => [run.round, run[figure]]));
+  const ratios = (result.runs[target] ?? []).flatMap((run) => {
+    const to = bases.get(run.round);
+    return to === undefined ? [] : [run[figure] / to];
+  });
+  return ratios.length === 0 ? undefined : median(ratios);
+}
+
+function ratioOf(result: ScenarioResult, target: string, base: string, figure: LoadFigure): Candidate {
   return {
-    value: of === undefined || to === undefined ? Number.NaN : of / to,
+    value: pairedRatio(result, target, base, figure) ?? Number.NaN,
     where: scenarioLabel(result.scenario),
   };
 }

@@ -1,10 +1,11 @@
-/** The throughput bench's printed tables: ratios of medians, then the goals. */
+/** The throughput bench's printed tables: medians, ratios paired by round, then the goals. */
 import {
   addedLatencyUs,
   type FirstEventResult,
   firstEventMedian,
   type Goal,
   medians,
+  pairedRatio,
   type ScenarioResult,
   scenarioLabel,
   sizeLabel,
@@ -16,16 +17,16 @@ const num = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits);
 const times = (of: number | undefined, to: number | undefined): string =>
   of === undefined || to === undefined ? "–" : `${(of / to).toFixed(2)}×`;
+const ratio = (value: number | undefined): string => (value === undefined ? "–" : `${value.toFixed(2)}×`);
 
-type Medians = ReturnType<typeof medians>;
-
-/** A target's req/s and CPU per request, each beside its ratio to `base`'s. */
-function againstBase(run: Medians, base: Medians): string[] {
+/** A target's median req/s and CPU per request, each beside its ratio to `base`'s (by round). */
+function againstBase(result: ScenarioResult, target: string, base: string): string[] {
+  const run = medians(result, target);
   return [
     cell(num(run?.requestsPerSecond)),
-    cell(times(run?.requestsPerSecond, base?.requestsPerSecond)),
+    cell(ratio(pairedRatio(result, target, base, "requestsPerSecond"))),
     cell(num(run?.cpuUsPerRequest)),
-    cell(times(run?.cpuUsPerRequest, base?.cpuUsPerRequest)),
+    cell(ratio(pairedRatio(result, target, base, "cpuUsPerRequest"))),
   ];
 }
 
@@ -36,16 +37,14 @@ function printLoad(scenarios: readonly ScenarioResult[], small: string, large: s
   );
   for (const result of scenarios) {
     const fwd = medians(result, "forwarder");
-    const gp = medians(result, small);
-    const big = medians(result, large);
     console.log(
       [
         scenarioLabel(result.scenario).padEnd(LABEL),
         cell(num(fwd?.requestsPerSecond)),
         cell(num(fwd?.cpuUsPerRequest)),
-        ...againstBase(gp, fwd),
-        cell(num(big?.requestsPerSecond)),
-        cell(times(big?.requestsPerSecond, gp?.requestsPerSecond)),
+        ...againstBase(result, small, "forwarder"),
+        cell(num(medians(result, large)?.requestsPerSecond)),
+        cell(ratio(pairedRatio(result, large, small, "requestsPerSecond"))),
       ].join(""),
     );
   }
@@ -66,15 +65,12 @@ function printReference(
     `${"".padEnd(LABEL)}${cell("req/s")}${cell("×fwd")}${cell("µs CPU/req")}${cell("×fwd")}${cell(`${small} ×`, 16)}${cell("CPU ×", 11)}`,
   );
   for (const result of scenarios.filter((r) => r.runs[reference] !== undefined)) {
-    const fwd = medians(result, "forwarder");
-    const ref = medians(result, reference);
-    const gp = medians(result, small);
     console.log(
       [
         scenarioLabel(result.scenario).padEnd(LABEL),
-        ...againstBase(ref, fwd),
-        cell(times(gp?.requestsPerSecond, ref?.requestsPerSecond), 16),
-        cell(times(gp?.cpuUsPerRequest, ref?.cpuUsPerRequest)),
+        ...againstBase(result, reference, "forwarder"),
+        cell(ratio(pairedRatio(result, small, reference, "requestsPerSecond")), 16),
+        cell(ratio(pairedRatio(result, small, reference, "cpuUsPerRequest"))),
       ].join(""),
     );
   }

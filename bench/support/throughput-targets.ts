@@ -23,6 +23,26 @@ export interface Target {
   readonly pid: number;
 }
 
+/**
+ * The processes of one target, alike. Each process's JIT compiles the same code its own way, and
+ * two processes of one binary served up to 14% apart side by side: with one process per target,
+ * that spread decided verdicts. Each round loads another process of each target (`replicaFor`), so
+ * a target's median spans its processes and no single process's luck makes the figure.
+ */
+export type Replicas = readonly [Target, ...Target[]];
+
+export async function startReplicas(count: number, start: () => Promise<Target>): Promise<Replicas> {
+  const first = await start();
+  const rest: Target[] = [];
+  for (let started = 1; started < count; started++) rest.push(await start());
+  return [first, ...rest];
+}
+
+/** The process round `round` (1, 2, …) loads: the rounds go round the replicas. */
+export function replicaFor(replicas: Replicas, round: number): Target {
+  return replicas[Math.max(0, round - 1) % replicas.length] ?? replicas[0];
+}
+
 async function startBunServer(
   name: string,
   script: string,
