@@ -40,6 +40,7 @@ export async function measureLoad(options: {
   const seconds = figures.durationUs / 1e6;
   return {
     round: options.round,
+    pid: target.pid,
     requests: figures.requests,
     seconds,
     requestsPerSecond: figures.requests / seconds,
@@ -67,6 +68,7 @@ export async function measureFirstEventRound(options: {
   });
   return {
     round: options.round,
+    pid: options.target.pid,
     requests: samples.length,
     firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
     totalMs: median(samples.map((sample) => sample.totalMs)),

@@ -13,6 +13,8 @@ export interface Scenario {
 /** One wrk run against one target. */
 export interface LoadRun {
   readonly round: number;
+  /** The process loaded (each round loads another of the target's processes). */
+  readonly pid: number;
   readonly requests: number;
   readonly seconds: number;
   readonly requestsPerSecond: number;
@@ -31,6 +33,7 @@ export interface ScenarioResult {
 /** One round of the first-event client against one target. */
 export interface FirstEventRound {
   readonly round: number;
+  readonly pid: number;
   readonly requests: number;
   readonly firstEventMs: number;
   readonly totalMs: number;
