@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import {
+  judgeGoals,
+  type LoadRun,
+  pairedRatio,
+  type ScenarioResult,
+} from "../../../bench/support/throughput-results.ts";
+import { replicaFor } from "../../../bench/support/throughput-targets.ts";
+
+/** A run of `requestsPerSecond` in `round`; its CPU per request is the inverse, as when CPU-bound. */
+function run(round: number, requestsPerSecond: number): LoadRun {
+  return {
+    round,
+    pid: 1,
+    requests: requestsPerSecond * 2,
+    seconds: 2,
+    requestsPerSecond,
+    cpuMs: 2000,
+    cpuUsPerRequest: 1e6 / requestsPerSecond,
+    latencyUs: { p50: 100, p90: 200, p99: 300 },
+  };
+}
+
+function scenario(runs: Record<string, LoadRun[]>): ScenarioResult {
+  return { scenario: { connections: 32, bodyBytes: 1024, sse: false }, runs };
+}
+
+describe("ratios of the throughput bench", () => {
+  // The machine slows down by half after two rounds; each round's pair is measured alike.
+  const drifting = scenario({
+    base: [run(1, 1000), run(2, 1000), run(3, 500), run(4, 500), run(5, 500)],
+    target: [run(1, 900), run(2, 900), run(3, 450), run(4, 450), run(5, 450)],
+  });
+
+  test("are the median of each round's ratio, for req/s and for CPU per request", () => {
+    expect(pairedRatio(drifting, "target", "base", "requestsPerSecond")).toBeCloseTo(0.9, 6);
+    expect(pairedRatio(drifting, "target", "base", "cpuUsPerRequest")).toBeCloseTo(1 / 0.9, 6);
+  });
+
+  test("pair only rounds both targets ran, and are undefined for a target never loaded", () => {
+    const partial = scenario({ base: [run(2, 1000)], target: [run(1, 100), run(2, 800), run(3, 100)] });
+    expect(pairedRatio(partial, "target", "base", "requestsPerSecond")).toBeCloseTo(0.8, 6);
+    expect(pairedRatio(partial, "missing", "base", "requestsPerSecond")).toBeUndefined();
+  });
+
+  test("judge the scale goal on the paired ratio, not on the ratio of medians", () => {
+    // Medians alone: 500 against 1000, a 50% loss; round by round, 10,000 accounts keep 95%.
+    const scale = scenario({
+      small: [run(1, 1000), run(2, 1000), run(3, 1000), run(4, 400), run(5, 400)],
+      large: [run(1, 500), run(2, 500), run(3, 950), run(4, 380), run(5, 380)],
+    });
+    const goal = judgeGoals([scale], [], { small: "small", large: "large", following: "following" }).at(-1);
+    expect(goal?.measured).toBe("5.0%");
+    expect(goal?.met).toBe(true);
+  });
+});
+
+describe("the replicas of a bench target", () => {
+  const replicas = [1, 2, 3].map((pid) => ({ name: "grantpool-10", url: "", pid })) as [
+    { name: string; url: string; pid: number },
+    ...{ name: string; url: string; pid: number }[],
+  ];
+
+  test("are loaded in turn, each round another, every one as often in six rounds", () => {
+    const loaded = [1, 2, 3, 4, 5, 6].map((round) => replicaFor(replicas, round).pid);
+    expect(loaded).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+});
