@@ -15,9 +15,9 @@ const LABEL = 24;
 const cell = (text: string, width = 11): string => text.padStart(width);
 const num = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits);
-const times = (of: number | undefined, to: number | undefined): string =>
-  of === undefined || to === undefined ? "–" : `${(of / to).toFixed(2)}×`;
 const ratio = (value: number | undefined): string => (value === undefined ? "–" : `${value.toFixed(2)}×`);
+const times = (of: number | undefined, to: number | undefined): string =>
+  ratio(of === undefined || to === undefined ? undefined : of / to);
 
 /** A target's median req/s and CPU per request, each beside its ratio to `base`'s (by round). */
 function againstBase(result: ScenarioResult, target: string, base: string): string[] {

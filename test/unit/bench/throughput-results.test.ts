@@ -5,7 +5,7 @@ import {
   pairedRatio,
   type ScenarioResult,
 } from "../../../bench/support/throughput-results.ts";
-import { replicaFor } from "../../../bench/support/throughput-targets.ts";
+import { type Replicas, replicaFor } from "../../../bench/support/throughput-targets.ts";
 
 /** A run of `requestsPerSecond` in `round`; its CPU per request is the inverse, as when CPU-bound. */
 function run(round: number, requestsPerSecond: number): LoadRun {
@@ -56,10 +56,8 @@ describe("ratios of the throughput bench", () => {
 });
 
 describe("the replicas of a bench target", () => {
-  const replicas = [1, 2, 3].map((pid) => ({ name: "grantpool-10", url: "", pid })) as [
-    { name: string; url: string; pid: number },
-    ...{ name: string; url: string; pid: number }[],
-  ];
+  const replica = (pid: number) => ({ name: "grantpool-10", url: "", pid });
+  const replicas: Replicas = [replica(1), replica(2), replica(3)];
 
   test("are loaded in turn, each round another, every one as often in six rounds", () => {
     const loaded = [1, 2, 3, 4, 5, 6].map((round) => replicaFor(replicas, round).pid);
