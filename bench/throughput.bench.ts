@@ -13,8 +13,9 @@
  * (SPEC §9) costs by itself; in the plain scenarios a fourth one first does, with grantpool's own
  * code, the checks every proxied request must get (key, body limits and shape, an account, the
  * duration metric), which shows what they cost by themselves and what is grantpool's structure.
- * Both references also get the first-event client and show in the latency table. The SSE goals
- * are judged against the bare forwarder, as issue 15 states them, and against the following one.
+ * Both references also get the first-event client and show in the latency table. The goals are
+ * judged against the bare forwarder, as issue 15 states them, and again against these references:
+ * the plain ones against the checking forwarder, the SSE ones against the following one.
  * Raw figures go to bench/results/latest.json (section "throughput").
  *
  * Every target but the stub runs as three processes, and each round loads another of them: two
@@ -216,7 +217,12 @@ async function main(): Promise<void> {
   const stats = await stubStats(servers.stub);
   if (stats.token > 0) throw new Error(`grantpool refreshed tokens ${stats.token} times during the bench`);
 
-  const goals = judgeGoals(scenarios, firstEvents, { small, large, following: FOLLOWING_FORWARDER });
+  const goals = judgeGoals(scenarios, firstEvents, {
+    small,
+    large,
+    following: FOLLOWING_FORWARDER,
+    checking: CHECKING_FORWARDER,
+  });
   const targets = [servers.stub, ...servers.proxies.map(([first]) => first)].map((target) => target.name);
   printThroughputTables({
     scenarios,

@@ -25,6 +25,8 @@ function scenario(runs: Record<string, LoadRun[]>): ScenarioResult {
   return { scenario: { connections: 32, bodyBytes: 1024, sse: false }, runs };
 }
 
+const NAMES = { small: "small", large: "large", following: "following", checking: "checking" };
+
 describe("ratios of the throughput bench", () => {
   // The machine slows down by half after two rounds; each round's pair is measured alike.
   const drifting = scenario({
@@ -49,9 +51,34 @@ describe("ratios of the throughput bench", () => {
       small: [run(1, 1000), run(2, 1000), run(3, 1000), run(4, 400), run(5, 400)],
       large: [run(1, 500), run(2, 500), run(3, 950), run(4, 380), run(5, 380)],
     });
-    const goal = judgeGoals([scale], [], { small: "small", large: "large", following: "following" }).at(-1);
+    const goal = judgeGoals([scale], [], NAMES).at(-1);
     expect(goal?.measured).toBe("5.0%");
     expect(goal?.met).toBe(true);
+  });
+});
+
+describe("the goals of the throughput bench", () => {
+  // grantpool serves 0.75× the forwarder, and the checking forwarder alone 0.8× of it: the goal
+  // as stated is missed, and grantpool's own structure (0.9375× of the checks) is within it.
+  const plain = scenario({
+    forwarder: [run(1, 1000), run(2, 1000)],
+    checking: [run(1, 800), run(2, 800)],
+    small: [run(1, 750), run(2, 750)],
+  });
+  const goals = judgeGoals([plain], [], NAMES);
+  const goal = (text: string) => goals.find((g) => g.goal === text);
+
+  test("judge plain calls against the bare forwarder as the issue states them", () => {
+    expect(goal("plain: throughput ≥ 0.8× forwarder")).toMatchObject({ measured: "0.750×", met: false });
+    expect(goal("plain: CPU per request ≤ 1.5× forwarder's")).toMatchObject({
+      measured: "1.333×",
+      met: true,
+    });
+  });
+
+  test("and again against the forwarder that only does the checks every request must get", () => {
+    expect(goal("plain: throughput ≥ 0.8× checking")).toMatchObject({ measured: "0.938×", met: true });
+    expect(goal("plain: CPU per request ≤ 1.5× checking's")).toMatchObject({ measured: "1.067×", met: true });
   });
 });
 
