@@ -217,21 +217,14 @@ async function main(): Promise<void> {
   const stats = await stubStats(servers.stub);
   if (stats.token > 0) throw new Error(`grantpool refreshed tokens ${stats.token} times during the bench`);
 
-  const goals = judgeGoals(scenarios, firstEvents, {
-    small,
-    large,
-    following: FOLLOWING_FORWARDER,
-    checking: CHECKING_FORWARDER,
-  });
+  const names = { small, large, following: FOLLOWING_FORWARDER, checking: CHECKING_FORWARDER };
+  const goals = judgeGoals(scenarios, firstEvents, names);
   const targets = [servers.stub, ...servers.proxies.map(([first]) => first)].map((target) => target.name);
   printThroughputTables({
     scenarios,
     firstEvents,
     targets,
-    small,
-    large,
-    following: FOLLOWING_FORWARDER,
-    checking: CHECKING_FORWARDER,
+    names,
     goals,
   });
   const otherCpu = otherCpuShare();

@@ -10,6 +10,17 @@ export interface Scenario {
   readonly sse: boolean;
 }
 
+/** The names of the targets the goals and tables compare. */
+export interface BenchNames {
+  /** grantpool with few accounts, and with many. */
+  readonly small: string;
+  readonly large: string;
+  /** The forwarder that follows its stream (the SSE scenarios' reference). */
+  readonly following: string;
+  /** The forwarder that does the checks every request must get (the plain scenarios' reference). */
+  readonly checking: string;
+}
+
 /** One wrk run against one target. */
 export interface LoadRun {
   readonly round: number;
@@ -215,14 +226,9 @@ function requestGoals(
 export function judgeGoals(
   scenarios: readonly ScenarioResult[],
   firstEvents: readonly FirstEventResult[],
-  names: {
-    readonly small: string;
-    readonly large: string;
-    readonly following: string;
-    readonly checking: string;
-  },
+  names: BenchNames,
 ): Goal[] {
-  const { small, large } = names;
+  const { small, large, following, checking } = names;
   // Throughput is a figure of a loaded server: at one connection, latency and scheduling decide.
   const scale = worst(
     scenarios
@@ -236,8 +242,8 @@ export function judgeGoals(
   return [
     ...requestGoals("plain", scenarios, firstEvents, small, "forwarder"),
     ...requestGoals("SSE", scenarios, firstEvents, small, "forwarder"),
-    ...requestGoals("plain", scenarios, firstEvents, small, names.checking),
-    ...requestGoals("SSE", scenarios, firstEvents, small, names.following),
+    ...requestGoals("plain", scenarios, firstEvents, small, checking),
+    ...requestGoals("SSE", scenarios, firstEvents, small, following),
     {
       goal: `${large} within 10% of ${small} (req/s, 32 conn)`,
       measured: `${(scale.value * 100).toFixed(1)}%`,

@@ -1,6 +1,7 @@
 /** The throughput bench's printed tables: medians, ratios paired by round, then the goals. */
 import {
   addedLatencyUs,
+  type BenchNames,
   type FirstEventResult,
   firstEventMedian,
   type Goal,
@@ -127,29 +128,25 @@ export function printThroughputTables(options: {
   readonly scenarios: readonly ScenarioResult[];
   readonly firstEvents: readonly FirstEventResult[];
   readonly targets: readonly string[];
-  readonly small: string;
-  readonly large: string;
-  /** The following forwarder's name (SSE scenarios only). */
-  readonly following: string;
-  /** The checking forwarder's name (plain scenarios only). */
-  readonly checking: string;
+  readonly names: BenchNames;
   readonly goals: readonly Goal[];
 }): void {
+  const { small, large, following, checking } = options.names;
   console.log();
-  printLoad(options.scenarios, options.small, options.large);
+  printLoad(options.scenarios, small, large);
   printReference(
     options.scenarios,
-    options.small,
-    options.checking,
-    `plain against ${options.checking}: a bare forwarder that first does the checks every request must get`,
+    small,
+    checking,
+    `plain against ${checking}: a bare forwarder that first does the checks every request must get`,
   );
   printReference(
     options.scenarios,
-    options.small,
-    options.following,
-    `SSE against ${options.following}: a bare forwarder that follows its stream in one JavaScript stage`,
+    small,
+    following,
+    `SSE against ${following}: a bare forwarder that follows its stream in one JavaScript stage`,
   );
-  printLatency(options.scenarios, options.small, [options.checking, options.following]);
-  printFirstEvents(options.firstEvents, [...options.targets, options.following, options.checking]);
+  printLatency(options.scenarios, small, [checking, following]);
+  printFirstEvents(options.firstEvents, [...options.targets, following, checking]);
   printGoals(options.goals);
 }
