@@ -238,7 +238,8 @@ async function main(): Promise<void> {
       pinning: servers.pinning.description,
     },
     loadAverageAtStart: loadAtStart,
-    otherProcessesCpuShare: otherCpu,
+    otherProcessesCpuShare: otherCpu.others,
+    hypervisorStealShare: otherCpu.steal,
     seconds: (performance.now() - started) / 1000,
     medians: scenarios.map((result) => ({
       scenario: scenarioLabel(result.scenario),
@@ -250,8 +251,9 @@ async function main(): Promise<void> {
     goals,
   });
   console.log(
-    `\nother processes used ${(otherCpu * 100).toFixed(1)}% of the machine's CPU while the bench measured ` +
-      `(${otherCpu < 0.05 ? "quiet" : "busy: the figures are less sure"}); ` +
+    `\nother processes used ${(otherCpu.others * 100).toFixed(1)}% of the machine's CPU and the hypervisor ` +
+      `took ${(otherCpu.steal * 100).toFixed(1)}% (steal) while the bench measured ` +
+      `(${otherCpu.others + otherCpu.steal < 0.05 ? "quiet" : "busy: the figures are less sure"}); ` +
       `${((performance.now() - started) / 1000).toFixed(0)} s; raw figures in ${file}`,
   );
 }

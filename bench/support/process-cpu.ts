@@ -37,32 +37,61 @@ export function ownCpuMs(): number {
   return (ticks * 1000) / clockTicks();
 }
 
-/** The whole machine's CPU so far, every core summed: busy and total milliseconds. */
-export function machineCpuMs(): { readonly busyMs: number; readonly totalMs: number } {
-  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+export interface MachineCpu {
+  readonly busyMs: number;
+  readonly stealMs: number;
+  readonly totalMs: number;
+}
+
+/** The whole machine's CPU so far, every core summed: busy, stolen and total milliseconds. */
+export function machineCpuMs(): MachineCpu {
+  return machineCpuOf(readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "", clockTicks());
+}
+
+/**
+ * The aggregate `cpu` line of /proc/stat in milliseconds. Stolen time is neither busy nor idle
+ * here: it is counted apart, since no process of this machine used it.
+ */
+export function machineCpuOf(line: string, ticksPerSecond: number): MachineCpu {
   // cpu user nice system idle iowait irq softirq steal …
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
-  const total = busy + (idle ?? 0) + (iowait ?? 0);
-  return { busyMs: (busy * 1000) / clockTicks(), totalMs: (total * 1000) / clockTicks() };
+  const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
+  const total = busy + (steal ?? 0) + (idle ?? 0) + (iowait ?? 0);
+  const ms = (ticks: number): number => (ticks * 1000) / ticksPerSecond;
+  return { busyMs: ms(busy), stealMs: ms(steal ?? 0), totalMs: ms(total) };
+}
+
+/** What else took the machine's CPU while a bench measured, as shares (0–1) of all of it. */
+export interface OtherCpu {
+  /** Every process but this one, its children and the watched ones. */
+  readonly others: number;
+  /**
+   * Time the hypervisor gave this virtual machine's cores to someone else (`steal` in
+   * /proc/stat): on a shared host the bench's processes wait for a core they were promised.
+   */
+  readonly steal: number;
 }
 
 /**
- * Starts watching the machine: the function returned gives the share (0–1) of the machine's CPU
- * that everything but this process, its children and `pids` used since — a bench's answer to "was
- * the machine busy?".
+ * Starts watching the machine: the function returned gives the shares of the machine's CPU that
+ * everything but this process, its children and `pids` used since, and that the hypervisor took —
+ * a bench's answer to "was the machine busy?".
  */
-export function watchOtherCpu(pids: readonly number[]): () => number {
+export function watchOtherCpu(pids: readonly number[]): () => OtherCpu {
   const ours = (): number => ownCpuMs() + pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const machineBefore = machineCpuMs();
   const oursBefore = ours();
   return () => {
     const machine = machineCpuMs();
+    const total = machine.totalMs - machineBefore.totalMs;
     const others = machine.busyMs - machineBefore.busyMs - (ours() - oursBefore);
-    return Math.max(0, others) / (machine.totalMs - machineBefore.totalMs);
+    return {
+      others: Math.max(0, others) / total,
+      steal: (machine.stealMs - machineBefore.stealMs) / total,
+    };
   };
 }
