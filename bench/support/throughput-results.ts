@@ -107,6 +107,29 @@ export function addedLatencyUs(result: ScenarioResult, target: string): number |
   return stub === undefined || measured === undefined ? undefined : measured.p50Us - stub.p50Us;
 }
 
+/**
+ * The latency `target` adds to the stub's own over what `base` adds, paired like `pairedRatio`:
+ * the median of each round's ratio, both added latencies taken against the stub of the same round.
+ * Rounds where `base` added nothing measurable are left out.
+ */
+export function pairedAddedLatencyRatio(
+  result: ScenarioResult,
+  target: string,
+  base: string,
+): number | undefined {
+  const p50s = (name: string) =>
+    new Map((result.runs[name] ?? []).map((run) => [run.round, run.latencyUs.p50]));
+  const stubs = p50s("stub");
+  const bases = p50s(base);
+  const ratios = (result.runs[target] ?? []).flatMap((run) => {
+    const stub = stubs.get(run.round);
+    const to = bases.get(run.round);
+    if (stub === undefined || to === undefined || to <= stub) return [];
+    return [(run.latencyUs.p50 - stub) / (to - stub)];
+  });
+  return ratios.length === 0 ? undefined : median(ratios);
+}
+
 interface Candidate {
   readonly value: number;
   readonly where: string;
@@ -170,7 +193,7 @@ function requestGoals(
     mine
       .filter((r) => r.runs.stub !== undefined)
       .map((r) => ({
-        value: (addedLatencyUs(r, small) ?? Number.NaN) / (addedLatencyUs(r, base) ?? Number.NaN),
+        value: pairedAddedLatencyRatio(r, small, base) ?? Number.NaN,
         where: scenarioLabel(r.scenario),
       })),
     true,

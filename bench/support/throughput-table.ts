@@ -6,6 +6,7 @@ import {
   firstEventMedian,
   type Goal,
   medians,
+  pairedAddedLatencyRatio,
   pairedRatio,
   type ScenarioResult,
   scenarioLabel,
@@ -17,8 +18,6 @@ const cell = (text: string, width = 11): string => text.padStart(width);
 const num = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits);
 const ratio = (value: number | undefined): string => (value === undefined ? "–" : `${value.toFixed(2)}×`);
-const times = (of: number | undefined, to: number | undefined): string =>
-  ratio(of === undefined || to === undefined ? undefined : of / to);
 
 /** A target's median req/s and CPU per request, each beside its ratio to `base`'s (by round). */
 function againstBase(result: ScenarioResult, target: string, base: string): string[] {
@@ -83,7 +82,7 @@ function printLatency(
   references: readonly string[],
 ): void {
   console.log(
-    `\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own (ref: ${references.join(" in plain, ")} in SSE)`,
+    `\nlatency p50 at 1 connection (wrk), and what each adds to the stub's own (ref: ${references.join(" in plain, ")} in SSE; ×fwd: the median of each round's ratio)`,
   );
   console.log(
     `${"".padEnd(LABEL)}${cell("stub µs")}${cell("fwd +µs")}${cell(`${small} +µs`, 20)}${cell("×fwd")}${cell("ref +µs")}${cell("×fwd")}`,
@@ -94,7 +93,7 @@ function printLatency(
     const reference = references.find((name) => result.runs[name] !== undefined);
     const ref = reference === undefined ? undefined : addedLatencyUs(result, reference);
     console.log(
-      `${scenarioLabel(result.scenario).padEnd(LABEL)}${cell(num(medians(result, "stub")?.p50Us))}${cell(num(fwd))}${cell(num(gp), 20)}${cell(times(gp, fwd))}${cell(num(ref))}${cell(times(ref, fwd))}`,
+      `${scenarioLabel(result.scenario).padEnd(LABEL)}${cell(num(medians(result, "stub")?.p50Us))}${cell(num(fwd))}${cell(num(gp), 20)}${cell(ratio(pairedAddedLatencyRatio(result, small, "forwarder")))}${cell(num(ref))}${cell(ratio(reference === undefined ? undefined : pairedAddedLatencyRatio(result, reference, "forwarder")))}`,
     );
   }
 }

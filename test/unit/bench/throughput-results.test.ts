@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   judgeGoals,
   type LoadRun,
+  pairedAddedLatencyRatio,
   pairedRatio,
   type ScenarioResult,
 } from "../../../bench/support/throughput-results.ts";
@@ -54,6 +55,44 @@ describe("ratios of the throughput bench", () => {
     const goal = judgeGoals([scale], [], NAMES).at(-1);
     expect(goal?.measured).toBe("5.0%");
     expect(goal?.met).toBe(true);
+  });
+});
+
+describe("the latency a proxy adds", () => {
+  const latency = (round: number, p50: number): LoadRun => ({
+    ...run(round, 1000),
+    latencyUs: { p50, p90: p50, p99: p50 },
+  });
+
+  test("is compared round by round, each against the stub of its own round", () => {
+    // grantpool always adds 1.3× what the forwarder adds; the stub and the forwarder slow down in
+    // different rounds, so the medians alone would say 1.1× and call the goal met.
+    const drifting: ScenarioResult = {
+      scenario: { connections: 1, bodyBytes: 1024, sse: false },
+      runs: {
+        stub: [latency(1, 100), latency(2, 100), latency(3, 300)],
+        forwarder: [latency(1, 200), latency(2, 400), latency(3, 400)],
+        small: [latency(1, 230), latency(2, 490), latency(3, 430)],
+      },
+    };
+    expect(pairedAddedLatencyRatio(drifting, "small", "forwarder")).toBeCloseTo(1.3, 6);
+    const goal = judgeGoals([drifting], [], NAMES).find(
+      (g) => g.goal === "plain: added latency p50 ≤ 1.25× forwarder's",
+    );
+    expect(goal).toMatchObject({ measured: "1.300×", met: false });
+  });
+
+  test("leaves out rounds without a stub or where the base added nothing", () => {
+    const partial: ScenarioResult = {
+      scenario: { connections: 1, bodyBytes: 1024, sse: false },
+      runs: {
+        stub: [latency(1, 100), latency(3, 100)],
+        base: [latency(1, 200), latency(2, 200), latency(3, 90)],
+        target: [latency(1, 250), latency(2, 900), latency(3, 900)],
+      },
+    };
+    expect(pairedAddedLatencyRatio(partial, "target", "base")).toBeCloseTo(1.5, 6);
+    expect(pairedAddedLatencyRatio(partial, "missing", "base")).toBeUndefined();
   });
 });
 
