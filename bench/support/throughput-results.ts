@@ -238,6 +238,25 @@ function requestGoals(
 }
 
 /**
+ * The references judged by the bare forwarder's request goals, as grantpool is: the checking
+ * forwarder by the plain ones, the following forwarder by the SSE ones. Not goals of grantpool's;
+ * they show what the duties each reference adds (SPEC §6–§7, §9) cost against the goals by
+ * themselves, before anything grantpool's structure adds.
+ */
+export function judgeReferences(
+  scenarios: readonly ScenarioResult[],
+  firstEvents: readonly FirstEventResult[],
+  names: BenchNames,
+): Goal[] {
+  const judged = (reference: string, kind: "plain" | "SSE"): Goal[] =>
+    requestGoals(kind, scenarios, firstEvents, reference, "forwarder").map((goal) => ({
+      ...goal,
+      goal: `${reference}, ${goal.goal}`,
+    }));
+  return [...judged(names.checking, "plain"), ...judged(names.following, "SSE")];
+}
+
+/**
  * Issue 15's goals for grantpool with `small` accounts, and with `large` against `small`. The
  * request goals are judged twice. First against the bare forwarder, as the issue states them (these
  * decide). Then against the forwarder that does only what grantpool must on top of forwarding —

@@ -114,8 +114,8 @@ function printFirstEvents(firstEvents: readonly FirstEventResult[], targets: rea
   if (anyWhole) console.log("(n whole: replies that came in one piece, with a Content-Length, not streamed)");
 }
 
-function printGoals(goals: readonly Goal[]): void {
-  console.log("\ngoals (worst scenario)");
+function printGoals(heading: string, goals: readonly Goal[]): void {
+  console.log(`\n${heading}`);
   const width = Math.max(...goals.map((g) => g.goal.length)) + 2;
   for (const goal of goals)
     console.log(
@@ -129,6 +129,8 @@ export function printThroughputTables(options: {
   readonly targets: readonly string[];
   readonly names: BenchNames;
   readonly goals: readonly Goal[];
+  /** The references judged by the same request goals (`judgeReferences`). */
+  readonly references: readonly Goal[];
 }): void {
   const { small, large, following, checking } = options.names;
   console.log();
@@ -147,5 +149,9 @@ export function printThroughputTables(options: {
   );
   printLatency(options.scenarios, small, [checking, following]);
   printFirstEvents(options.firstEvents, [...options.targets, following, checking]);
-  printGoals(options.goals);
+  printGoals(
+    "the references by the same goals (not grantpool's: what the duties they add cost by themselves)",
+    options.references,
+  );
+  printGoals("goals (worst scenario)", options.goals);
 }

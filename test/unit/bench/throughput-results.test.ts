@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   judgeGoals,
+  judgeReferences,
   type LoadRun,
   pairedAddedLatencyRatio,
   pairedRatio,
@@ -113,6 +114,17 @@ describe("the goals of the throughput bench", () => {
       measured: "1.333×",
       met: true,
     });
+  });
+
+  test("judge the references by the same goals, each named, apart from grantpool's", () => {
+    const references = judgeReferences([plain], [], NAMES);
+    expect(references.find((g) => g.goal === "checking, plain: throughput ≥ 0.8× forwarder")).toMatchObject({
+      measured: "0.800×",
+      met: true,
+    });
+    const named = (g: { goal: string }) =>
+      g.goal.startsWith("checking, plain: ") || g.goal.startsWith("following, SSE: ");
+    expect(references.every(named)).toBe(true);
   });
 
   test("and again against the forwarder that only does the checks every request must get", () => {
