@@ -16,7 +16,9 @@
  * within the nesting limit, an account taken in turn (its token upstream, its id on the reply), and
  * the request's duration recorded in the server histogram. Nothing else: no routing framework, no
  * pool, no failover. It shows what those checks cost by themselves, so the rest of grantpool's
- * cost is its own. The client key comes from GRANTPOOL_BENCH_CLIENT_KEY.
+ * cost is its own. The client key comes from GRANTPOOL_BENCH_CLIENT_KEY. With both (`--check
+ * --follow`) it does every duty of a proxy, and a followed stream's duration ends with its last
+ * byte, as grantpool's does.
  */
 import { createKeyChecker } from "../../src/proxy/access/key-checker.ts";
 import { CLIENT_KEY_PLACES, presentedKeys } from "../../src/proxy/access/presented-keys.ts";
@@ -78,13 +80,18 @@ export function startBareForwarder(
       const contentType = reply.headers.get("content-type") ?? "application/json";
       const headers: Record<string, string> = { "content-type": contentType };
       if (admitted !== undefined) headers["x-grantpool-account"] = `bench-${admitted.account}`;
-      checks?.record(started, routeTemplate(request.method, url.pathname), reply.status);
+      const record = () => checks?.record(started, routeTemplate(request.method, url.pathname), reply.status);
       const init = { status: reply.status, headers };
-      if (!follow || reply.body === null || !contentType.startsWith("text/event-stream"))
+      if (!follow || reply.body === null || !contentType.startsWith("text/event-stream")) {
+        record();
         return new Response(reply.body, init);
+      }
       // One reply, made by the follower from the stream, as grantpool makes it.
       const followed = followedResponse(reply.body, init);
-      whenBodyEnds(followed, () => streamsEnded++);
+      whenBodyEnds(followed, () => {
+        streamsEnded++;
+        record();
+      });
       return followed;
     },
   });

@@ -74,16 +74,19 @@ export async function startFollowingForwarder(stubUrl: string, stack: AsyncDispo
   return startBunServer(FOLLOWING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--follow"], stack);
 }
 
-/** The forwarder that first does the checks every proxied request must get (bare-forwarder.ts). */
+/**
+ * The forwarder that does every duty the SPEC gives a proxy and nothing else (bare-forwarder.ts):
+ * first the checks every proxied request must get, then a streamed reply followed to its end.
+ */
 export const CHECKING_FORWARDER = "fwd-checking";
 
 export function startCheckingForwarder(stubUrl: string, stack: AsyncDisposableStack): Promise<Target> {
-  return startBunServer(CHECKING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--check"], stack, {
+  return startBunServer(CHECKING_FORWARDER, "bare-forwarder.ts", [stubUrl, "--check", "--follow"], stack, {
     GRANTPOOL_BENCH_CLIENT_KEY: CLIENT_KEY,
   });
 }
 
-/** Checks that the following forwarder followed the streams it passed on to their end. */
+/** Checks that a forwarder that follows streams followed those it passed on to their end. */
 export async function checkFollowed(target: Target): Promise<void> {
   const ended = (await (await fetch(`${target.url}/streams-ended`)).json()) as number;
   if (ended < 1) throw new Error(`${target.name} passed streams on without following them`);
