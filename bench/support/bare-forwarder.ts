@@ -101,7 +101,7 @@ export function startBareForwarder(
 if (import.meta.main) {
   const upstream = process.argv[2];
   if (upstream === undefined) {
-    console.error("usage: bun bench/support/bare-forwarder.ts UPSTREAM_URL [--follow | --check]");
+    console.error("usage: bun bench/support/bare-forwarder.ts UPSTREAM_URL [--follow] [--check]");
     process.exit(2);
   }
   const checkKey = process.argv.includes("--check") ? process.env.GRANTPOOL_BENCH_CLIENT_KEY : undefined;

@@ -239,9 +239,9 @@ function requestGoals(
 
 /**
  * The references judged by the bare forwarder's request goals, as grantpool is: the checking
- * forwarder by the plain ones, the following forwarder by the SSE ones. Not goals of grantpool's;
- * they show what the duties each reference adds (SPEC §6–§7, §9) cost against the goals by
- * themselves, before anything grantpool's structure adds.
+ * forwarder by the plain and the SSE ones, the following forwarder by the SSE ones. Not goals of
+ * grantpool's; they show what the duties each reference adds (SPEC §6–§7, §9, §5.4) cost against
+ * the goals by themselves, before anything grantpool's structure adds.
  */
 export function judgeReferences(
   scenarios: readonly ScenarioResult[],
