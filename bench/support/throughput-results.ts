@@ -107,6 +107,27 @@ export function addedLatencyUs(result: ScenarioResult, target: string): number |
   return stub === undefined || measured === undefined ? undefined : measured.p50Us - stub.p50Us;
 }
 
+/** A target's runs of a scenario by the round they were measured in. */
+function byRound(result: ScenarioResult, target: string): Map<number, LoadRun> {
+  return new Map((result.runs[target] ?? []).map((run) => [run.round, run]));
+}
+
+/**
+ * The median over the rounds `target` ran of a ratio taken within each round; rounds where
+ * `ratioIn` has none are left out. Undefined when no round has one.
+ */
+function medianOverRounds(
+  result: ScenarioResult,
+  target: string,
+  ratioIn: (run: LoadRun) => number | undefined,
+): number | undefined {
+  const ratios = (result.runs[target] ?? []).flatMap((run) => {
+    const ratio = ratioIn(run);
+    return ratio === undefined ? [] : [ratio];
+  });
+  return ratios.length === 0 ? undefined : median(ratios);
+}
+
 /**
  * The latency `target` adds to the stub's own over what `base` adds, paired like `pairedRatio`:
  * the median of each round's ratio, both added latencies taken against the stub of the same round.
@@ -117,17 +138,14 @@ export function pairedAddedLatencyRatio(
   target: string,
   base: string,
 ): number | undefined {
-  const p50s = (name: string) =>
-    new Map((result.runs[name] ?? []).map((run) => [run.round, run.latencyUs.p50]));
-  const stubs = p50s("stub");
-  const bases = p50s(base);
-  const ratios = (result.runs[target] ?? []).flatMap((run) => {
-    const stub = stubs.get(run.round);
-    const to = bases.get(run.round);
-    if (stub === undefined || to === undefined || to <= stub) return [];
-    return [(run.latencyUs.p50 - stub) / (to - stub)];
+  const stubs = byRound(result, "stub");
+  const bases = byRound(result, base);
+  return medianOverRounds(result, target, (run) => {
+    const stub = stubs.get(run.round)?.latencyUs.p50;
+    const to = bases.get(run.round)?.latencyUs.p50;
+    if (stub === undefined || to === undefined || to <= stub) return undefined;
+    return (run.latencyUs.p50 - stub) / (to - stub);
   });
-  return ratios.length === 0 ? undefined : median(ratios);
 }
 
 interface Candidate {
@@ -154,12 +172,11 @@ export function pairedRatio(
   base: string,
   figure: LoadFigure,
 ): number | undefined {
-  const bases = new Map((result.runs[base] ?? []).map((run) => [run.round, run[figure]]));
-  const ratios = (result.runs[target] ?? []).flatMap((run) => {
+  const bases = byRound(result, base);
+  return medianOverRounds(result, target, (run) => {
     const to = bases.get(run.round);
-    return to === undefined ? [] : [run[figure] / to];
+    return to === undefined ? undefined : run[figure] / to[figure];
   });
-  return ratios.length === 0 ? undefined : median(ratios);
 }
 
 function ratioOf(result: ScenarioResult, target: string, base: string, figure: LoadFigure): Candidate {
