@@ -3,6 +3,8 @@
  * the file store translates them to Antigravity-Manager's snake_case format.
  * Times are Unix seconds.
  */
+import type { AccountQuota } from "./quota.ts";
+
 export interface AccountToken {
   readonly accessToken: string;
   readonly refreshToken: string;
@@ -37,9 +39,16 @@ export interface Account {
   readonly validationBlockedUntil?: number;
   /** The link for that check (the reference's `validation_url`). */
   readonly validationUrl?: string;
+  /** The per-model quota last fetched from Google (the reference's `quota`). */
+  readonly quota?: AccountQuota;
   /**
-   * What the stored record holds that grantpool does not interpret (the reference's quota,
-   * device profile, protected models, validation state, labels, token extras), so that copying
+   * The quota groups the record lists as protected (the reference's `protected_models`): the
+   * account is skipped for requests to those groups while their quota stays low (quota.ts).
+   */
+  readonly protectedModels?: readonly string[];
+  /**
+   * What the stored record holds that grantpool does not interpret (the reference's device
+   * profile, validation state, labels, token extras), so that copying
    * an account into another data directory keeps it. Only the file store reads and writes it;
    * a rewrite of an existing file keeps that file's own members instead.
    */

@@ -145,6 +145,14 @@ export interface UpstreamStream {
   state: "open" | "complete" | "cancelled" | "broken";
 }
 
+/** One model's Cloud Code quota as fetchAvailableModels reports it. */
+export interface QuotaSetting {
+  /** 0 (used up) to 1 (full); Google omits the field when it is 0. */
+  remainingFraction: number;
+  /** When the quota refills; the identity's current reset time stays when absent. */
+  resetTime?: Date;
+}
+
 export interface EmulatorCalls {
   refresh: number;
   authorizationCode: number;
@@ -188,6 +196,18 @@ export interface GoogleEmulator extends AsyncDisposable {
    */
   requireThoughtSignatures(on: boolean): void;
   holdStream(): StreamHold;
+  /**
+   * Cloud Code quota (`/v1internal:fetchAvailableModels`) of one model of an identity. Every
+   * identity starts full (remainingFraction 1, resetTime 5 h after its first quota call or
+   * switch). Throws for an unknown identity, a model without quota, or a fraction outside 0..1.
+   */
+  setQuota(email: string, model: string, quota: QuotaSetting): void;
+  /** Every quota model of the identity to `remainingFraction`; reset times stay. */
+  lowerQuota(email: string, remainingFraction: number): void;
+  /** Every quota model of the identity back to full, with a fresh reset time 5 h ahead. */
+  resetQuota(email: string): void;
+  /** fetchAvailableModels calls with a valid access token of the identity, faulted ones included. */
+  quotaCallsFor(email: string): number;
   /**
    * The emulator's answer to a request without a socket between: what a body stream sends is
    * exactly what the caller pulled (Bun's fetch client and server buffer a socket's stream

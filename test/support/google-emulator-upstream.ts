@@ -22,6 +22,7 @@ import {
   upstreamFaultReply,
 } from "./google-emulator-faults.ts";
 import type { FaultQueue, HeldStream } from "./google-emulator-gates.ts";
+import type { QuotaLedger } from "./google-emulator-quota.ts";
 import {
   apiJson,
   apiKeyInvalid,
@@ -48,6 +49,7 @@ export interface UpstreamContext {
   requests: UpstreamRequest[];
   streams: UpstreamStream[];
   faults: FaultQueue<UpstreamFault>;
+  quota: QuotaLedger;
   /** Faults of a streamed reply after it began; taken only by calls that stream a reply. */
   streamFaults: FaultQueue<StreamFault>;
   streamChunks: () => readonly string[];
@@ -57,7 +59,8 @@ export interface UpstreamContext {
   requireSignatures: () => boolean;
 }
 
-type Action = "list" | "get" | "generate" | "stream" | "count" | "embed" | "batchEmbed" | "load" | "onboard";
+type GeminiAction = "list" | "get" | "generate" | "stream" | "count" | "embed" | "batchEmbed";
+type Action = GeminiAction | "load" | "onboard" | "quota";
 
 interface Route {
   profile: UpstreamProfile;
@@ -79,6 +82,7 @@ const CODE_ASSIST_ACTIONS: Record<string, Action> = {
   ...GEMINI_ACTIONS,
   loadCodeAssist: "load",
   onboardUser: "onboard",
+  fetchAvailableModels: "quota",
 };
 
 function matchRoute(method: string, path: string): Route | undefined {
@@ -268,6 +272,10 @@ function foreignProject(identity: IdentityRecord, project: unknown): Response | 
 function codeAssist(call: Call, context: UpstreamContext): Response {
   const { identity } = call;
   if (call.route.action === "load") return loadCodeAssist(identity);
+  if (call.route.action === "quota") {
+    // An identity with its own project must name it: no project is refused like another's.
+    return foreignProject(identity, field(call.body, "project") ?? "") ?? context.quota.reply(identity.email);
+  }
   if (call.route.action === "onboard") {
     return apiJson(200, {
       name: `operations/emu-${randomId(8)}`,
@@ -332,6 +340,7 @@ export async function handleUpstream(
   if (token === undefined) return unauthenticated(false, service);
   const identity = holder?.valid === true ? context.state.identity(holder.email) : undefined;
   if (identity === undefined) return unauthenticated(true, service);
+  if (route.action === "quota") context.quota.countCall(identity.email);
   const model = route.model ?? field(body.value, "model");
   const fault = context.faults.take(identity.email);
   if (fault !== undefined) {

@@ -8,6 +8,7 @@
  */
 import { FaultQueue, HeldRefreshes, HeldStream } from "./google-emulator-gates.ts";
 import { handleAuth, handleToken, handleUserinfo, type OAuthContext } from "./google-emulator-oauth.ts";
+import { QuotaLedger } from "./google-emulator-quota.ts";
 import { connectionReset, rpcError } from "./google-emulator-replies.ts";
 import { EmulatorState, randomDigits, randomId } from "./google-emulator-state.ts";
 import type {
@@ -15,6 +16,7 @@ import type {
   EmulatorCalls,
   GoogleEmulator,
   GoogleEmulatorOptions,
+  QuotaSetting,
   RefreshGate,
   StreamFault,
   StreamHold,
@@ -43,6 +45,7 @@ class RunningEmulator implements GoogleEmulator {
   readonly upstreamRequests: UpstreamRequest[] = [];
   readonly upstreamStreams: UpstreamStream[] = [];
   readonly #state = new EmulatorState();
+  readonly #quota = new QuotaLedger();
   readonly #tokenFaults = new FaultQueue<TokenFault>();
   readonly #upstreamFaults = new FaultQueue<UpstreamFault>();
   readonly #streamFaults = new FaultQueue<StreamFault>();
@@ -76,6 +79,7 @@ class RunningEmulator implements GoogleEmulator {
       requests: this.upstreamRequests,
       streams: this.upstreamStreams,
       faults: this.#upstreamFaults,
+      quota: this.#quota,
       streamFaults: this.#streamFaults,
       streamChunks: () => this.#streamChunks,
       streamHold: () => this.#streamHold,
@@ -192,6 +196,22 @@ class RunningEmulator implements GoogleEmulator {
     };
   }
 
+  setQuota(email: string, model: string, quota: QuotaSetting): void {
+    this.#quota.set(this.#knownEmail(email), model, quota);
+  }
+
+  lowerQuota(email: string, remainingFraction: number): void {
+    this.#quota.lower(this.#knownEmail(email), remainingFraction);
+  }
+
+  resetQuota(email: string): void {
+    this.#quota.reset(this.#knownEmail(email));
+  }
+
+  quotaCallsFor(email: string): number {
+    return this.#quota.callsFor(email);
+  }
+
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     return this.#route(
       input instanceof Request ? new Request(input, init) : new Request(String(input), init),
@@ -218,6 +238,14 @@ class RunningEmulator implements GoogleEmulator {
     const server = this.#server;
     this.#server = undefined;
     await server?.stop(true);
+  }
+
+  /** A quota switch for an email no identity has is a typo in the test: say so instead of ignoring it. */
+  #knownEmail(email: string): string {
+    if (this.#state.identity(email) === undefined) {
+      throw new Error(`Google emulator: no identity "${email}"; call addIdentity first`);
+    }
+    return email;
   }
 
   #hang(signal: AbortSignal): Promise<Response> {

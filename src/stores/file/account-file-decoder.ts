@@ -3,13 +3,14 @@
  * Lenient where the reference is (missing flags are false, nulls are absent), strict where a
  * wrong value would hurt (id, email and refresh token must be non-empty strings, and the id must
  * be the file's name). Reasons name the field and what was expected, never the value. Members
- * the model does not own come along as the account's extras; the reference's validation block is
- * read from them.
+ * the model does not own come along as the account's extras; the reference's validation block and
+ * its quota members (quota-members.ts) are read from them.
  */
 import * as v from "valibot";
 import type { Account, AccountExtras, AccountToken, OpaqueMember } from "../../accounts/account.ts";
 import { err, ok, type Result } from "../../result.ts";
 import { checkJsonSyntax } from "./json-scanner.ts";
+import { isLegacyProtection, readQuotaMembers } from "./quota-members.ts";
 import { readRawMembers, stripBom } from "./raw-json-object.ts";
 
 const requiredText = v.pipe(
@@ -122,22 +123,24 @@ function validationBlockOf(
 }
 
 function toAccount(file: AccountFile, fallbackCreatedAt: number, extras: AccountExtras | undefined): Account {
+  const legacyProtection = isLegacyProtection(file);
   return {
     id: file.id,
     email: file.email,
     token: toToken(file.token),
     disabled: file.disabled ?? false,
-    proxyDisabled: file.proxy_disabled ?? false,
+    proxyDisabled: !legacyProtection && (file.proxy_disabled ?? false),
     createdAt: file.created_at ?? fallbackCreatedAt,
     ...present({
       name: file.name,
       disabledAt: file.disabled_at,
       disabledReason: file.disabled_reason,
-      proxyDisabledReason: file.proxy_disabled_reason,
-      proxyDisabledAt: file.proxy_disabled_at,
+      proxyDisabledReason: legacyProtection ? undefined : file.proxy_disabled_reason,
+      proxyDisabledAt: legacyProtection ? undefined : file.proxy_disabled_at,
       lastUsed: file.last_used,
     }),
     ...validationBlockOf(file),
+    ...readQuotaMembers(file),
     ...(extras === undefined ? {} : { extras }),
   };
 }

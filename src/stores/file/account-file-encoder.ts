@@ -3,7 +3,8 @@
  * its previous text is the template: members keep their order, members grantpool does not know
  * (top level and inside `token`) are copied as raw text, and known members whose value did not
  * change keep their raw text too. A new file gets the account's extras (members another file
- * held, e.g. on import) the same way. Optional fields the model lacks are left out of the file.
+ * held, e.g. on import) the same way. Optional fields the model lacks are left out of the file,
+ * but for the quota members: a record whose quota grantpool could not read keeps it as it was.
  */
 import type { Account, AccountToken, OpaqueMember } from "../../accounts/account.ts";
 import { truncateReason } from "../../accounts/account-transitions.ts";
@@ -14,6 +15,7 @@ import {
   type RenderKnown,
   renderFields,
 } from "./merge-raw-members.ts";
+import { renderQuota } from "./quota-members.ts";
 import { rawFor, readRawMembers, renderRawObject, stripBom } from "./raw-json-object.ts";
 
 function tokenFields(token: AccountToken): Fields {
@@ -40,12 +42,14 @@ function accountFields(account: Account): Fields {
     ["email", account.email],
     ["name", account.name],
     ["token", undefined],
+    ["quota", undefined],
     ["disabled", account.disabled],
     ["disabled_at", account.disabledAt],
     ["disabled_reason", cut(account.disabledReason)],
     ["proxy_disabled", account.proxyDisabled],
     ["proxy_disabled_reason", cut(account.proxyDisabledReason)],
     ["proxy_disabled_at", account.proxyDisabledAt],
+    ["protected_models", undefined],
     ["created_at", account.createdAt],
     ["last_used", account.lastUsed],
   ];
@@ -71,6 +75,14 @@ export function encodeAccountFile(account: Account, previousText?: string): stri
   const fields = accountFields(account);
   const values = new Map(fields);
   const render: RenderKnown = (key, previousRaw) => {
+    if (key === "quota" || key === "protected_models") {
+      // Unread (absent or of another shape): whatever the record holds stays as it is. A new
+      // file's template for them is the member the account brought along.
+      const kept = previousRaw ?? extras?.account.findLast((member) => member.key === key)?.json;
+      if (key === "quota") return account.quota === undefined ? kept : renderQuota(account.quota, kept);
+      const listed = account.protectedModels;
+      return listed === undefined ? kept : rawFor(listed, kept, 1);
+    }
     if (key === "token") {
       const previousToken = previousRaw === undefined ? [] : readRawMembers(previousRaw);
       const owned = tokenFields(account.token);

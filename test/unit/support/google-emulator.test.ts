@@ -615,3 +615,196 @@ describe("Cloud Code Assist stand-in", () => {
     });
   });
 });
+
+describe("Cloud Code Assist quota (fetchAvailableModels)", () => {
+  const QUOTA_MODELS = [
+    "gemini-3-pro-high",
+    "gemini-3-pro-low",
+    "gemini-3-flash",
+    "gemini-3.1-flash-image",
+    "claude-sonnet-4-5",
+    "claude-sonnet-4-5-thinking",
+    "claude-opus-4-5-thinking",
+  ];
+  const HOUR_MS = 60 * 60 * 1000;
+
+  interface QuotaReply {
+    models: Record<
+      string,
+      { displayName: string; quotaInfo?: { remainingFraction?: number; resetTime: string } }
+    >;
+  }
+
+  /** An identity with its own project "proj-a" and a valid access token. */
+  async function quotaIdentity(emu: GoogleEmulator, email = "a@x.com"): Promise<string> {
+    return accessTokenFor(emu, emu.addIdentity({ email, projectId: "proj-a" }));
+  }
+
+  function fetchQuota(
+    emu: GoogleEmulator,
+    accessToken: string | undefined,
+    body: unknown = { project: "proj-a" },
+  ) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (accessToken !== undefined) headers.authorization = `Bearer ${accessToken}`;
+    return fetch(`${emu.upstreamUrl}/v1internal:fetchAvailableModels`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+  }
+
+  async function quotaOf(emu: GoogleEmulator, accessToken: string): Promise<QuotaReply["models"]> {
+    const reply = await fetchQuota(emu, accessToken);
+    expect(reply.status).toBe(200);
+    return ((await reply.json()) as QuotaReply).models;
+  }
+
+  test("lists every quota model full with a reset time about 5 h ahead, and chat_20706 without quotaInfo", async () => {
+    await using emu = await startGoogleEmulator();
+    const accessToken = await quotaIdentity(emu);
+    const before = Date.now();
+    const reply = await fetchQuota(emu, accessToken);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get("content-type")).toBe("application/json; charset=UTF-8");
+    const { models } = (await reply.json()) as QuotaReply;
+    expect(Object.keys(models)).toEqual([...QUOTA_MODELS, "chat_20706"]);
+    for (const id of QUOTA_MODELS) {
+      const quota = models[id]?.quotaInfo;
+      expect(quota?.remainingFraction).toBe(1);
+      expect(quota?.resetTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const resetAt = Date.parse(quota?.resetTime ?? "");
+      expect(resetAt).toBeGreaterThan(before + 5 * HOUR_MS - 2000);
+      expect(resetAt).toBeLessThan(Date.now() + 5 * HOUR_MS + 1000);
+    }
+    expect(models.chat_20706).toEqual({ displayName: "chat_20706" });
+    expect(models["gemini-3-flash"]?.displayName).toBe("Gemini 3 Flash");
+    // The window stays put between calls, as a real one does.
+    expect((await quotaOf(emu, accessToken))["gemini-3-flash"]).toEqual(models["gemini-3-flash"]);
+  });
+
+  test("reports the fraction and reset time setQuota gave one model of one identity", async () => {
+    await using emu = await startGoogleEmulator();
+    const a = await quotaIdentity(emu, "a@x.com");
+    const b = await quotaIdentity(emu, "b@y.com");
+    emu.setQuota("a@x.com", "claude-opus-4-5-thinking", {
+      remainingFraction: 0.05,
+      resetTime: new Date("2026-12-03T18:00:00.250Z"),
+    });
+    const models = await quotaOf(emu, a);
+    expect(models["claude-opus-4-5-thinking"]?.quotaInfo).toEqual({
+      remainingFraction: 0.05,
+      resetTime: "2026-12-03T18:00:00Z",
+    });
+    expect(models["claude-sonnet-4-5"]?.quotaInfo?.remainingFraction).toBe(1);
+    expect((await quotaOf(emu, b))["claude-opus-4-5-thinking"]?.quotaInfo?.remainingFraction).toBe(1);
+  });
+
+  test("omits remainingFraction of a used-up model but keeps its resetTime, as proto3 JSON does", async () => {
+    await using emu = await startGoogleEmulator();
+    const accessToken = await quotaIdentity(emu);
+    emu.setQuota("a@x.com", "gemini-3-pro-high", { remainingFraction: 0 });
+    const models = await quotaOf(emu, accessToken);
+    const quota = models["gemini-3-pro-high"]?.quotaInfo;
+    expect(quota).toBeDefined();
+    expect(Object.keys(quota ?? {})).toEqual(["resetTime"]);
+    expect(quota?.resetTime).toBe(models["gemini-3-pro-low"]?.quotaInfo?.resetTime ?? "none");
+  });
+
+  test("lowerQuota sets every quota model, and resetQuota brings them back to full in a fresh window", async () => {
+    await using emu = await startGoogleEmulator();
+    const accessToken = await quotaIdentity(emu);
+    emu.lowerQuota("a@x.com", 0.25);
+    emu.setQuota("a@x.com", "gemini-3-flash", {
+      remainingFraction: 0,
+      resetTime: new Date("2020-01-01T00:00:00Z"),
+    });
+    const lowered = await quotaOf(emu, accessToken);
+    expect(QUOTA_MODELS.map((id) => lowered[id]?.quotaInfo?.remainingFraction)).toEqual([
+      0.25,
+      0.25,
+      undefined,
+      0.25,
+      0.25,
+      0.25,
+      0.25,
+    ]);
+    expect(lowered.chat_20706?.quotaInfo).toBeUndefined();
+    emu.resetQuota("a@x.com");
+    const reset = await quotaOf(emu, accessToken);
+    expect(QUOTA_MODELS.every((id) => reset[id]?.quotaInfo?.remainingFraction === 1)).toBe(true);
+    expect(Date.parse(reset["gemini-3-flash"]?.quotaInfo?.resetTime ?? "")).toBeGreaterThan(Date.now());
+  });
+
+  test("refuses quota switches for an unknown identity, a model without quota, or a fraction outside 0..1", async () => {
+    await using emu = await startGoogleEmulator();
+    emu.addIdentity({ email: "a@x.com" });
+    expect(() => emu.setQuota("nobody@x.com", "gemini-3-flash", { remainingFraction: 0.5 })).toThrow(
+      'no identity "nobody@x.com"',
+    );
+    expect(() => emu.setQuota("a@x.com", "chat_20706", { remainingFraction: 0.5 })).toThrow(
+      'no quota model "chat_20706"',
+    );
+    expect(() => emu.lowerQuota("a@x.com", 1.5)).toThrow("remainingFraction must be 0 to 1");
+    expect(() => emu.resetQuota("nobody@x.com")).toThrow('no identity "nobody@x.com"');
+  });
+
+  test("answers 401 UNAUTHENTICATED without a token or with an expired one, and counts neither", async () => {
+    await using emu = await startGoogleEmulator();
+    const accessToken = await quotaIdentity(emu);
+    const missing = await fetchQuota(emu, undefined);
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { error: { status: string } }).error.status).toBe("UNAUTHENTICATED");
+    emu.expireAccessTokens();
+    expect((await fetchQuota(emu, accessToken)).status).toBe(401);
+    expect(emu.quotaCallsFor("a@x.com")).toBe(0);
+  });
+
+  test("refuses a foreign or missing project with 403 PERMISSION_DENIED for an identity with its own project", async () => {
+    await using emu = await startGoogleEmulator();
+    const own = await quotaIdentity(emu);
+    const foreign = await fetchQuota(emu, own, { project: "proj-b" });
+    expect(foreign.status).toBe(403);
+    const { error } = (await foreign.json()) as { error: { status: string; message: string } };
+    expect(error.status).toBe("PERMISSION_DENIED");
+    expect(error.message).toContain("projects/proj-b/");
+    expect((await fetchQuota(emu, own, {})).status).toBe(403);
+    const anyProject = await accessTokenFor(emu, emu.addIdentity({ email: "c@z.com" }));
+    expect((await fetchQuota(emu, anyProject, {})).status).toBe(200);
+  });
+
+  test("answers injected upstream faults on this route, then the quota again", async () => {
+    await using emu = await startGoogleEmulator();
+    const accessToken = await quotaIdentity(emu);
+    emu.failUpstream({ kind: "resource_exhausted", retryDelaySeconds: 7 }, { times: 1 });
+    emu.failUpstream({ kind: "permission_denied" }, { times: 1 });
+    emu.failUpstream({ kind: "server_error", status: 500 }, { times: 1 });
+    const exhausted = await fetchQuota(emu, accessToken);
+    expect(exhausted.status).toBe(429);
+    const { error } = (await exhausted.json()) as { error: { status: string; details: unknown[] } };
+    expect(error.status).toBe("RESOURCE_EXHAUSTED");
+    expect(error.details).toEqual([
+      { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "7s" },
+    ]);
+    expect((await fetchQuota(emu, accessToken)).status).toBe(403);
+    const internal = await fetchQuota(emu, accessToken);
+    expect(internal.status).toBe(500);
+    expect(((await internal.json()) as { error: { status: string } }).error.status).toBe("INTERNAL");
+    expect((await fetchQuota(emu, accessToken)).status).toBe(200);
+  });
+
+  test("quotaCallsFor counts each identity's authenticated calls, faulted ones too, and no other route", async () => {
+    await using emu = await startGoogleEmulator();
+    const a = await quotaIdentity(emu, "a@x.com");
+    const b = await quotaIdentity(emu, "b@y.com");
+    emu.failUpstream({ kind: "server_error" }, { times: 1, forAccessTokenOf: "a@x.com" });
+    expect((await fetchQuota(emu, a)).status).toBe(503);
+    expect((await fetchQuota(emu, a)).status).toBe(200);
+    expect((await fetchQuota(emu, b)).status).toBe(200);
+    expect((await generate(emu, a)).status).toBe(200);
+    expect(emu.quotaCallsFor("a@x.com")).toBe(2);
+    expect(emu.quotaCallsFor("A@X.com")).toBe(2);
+    expect(emu.quotaCallsFor("b@y.com")).toBe(1);
+    expect(emu.quotaCallsFor("never@x.com")).toBe(0);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * An account's per-model quota as Google reports it (Cloud Code Assist's `fetchAvailableModels`),
+ * the model groups quota protection watches, and which groups an account is protected for.
+ * Names and rules follow the reference system (Antigravity-Manager) so that both read the same
+ * account file the same way; times in the model are Unix seconds.
+ */
+
+export interface ModelQuota {
+  /** The model id Google names (e.g. `gemini-3-flash`, `claude-sonnet-4-5`). */
+  readonly name: string;
+  /** Remaining quota, 0–100: `floor(remainingFraction × 100)` as the reference stores it. */
+  readonly percentage: number;
+  /** When the quota comes back, as Google wrote it (RFC 3339); absent when unknown. */
+  readonly resetTime?: string;
+}
+
+export interface AccountQuota {
+  readonly models: readonly ModelQuota[];
+  /** When it was fetched (Unix seconds); absent in a record that does not say. */
+  readonly lastUpdated?: number;
+  /** Google refused the quota call (403): the reference shows the account as forbidden. */
+  readonly isForbidden: boolean;
+  readonly subscriptionTier?: string;
+}
+
+/** The groups the reference watches by default, and its default threshold. */
+export const DEFAULT_PROTECTED_GROUPS = [
+  "claude",
+  "gemini-3-pro-high",
+  "gemini-3-flash",
+  "gemini-3.1-flash-image",
+] as const;
+export const REFERENCE_THRESHOLD_PERCENT = 10;
+
+/** Quota protection as configured: off, or a threshold over some groups. */
+export interface QuotaPolicy {
+  /** An account whose remaining quota for a group is below this percentage is protected for it. */
+  readonly thresholdPercent: number;
+  readonly groups: readonly string[];
+}
+
+/**
+ * The quota group a model belongs to, by the reference's normalisation: image models, then the
+ * Claude family, then flash, then pro. Undefined for a model outside every group.
+ */
+export function quotaGroupOf(model: string): string | undefined {
+  const name = model.toLowerCase();
+  if (name.includes("image")) return "gemini-3.1-flash-image";
+  if (/claude|opus|sonnet|haiku/.test(name)) return "claude";
+  if (name.includes("flash")) return "gemini-3-flash";
+  if (name.includes("pro")) return "gemini-3-pro-high";
+  return undefined;
+}
+
+/** `remainingFraction` (0–1) as the percentage the reference stores; out-of-range values are clamped. */
+export function percentageOf(remainingFraction: number): number {
+  return Math.min(100, Math.max(0, Math.floor(remainingFraction * 100)));
+}
+
+/** A group's standing: the most quota left over its models, and the earliest reset among them. */
+export interface GroupQuota {
+  readonly percentage: number;
+  /** Unix seconds; undefined when no model of the group says when it resets. */
+  readonly resetAt?: number;
+}
+
+/** The group's standing in `quota`; undefined when no model of the group is in it (counts as 100%). */
+export function groupQuota(quota: AccountQuota, group: string): GroupQuota | undefined {
+  let percentage: number | undefined;
+  let resetAt: number | undefined;
+  for (const model of quota.models) {
+    if (quotaGroupOf(model.name) !== group) continue;
+    percentage = Math.max(percentage ?? 0, model.percentage);
+    const at = resetSeconds(model.resetTime);
+    if (at !== undefined && (resetAt === undefined || at < resetAt)) resetAt = at;
+  }
+  if (percentage === undefined) return undefined;
+  return resetAt === undefined ? { percentage } : { percentage, resetAt };
+}
+
+function resetSeconds(resetTime: string | undefined): number | undefined {
+  if (resetTime === undefined) return undefined;
+  const ms = Date.parse(resetTime);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** What quota protection needs to know of one account. */
+export interface QuotaStanding {
+  readonly quota?: AccountQuota;
+  /** Groups the stored record lists as protected (the reference's `protected_models`). */
+  readonly protectedModels?: readonly string[];
+}
+
+/**
+ * The groups `account` is protected for at `nowSeconds`, each with when it comes back (Unix
+ * seconds; +Infinity: when a fetch shows quota again). A group is protected while its quota is
+ * below the threshold and its reset time has not passed: the groups of `policy` (when on), and
+ * the groups the record itself lists — written by the reference or by grantpool — which are
+ * honoured under the policy's threshold, or the reference's own when protection is off here.
+ * A listed group without any quota data stays protected until a fetch tells.
+ */
+export function protectedGroups(
+  account: QuotaStanding,
+  policy: QuotaPolicy | undefined,
+  nowSeconds: number,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const listed = (account.protectedModels ?? []).map((name) => quotaGroupOf(name) ?? name);
+  if (listed.length === 0 && (policy === undefined || account.quota === undefined)) return out;
+  const threshold = policy?.thresholdPercent ?? REFERENCE_THRESHOLD_PERCENT;
+  const quota = account.quota;
+  for (const group of new Set([...(policy?.groups ?? []), ...listed])) {
+    if (quota === undefined) {
+      if (listed.includes(group)) out.set(group, Number.POSITIVE_INFINITY);
+      continue;
+    }
+    const standing = groupQuota(quota, group);
+    if (standing === undefined || standing.percentage >= threshold) continue;
+    if (standing.resetAt !== undefined && standing.resetAt <= nowSeconds) continue;
+    out.set(group, standing.resetAt ?? Number.POSITIVE_INFINITY);
+  }
+  return out;
+}
+
+/** The groups of `policy` whose quota is below its threshold: what the record should list. */
+export function groupsBelowThreshold(quota: AccountQuota, policy: QuotaPolicy): string[] {
+  return policy.groups.filter((group) => {
+    const standing = groupQuota(quota, group);
+    return standing !== undefined && standing.percentage < policy.thresholdPercent;
+  });
+}
+
+/** The lowest remaining percentage over the account's models (the printer column); undefined when none. */
+export function lowestPercentage(quota: AccountQuota | undefined): number | undefined {
+  if (quota === undefined || quota.models.length === 0) return undefined;
+  return Math.min(...quota.models.map((model) => model.percentage));
+}
