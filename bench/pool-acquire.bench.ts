@@ -126,7 +126,7 @@ function mixedIndex(count: number): AvailabilityIndex {
   const index = new AvailabilityIndex(systemClock);
   const until = Date.now() + HOUR_MS;
   mixedAccounts(count).forEach((account, i) => {
-    const entry = createEntry(account, (changed) => index.changed(changed));
+    const entry = createEntry(account, { onChange: (changed) => index.changed(changed) });
     index.add(entry);
     if (i % 10 === 3 || i % 10 === 4) entry.health.block({ until, reason: "rate_limited" });
     else if (i % 10 === 5) entry.health.block({ until, reason: "rate_limited" }, MODEL);

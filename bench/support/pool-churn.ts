@@ -44,7 +44,7 @@ export function measureChurn(): ChurnFigures {
   const entryOf = (i: number) => {
     const account = accounts[i];
     if (account === undefined) throw new Error(`no account ${i}`);
-    return createEntry(account, (changed) => index.changed(changed));
+    return createEntry(account, { onChange: (changed) => index.changed(changed) });
   };
   Bun.gc(true);
   let start = cpuMs();

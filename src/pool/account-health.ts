@@ -15,7 +15,9 @@ export type BlockReason =
   | "rate_limited"
   | "validation_required"
   | "forbidden"
-  | "upstream_error";
+  | "upstream_error"
+  /** Derived from the stored quota (pool-entry.ts), never set on a health. */
+  | "quota_protection";
 
 export interface Block {
   readonly until: number;

@@ -5,6 +5,7 @@
  */
 import type { Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
+import type { QuotaPolicy } from "../accounts/quota.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
@@ -17,7 +18,7 @@ import type { Clock } from "../time/clock.ts";
 import type { AccountHealth } from "./account-health.ts";
 import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
 import { AvailabilityIndex } from "./availability/availability-index.ts";
-import { createEntry, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
+import { createEntry, type EntryContext, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
 import type { SelectionRequest, SelectionStrategy } from "./strategies/selection-strategy.ts";
@@ -33,6 +34,8 @@ export interface AccountPoolOptions {
   readonly observer?: PoolObserver;
   /** Refresh spans; a no-op tracer when not given. */
   readonly tracer?: Tracer;
+  /** Quota protection; off when not given (groups the records list are still honoured). */
+  readonly quotaPolicy?: QuotaPolicy;
 }
 
 export interface AcquireRequest extends SelectionRequest {
@@ -77,8 +80,8 @@ export class AccountPool {
   readonly #available: AvailabilityIndex;
   /** Lower-cased email → id of the first account (in pool order) with it, for resolve(). */
   readonly #idByEmail = new Map<string, string>();
-  /** Every entry's change listener (one function for all: an arrow each would cost memory per account). */
-  readonly #entryChanged = (entry: PoolEntry): void => this.#available.changed(entry);
+  /** What every entry shares (one object for all: a closure each would cost memory per account). */
+  readonly #entryContext: EntryContext;
   readonly #refresher: TokenRefresher;
   readonly #observer: PoolObserver;
   /** What applying an upstream verdict needs; made once, as a verdict comes with every request. */
@@ -90,6 +93,9 @@ export class AccountPool {
     this.#options = options;
     this.#observer = options.observer ?? {};
     this.#available = new AvailabilityIndex(options.clock);
+    const onChange = (entry: PoolEntry): void => this.#available.changed(entry);
+    this.#entryContext =
+      options.quotaPolicy === undefined ? { onChange } : { onChange, quotaPolicy: options.quotaPolicy };
     this.#refresher = createTokenRefresher({
       store: options.store,
       oauth: options.oauth,
@@ -251,7 +257,7 @@ export class AccountPool {
     const stored = event.account;
     const entry = this.#entries.get(stored.id);
     if (entry === undefined) {
-      const created = createEntry(stored, this.#entryChanged);
+      const created = createEntry(stored, this.#entryContext);
       this.#entries.set(stored.id, created);
       this.#sortedIds = undefined;
       this.#available.add(created);

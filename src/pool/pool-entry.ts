@@ -1,5 +1,6 @@
 /** One account as the pool holds it: the stored account, its temporary health, its refresh in flight. */
 import type { Account } from "../accounts/account.ts";
+import { protectedGroups, type QuotaPolicy, quotaGroupOf } from "../accounts/quota.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { Result } from "../result.ts";
 import { AccountHealth, type Block } from "./account-health.ts";
@@ -14,7 +15,23 @@ export interface PoolEntry {
   readonly health: AccountHealth;
   /** The single refresh in flight for this account; every concurrent caller awaits it. */
   refreshing: Promise<Result<Account, TokenFailure>> | undefined;
+  /**
+   * The quota groups the account is protected for at `now` (epoch ms), each with its block (until
+   * the group's quota resets; +Infinity: until a fetch shows quota again). Derived from the stored
+   * quota and the pool's policy, never stored in the health: every replica derives the same.
+   */
+  protectionsAt(now: number): ReadonlyMap<string, Block>;
 }
+
+/** What every entry of one pool shares: one object, so an entry holds one pointer for it. */
+export interface EntryContext {
+  /** Hears every replacement of the account and every change to its health's blocks. */
+  readonly onChange?: (entry: PoolEntry) => void;
+  /** Quota protection as configured; undefined when off (listed groups are still honoured). */
+  readonly quotaPolicy?: QuotaPolicy;
+}
+
+const NO_PROTECTIONS: ReadonlyMap<string, Block> = new Map();
 
 /**
  * The validation block the stored account carries (the reference system's
@@ -50,7 +67,9 @@ class EntryHealth extends AccountHealth {
   }
 
   override blockAt(now: number, model?: string): Block | undefined {
-    return longest(super.blockAt(now, model), storedValidationBlock(this.#entry.account), now);
+    const own = longest(super.blockAt(now, model), storedValidationBlock(this.#entry.account), now);
+    const group = model === undefined ? undefined : quotaGroupOf(model);
+    return group === undefined ? own : longest(own, this.#entry.protectionsAt(now).get(group), now);
   }
 
   override accountBlockAt(now: number): Block | undefined {
@@ -62,17 +81,32 @@ class EntryHealth extends AccountHealth {
   }
 }
 
-/** A pool holds one per account: no closures of its own (the pool passes one `onChange` to all). */
+/** A pool holds one per account: no closures of its own (the pool passes one context to all). */
 class Entry implements PoolEntry {
   #account: Account;
   readonly health: AccountHealth;
   refreshing: Promise<Result<Account, TokenFailure>> | undefined = undefined;
-  readonly #onChange: ((entry: PoolEntry) => void) | undefined;
+  readonly #context: EntryContext;
 
-  constructor(account: Account, onChange: ((entry: PoolEntry) => void) | undefined) {
+  constructor(account: Account, context: EntryContext) {
     this.#account = account;
-    this.#onChange = onChange;
+    this.#context = context;
     this.health = new EntryHealth(this);
+  }
+
+  protectionsAt(now: number): ReadonlyMap<string, Block> {
+    const account = this.#account;
+    if (
+      account.protectedModels === undefined &&
+      (account.quota === undefined || this.#context.quotaPolicy === undefined)
+    )
+      return NO_PROTECTIONS;
+    const groups = protectedGroups(account, this.#context.quotaPolicy, Math.floor(now / 1000));
+    if (groups.size === 0) return NO_PROTECTIONS;
+    const blocks = new Map<string, Block>();
+    for (const [group, untilSeconds] of groups)
+      blocks.set(group, { until: untilSeconds * 1000, reason: "quota_protection", detail: group });
+    return blocks;
   }
 
   get account(): Account {
@@ -85,17 +119,17 @@ class Entry implements PoolEntry {
   }
 
   changed(): void {
-    this.#onChange?.(this);
+    this.#context.onChange?.(this);
   }
 }
 
 /**
- * An entry for `account`. `onChange` hears every replacement of the account and every change to
- * its health's blocks — whoever makes it (refresher, disabler, upstream verdicts, store events) —
- * so the pool's availability index never has to look for changes.
+ * An entry for `account`. The context's `onChange` hears every replacement of the account and
+ * every change to its health's blocks — whoever makes it (refresher, disabler, upstream verdicts,
+ * store events) — so the pool's availability index never has to look for changes.
  */
-export function createEntry(account: Account, onChange?: (entry: PoolEntry) => void): PoolEntry {
-  return new Entry(account, onChange);
+export function createEntry(account: Account, context: EntryContext = {}): PoolEntry {
+  return new Entry(account, context);
 }
 
 /** Why an account cannot serve a request for `model` now, or "active". Checked in SPEC §5.1's order. */

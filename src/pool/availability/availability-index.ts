@@ -12,6 +12,10 @@
  *   order, ring positions), so "the next serving account after X" is a few word reads. Accounts
  *   blocked for one model get a ServingSet of their own for that model, kept while any such block
  *   lasts; requests without a model, or for a model nobody is blocked for, use the common one.
+ *   Quota protection works the same way one level up: accounts protected for a quota group get a
+ *   ServingSet of their own for that group, which requests for the group's models use; a model's
+ *   own set (when it has one) leaves out its group's protected accounts too, so a request always
+ *   asks exactly one set.
  * - Joining or leaving the pool changes the orders. The accounts are kept in two layouts: a large
  *   one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked of
  *   both and the answers combined as one layout of all accounts would give them, so the choices are
@@ -22,6 +26,8 @@
  *   about 600 a merge of some ms (bench/pool-acquire.bench.ts). Accounts that join before the first
  *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
  */
+
+import { quotaGroupOf } from "../../accounts/quota.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
@@ -32,11 +38,15 @@ import { IndexedCandidates, type LastAnswer, type LevelView } from "./indexed-ca
 import { ServingSet } from "./serving-set.ts";
 import { SummaryBitset } from "./summary-bitset.ts";
 
-/** One layout with its serving sets: for requests of any model, and per model someone is blocked for. */
+/**
+ * One layout with its serving sets: for requests of any model, per model someone is blocked for,
+ * and per quota group someone is protected for.
+ */
 interface Level {
   readonly layout: AccountLayout;
   readonly common: ServingSet;
   readonly byModel: Map<string, ServingSet>;
+  readonly byGroup: Map<string, ServingSet>;
 }
 
 export interface AvailabilityIndexOptions {
@@ -69,6 +79,10 @@ export class AvailabilityIndex {
   readonly #expiries = new ExpiryHeap();
   /** Slots of serving-capable accounts blocked for each model (only models with such a block). */
   readonly #blocked = new Map<string, Set<number>>();
+  /** Slots of serving-capable accounts protected for each quota group (only groups with one). */
+  readonly #protected = new Map<string, Set<number>>();
+  /** The quota group of each model name asked about (bounded; see #groupOf). */
+  readonly #groupOfModel = new Map<string, string | undefined>();
   #base: Level | undefined;
   #recent: Level | undefined;
   /** Slots of accounts that left while in the large (small) layout: free once it drops them. */
@@ -128,6 +142,9 @@ export class AvailabilityIndex {
     for (const [model, blocked] of this.#blocked) {
       if (blocked.delete(slot) && blocked.size === 0) this.#dropModel(model);
     }
+    for (const [group, protectedSlots] of this.#protected) {
+      if (protectedSlots.delete(slot) && protectedSlots.size === 0) this.#dropGroup(group);
+    }
     const place = this.#place[slot] ?? 0;
     if (place === 0) {
       this.#freeSlots.push(slot);
@@ -156,16 +173,35 @@ export class AvailabilityIndex {
     const now = this.#clock.now();
     if (this.#expiries.nextAt <= now) this.#expiries.popDue(now, (slot) => this.#reassess(slot, now));
     const base = this.#base ?? this.#buildBase();
-    const forModel = model === undefined || this.#blocked.size === 0 ? undefined : model;
+    const key = this.#keyOf(model);
     const recent = this.#recent;
     return new IndexedCandidates(
-      view(base, forModel),
-      recent === undefined ? undefined : view(recent, forModel),
+      view(base, key),
+      recent === undefined ? undefined : view(recent, key),
       this.#locate,
       this.#idOf,
       this.#last,
       exclude === undefined || exclude.size === 0 ? undefined : exclude,
     );
+  }
+
+  /** Which serving set answers a request for `model`: its own, its group's, or the common one. */
+  #keyOf(model: string | undefined): SetKey | undefined {
+    if (model === undefined) return undefined;
+    if (this.#blocked.size > 0 && this.#blocked.has(model)) return { model };
+    if (this.#protected.size === 0) return undefined;
+    const group = this.#groupOf(model);
+    return group !== undefined && this.#protected.has(group) ? { group } : undefined;
+  }
+
+  /** quotaGroupOf, remembered: requests name few models, but a bound keeps odd clients harmless. */
+  #groupOf(model: string): string | undefined {
+    const known = this.#groupOfModel.get(model);
+    if (known !== undefined || this.#groupOfModel.has(model)) return known;
+    if (this.#groupOfModel.size >= GROUP_CACHE_LIMIT) this.#groupOfModel.clear();
+    const group = quotaGroupOf(model);
+    this.#groupOfModel.set(model, group);
+    return group;
   }
 
   readonly #locate = (id: string): number => {
@@ -250,8 +286,20 @@ export class AvailabilityIndex {
     layout.slotsById.forEach((slot, rank) => {
       this.#place[slot] = large ? rank + 1 : -(rank + 1);
     });
-    const level: Level = { layout, common: this.#servingSet(layout, undefined), byModel: new Map() };
-    for (const [model, blocked] of this.#blocked) level.byModel.set(model, this.#servingSet(layout, blocked));
+    const level: Level = {
+      layout,
+      common: this.#servingSet(layout, undefined),
+      byModel: new Map(),
+      byGroup: new Map(),
+    };
+    for (const [group, protectedSlots] of this.#protected)
+      level.byGroup.set(group, this.#servingSet(layout, protectedSlots));
+    for (const [model, blocked] of this.#blocked) {
+      const group = this.#groupOf(model);
+      const protectedSlots = group === undefined ? undefined : this.#protected.get(group);
+      const out = protectedSlots === undefined ? blocked : new Set([...blocked, ...protectedSlots]);
+      level.byModel.set(model, this.#servingSet(layout, out));
+    }
     if (large) this.#base = level;
     else this.#recent = level;
     this.#last = { id: undefined, base: 0, recent: 0 };
@@ -278,31 +326,60 @@ export class AvailabilityIndex {
     const usable = !account.disabled && !account.proxyDisabled;
     const accountBlock = usable ? health.accountBlockAt(now) : undefined;
     const modelBlocks = usable ? health.modelBlocksAt(now) : undefined;
+    const protections = usable ? entry.protectionsAt(now) : undefined;
     let wake = accountBlock?.until ?? Number.POSITIVE_INFINITY;
     for (const block of modelBlocks?.values() ?? []) wake = Math.min(wake, block.until);
+    for (const block of protections?.values() ?? []) wake = Math.min(wake, block.until);
     if (wake !== Number.POSITIVE_INFINITY) this.#wakeUp(slot, wake, now);
     this.#serves[slot] = usable && accountBlock === undefined ? 1 : 0;
-    for (const model of modelBlocks?.keys() ?? []) {
-      if (!this.#blocked.has(model)) this.#addModel(model);
-    }
-    for (const [model, blocked] of this.#blocked) {
-      if (modelBlocks?.has(model) === true) blocked.add(slot);
-      else if (blocked.delete(slot) && blocked.size === 0) this.#dropModel(model);
-    }
+    // Groups first: a model's new set starts from its group's.
+    this.#track(this.#protected, slot, protections, this.#addGroup, this.#dropGroup);
+    this.#track(this.#blocked, slot, modelBlocks, this.#addModel, this.#dropModel);
     this.#writeBits(slot);
   }
 
-  /** Until its first block, a model's serving sets are the common ones. */
-  #addModel(model: string): void {
-    this.#blocked.set(model, new Set());
-    for (const level of [this.#base, this.#recent]) level?.byModel.set(model, level.common.clone());
+  /** Puts `slot` in the sets of the keys `now` names and takes it out of the others. */
+  #track(
+    sets: Map<string, Set<number>>,
+    slot: number,
+    now: ReadonlyMap<string, unknown> | undefined,
+    add: (key: string) => void,
+    drop: (key: string) => void,
+  ): void {
+    for (const key of now?.keys() ?? []) if (!sets.has(key)) add(key);
+    for (const [key, slots] of sets) {
+      if (now?.has(key) === true) slots.add(slot);
+      else if (slots.delete(slot) && slots.size === 0) drop(key);
+    }
   }
 
-  #dropModel(model: string): void {
+  /** Until its first block, a model's serving sets are its group's (the common ones when none). */
+  readonly #addModel = (model: string): void => {
+    this.#blocked.set(model, new Set());
+    const group = this.#groupOf(model);
+    for (const level of [this.#base, this.#recent]) {
+      const from = (group === undefined ? undefined : level?.byGroup.get(group)) ?? level?.common;
+      if (level !== undefined && from !== undefined) level.byModel.set(model, from.clone());
+    }
+  };
+
+  readonly #dropModel = (model: string): void => {
     this.#blocked.delete(model);
     this.#base?.byModel.delete(model);
     this.#recent?.byModel.delete(model);
-  }
+  };
+
+  /** Until its first protection, a group's serving sets are the common ones. */
+  readonly #addGroup = (group: string): void => {
+    this.#protected.set(group, new Set());
+    for (const level of [this.#base, this.#recent]) level?.byGroup.set(group, level.common.clone());
+  };
+
+  readonly #dropGroup = (group: string): void => {
+    this.#protected.delete(group);
+    this.#base?.byGroup.delete(group);
+    this.#recent?.byGroup.delete(group);
+  };
 
   #wakeUp(slot: number, at: number, now: number): void {
     const pending = this.#wakeAt[slot] ?? NO_WAKE;
@@ -329,12 +406,31 @@ export class AvailabilityIndex {
       });
     };
     write(level.common, serves);
-    for (const [model, set] of level.byModel)
-      write(set, serves && this.#blocked.get(model)?.has(slot) !== true);
+    for (const [group, set] of level.byGroup) write(set, serves && !this.#isProtected(group, slot));
+    for (const [model, set] of level.byModel) {
+      const group = this.#groupOf(model);
+      const out = this.#blocked.get(model)?.has(slot) === true || this.#isProtected(group, slot);
+      write(set, serves && !out);
+    }
+  }
+
+  #isProtected(group: string | undefined, slot: number): boolean {
+    return group !== undefined && this.#protected.get(group)?.has(slot) === true;
   }
 }
 
-function view(level: Level, model: string | undefined): LevelView {
-  const forModel = model === undefined ? undefined : level.byModel.get(model);
-  return { layout: level.layout, serving: forModel ?? level.common };
+/** The serving set a request asks: of its model, of its model's quota group, or the common one. */
+type SetKey = { readonly model: string } | { readonly group: string };
+
+/** Model names whose group is remembered before the memory starts over. */
+const GROUP_CACHE_LIMIT = 1024;
+
+function view(level: Level, key: SetKey | undefined): LevelView {
+  const own =
+    key === undefined
+      ? undefined
+      : "model" in key
+        ? level.byModel.get(key.model)
+        : level.byGroup.get(key.group);
+  return { layout: level.layout, serving: own ?? level.common };
 }

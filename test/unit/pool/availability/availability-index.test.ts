@@ -1,13 +1,22 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Account } from "../../../../src/accounts/account.ts";
+import type { QuotaPolicy } from "../../../../src/accounts/quota.ts";
 import { AvailabilityIndex } from "../../../../src/pool/availability/availability-index.ts";
-import { createEntry, type PoolEntry, stateOf } from "../../../../src/pool/pool-entry.ts";
+import { createEntry, type EntryContext, type PoolEntry, stateOf } from "../../../../src/pool/pool-entry.ts";
 import { listedCandidates } from "../../../../src/pool/strategies/candidate-set.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
 
 const IDS = Array.from({ length: 12 }, (_, i) => `acct-${String.fromCharCode(97 + ((i * 5) % 12))}${i}`);
-const MODELS = ["pro", "flash"] as const;
+/** Two models of one quota group, one of another, one outside every group. */
+const MODELS = [
+  "gemini-3-flash",
+  "gemini-2.5-flash-lite",
+  "claude-sonnet-4-5",
+  "text-embedding-004",
+] as const;
+const QUOTA_MODELS = ["gemini-3-flash", "claude-sonnet-4-5", "gemini-3-pro-high"] as const;
+const POLICY: QuotaPolicy = { thresholdPercent: 10, groups: ["gemini-3-flash", "claude"] };
 
 function account(id: string): Account {
   return {
@@ -33,6 +42,25 @@ const operation = fc.oneof(
   fc.record({ kind: fc.constant("advance" as const), ms: fc.nat({ max: 40_000 }) }),
   fc.record({ kind: fc.constant("remove" as const), at: pick }),
   fc.record({ kind: fc.constant("add" as const), at: pick }),
+  fc.record({
+    kind: fc.constant("quota" as const),
+    at: pick,
+    models: fc.option(
+      fc.array(
+        fc.record({
+          name: fc.constantFrom(...QUOTA_MODELS),
+          percentage: fc.nat({ max: 30 }),
+          resetIn: fc.option(fc.integer({ min: -5, max: 60 })),
+        }),
+        { maxLength: 3 },
+      ),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant("listed" as const),
+    at: pick,
+    groups: fc.option(fc.subarray(["claude", "gemini-3-flash", "gemini-3-pro-high"])),
+  }),
 );
 const check = fc.record({
   model,
@@ -49,6 +77,10 @@ class World {
   readonly clock = new FakeClock();
   readonly index = new AvailabilityIndex(this.clock);
   readonly entries = new Map<string, PoolEntry>();
+  readonly context: EntryContext = {
+    onChange: (changed) => this.index.changed(changed),
+    quotaPolicy: POLICY,
+  };
 
   constructor() {
     for (const id of IDS.slice(0, 8)) this.add(id);
@@ -56,7 +88,7 @@ class World {
 
   add(id: string): void {
     if (this.entries.has(id)) return;
-    const entry = createEntry(account(id), (changed) => this.index.changed(changed));
+    const entry = createEntry(account(id), this.context);
     this.entries.set(id, entry);
     this.index.add(entry);
   }
@@ -108,6 +140,22 @@ function changeEntry(entry: PoolEntry, op: Operation, now: number): void {
     case "reset":
       entry.health.reset();
       return;
+    case "quota": {
+      const { quota: _, ...rest } = entry.account;
+      const seconds = Math.floor(now / 1000);
+      const models = op.models?.map(({ name, percentage, resetIn }) =>
+        resetIn === null
+          ? { name, percentage }
+          : { name, percentage, resetTime: new Date((seconds + resetIn) * 1000).toISOString() },
+      );
+      entry.account = models === undefined ? rest : { ...rest, quota: { models, isForbidden: false } };
+      return;
+    }
+    case "listed": {
+      const { protectedModels: _, ...rest } = entry.account;
+      entry.account = op.groups === null ? rest : { ...rest, protectedModels: op.groups };
+      return;
+    }
     case "refreshSuccess":
       entry.health.recordRefreshSuccess();
       return;
@@ -136,7 +184,7 @@ describe("AvailabilityIndex", () => {
   test("a cooldown ends on time without any event", () => {
     const clock = new FakeClock();
     const index = new AvailabilityIndex(clock);
-    const entry = createEntry(account("a"), (changed) => index.changed(changed));
+    const entry = createEntry(account("a"), { onChange: (changed) => index.changed(changed) });
     index.add(entry);
     entry.health.block({ until: clock.now() + 1_000, reason: "rate_limited" });
     entry.health.block({ until: clock.now() + 2_000, reason: "rate_limited" }, "pro");

@@ -90,7 +90,7 @@ class IncrementalWorld {
 
   #add(id: string): void {
     if (this.entries.has(id)) return;
-    const entry = createEntry(account(id), (changed) => this.index.changed(changed));
+    const entry = createEntry(account(id), { onChange: (changed) => this.index.changed(changed) });
     this.entries.set(id, entry);
     this.index.add(entry);
   }
@@ -144,7 +144,7 @@ describe("AvailabilityIndex, accounts joining and leaving", () => {
     const clock = new FakeClock();
     const index = new AvailabilityIndex(clock, { recentBound: () => 100 });
     const entries = IDS.slice(0, 3).map((id) =>
-      createEntry(account(id), (changed) => index.changed(changed)),
+      createEntry(account(id), { onChange: (changed) => index.changed(changed) }),
     );
     for (const entry of entries) index.add(entry);
     index.prepare();
@@ -152,7 +152,7 @@ describe("AvailabilityIndex, accounts joining and leaving", () => {
     if (first === undefined) throw new Error("no entries");
     index.remove(first.account.id);
     expect(index.candidates(undefined, undefined).has(first.account.id)).toBe(false);
-    index.add(createEntry(first.account, (changed) => index.changed(changed)));
+    index.add(createEntry(first.account, { onChange: (changed) => index.changed(changed) }));
     const candidates = index.candidates(undefined, undefined);
     expect(candidates.has(first.account.id)).toBe(true);
     expect(rotation(candidates, 3).sort()).toEqual(IDS.slice(0, 3).sort());
