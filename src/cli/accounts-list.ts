@@ -1,6 +1,8 @@
 /** `grantpool accounts list [--json]`: every stored account and its state; never a token. */
 import type { Account } from "../accounts/account.ts";
+import { lowestPercentage, protectedGroups, type QuotaPolicy } from "../accounts/quota.ts";
 import type { AccountStore } from "../stores/account-store.ts";
+import { unixSeconds } from "../time/clock.ts";
 import { type CliContext, EXIT_OK } from "./cli-context.ts";
 
 export type StoredState = "active" | "disabled" | "proxy_disabled";
@@ -28,6 +30,8 @@ export function publicAccount(account: Account): Record<string, string | number 
     projectId: account.token.projectId,
     createdAt: account.createdAt,
     lastUsed: account.lastUsed,
+    quotaLowestPercentage: lowestPercentage(account.quota),
+    quotaLastUpdated: account.quota?.lastUpdated,
   };
   return Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined)) as Record<
     string,
@@ -35,7 +39,7 @@ export function publicAccount(account: Account): Record<string, string | number 
   >;
 }
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length))) ?? [];
   return rows
     .map((row) =>
@@ -47,14 +51,32 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
+/** "claude until 2026-12-03T20:15:00Z" for each group the account is skipped for now. */
+function protectionText(account: Account, policy: QuotaPolicy | undefined, nowSeconds: number): string {
+  return [...protectedGroups(account, policy, nowSeconds)]
+    .map(([group, until]) =>
+      Number.isFinite(until)
+        ? `${group} until ${new Date(until * 1000).toISOString()}`
+        : `${group} until a fetch`,
+    )
+    .join(", ");
+}
+
 export async function accountsList(
   ctx: CliContext,
   store: AccountStore,
-  options: { json: boolean },
+  options: { json: boolean; policy?: QuotaPolicy | undefined },
 ): Promise<number> {
   const accounts = (await store.list()).sort((a, b) => a.email.localeCompare(b.email));
+  const now = unixSeconds(ctx.clock);
   if (options.json) {
-    ctx.out(JSON.stringify(accounts.map(publicAccount), null, 2));
+    const views = accounts.map((account) => ({
+      ...publicAccount(account),
+      quotaProtections: [...protectedGroups(account, options.policy, now)].map(([group, until]) =>
+        Number.isFinite(until) ? { group, until } : { group },
+      ),
+    }));
+    ctx.out(JSON.stringify(views, null, 2));
     return EXIT_OK;
   }
   if (accounts.length === 0) {
@@ -63,12 +85,18 @@ export async function accountsList(
     );
     return EXIT_OK;
   }
-  const rows = accounts.map((a) => [
-    a.id,
-    a.email,
-    storedState(a),
-    (a.disabled ? a.disabledReason : a.proxyDisabled ? a.proxyDisabledReason : undefined)?.slice(0, 80) ?? "",
-  ]);
-  ctx.out(table([["ID", "EMAIL", "STATE", "REASON"], ...rows]));
+  const rows = accounts.map((a) => {
+    const lowest = lowestPercentage(a.quota);
+    const protection = protectionText(a, options.policy, now);
+    const reason = a.disabled ? a.disabledReason : a.proxyDisabled ? a.proxyDisabledReason : undefined;
+    return [
+      a.id,
+      a.email,
+      storedState(a),
+      lowest === undefined ? "-" : `${lowest}%`,
+      reason?.slice(0, 80) ?? (protection === "" ? "" : `quota protection: ${protection}`),
+    ];
+  });
+  ctx.out(table([["ID", "EMAIL", "STATE", "QUOTA", "REASON"], ...rows]));
   return EXIT_OK;
 }

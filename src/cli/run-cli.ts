@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { helpTopic } from "../config/commands.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { loadConfig } from "../config/load-config.ts";
+import { quotaPolicyOf } from "../config/quota-policy.ts";
 import { readConfigText } from "../config/read-config-text.ts";
 import { usageText } from "../config/usage-text.ts";
 import { createThrottle } from "../log/throttle.ts";
@@ -11,7 +12,8 @@ import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
 import { createModelMap } from "../proxy/model-map.ts";
-import { runProxy } from "../proxy/run-proxy.ts";
+import { createQuotaRefresher, runProxy } from "../proxy/run-proxy.ts";
+import { createUpstreamProfile } from "../proxy/upstream/create-upstream-profile.ts";
 import { createAccountTelemetry } from "../telemetry/account-telemetry.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
 import { VERSION } from "../version.ts";
@@ -20,6 +22,7 @@ import { accountsImport } from "./accounts-import.ts";
 import { accountsList } from "./accounts-list.ts";
 import { accountsLogin } from "./accounts-login.ts";
 import { accountsManifest } from "./accounts-manifest.ts";
+import { accountsQuota } from "./accounts-quota.ts";
 import { accountsSetState } from "./accounts-state.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ProcessDeps } from "./cli-context.ts";
 import { createOAuth, createPool, createProcessLogger, createStore } from "./wiring.ts";
@@ -75,6 +78,11 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           tracer: telemetry.tracer,
         });
         const modelMap = createModelMap(settings.modelMap);
+        const profile = createUpstreamProfile(settings, ctx.fetch, store);
+        const quota = createQuotaRefresher(
+          { settings, pool, store, clock: ctx.clock, log: ctx.log },
+          profile,
+        );
         const admin = createAdminRoutes({
           pool,
           store,
@@ -83,10 +91,13 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
           clock: ctx.clock,
           log: ctx.log,
           modelMap,
+          quota,
         });
         return await runProxy({
           settings,
           modelMap,
+          profile,
+          quota,
           store,
           pool,
           log: ctx.log,
@@ -98,7 +109,9 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
         });
       }
       case "accounts list":
-        return await accountsList(ctx, store, { json: settings.json });
+        return await accountsList(ctx, store, { json: settings.json, policy: quotaPolicyOf(settings) });
+      case "accounts quota":
+        return await accountsQuota(ctx, { settings, store, oauth }, positionals[0]);
       case "accounts add":
         return await accountsAdd(ctx, enroll, {
           ...(settings.refreshToken === undefined ? {} : { refreshToken: settings.refreshToken }),

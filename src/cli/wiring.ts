@@ -1,5 +1,6 @@
 /** Builds the shared pieces from validated settings: logger, OAuth client, store, pool. */
 import type { Tracer } from "@opentelemetry/api";
+import { quotaPolicyOf } from "../config/quota-policy.ts";
 import type { Settings } from "../config/setting-table.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import {
@@ -93,10 +94,12 @@ export function createPool(
   },
 ): AccountPool {
   let pool: AccountPool | undefined;
+  const quotaPolicy = quotaPolicyOf(settings);
   pool = new AccountPool({
     ...deps,
     strategy: createStrategy(settings, deps.clock, () => pool),
     refreshSkewSeconds: settings.refreshSkewSeconds,
+    ...(quotaPolicy === undefined ? {} : { quotaPolicy }),
   });
   return pool;
 }

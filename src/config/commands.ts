@@ -12,6 +12,7 @@ export const ACCOUNTS_ACTIONS = [
   "remove",
   "import",
   "manifest",
+  "quota",
 ] as const;
 export type AccountsAction = (typeof ACCOUNTS_ACTIONS)[number];
 
@@ -46,6 +47,13 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { command: "accounts disable", ...one("ID"), summary: "Take an account (id or email) out of the proxy" },
   { command: "accounts remove", ...one("ID"), summary: "Delete an account (id or email)" },
   { command: "accounts import", ...one("DIR"), summary: "Import an Antigravity-Manager data directory" },
+  {
+    command: "accounts quota",
+    argument: "[ID]",
+    minArguments: 0,
+    maxArguments: 1,
+    summary: "Fetch the per-model quota of one account (id or email) or of all (code-assist profile)",
+  },
   {
     command: "accounts manifest",
     ...none,

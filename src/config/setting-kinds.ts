@@ -151,6 +151,26 @@ export function modelMapEntries() {
   };
 }
 
+/** One of the quota groups (accounts/quota.ts), as a pattern for the chart's schema too. */
+export const QUOTA_GROUP = /^(claude|gemini-3-pro-high|gemini-3-flash|gemini-3\.1-flash-image)$/;
+
+/** A list of quota groups. */
+export function quotaGroups() {
+  const base = list();
+  const schema = v.pipe(
+    base.schema,
+    v.check((entries) => entries.every((entry) => QUOTA_GROUP.test(entry))),
+  );
+  return {
+    ...base,
+    schema,
+    expect:
+      "quota groups, comma-separated or a YAML list, each one of claude, gemini-3-pro-high, gemini-3-flash, gemini-3.1-flash-image",
+    placeholder: "GROUP,…",
+    itemPattern: QUOTA_GROUP,
+  };
+}
+
 export function optional<S extends v.GenericSchema>(base: SettingKind<S>) {
   return { ...base, schema: v.exactOptional(base.schema), optional: true };
 }

@@ -5,6 +5,7 @@
  * adding a setting is adding a row.
  */
 import type * as v from "valibot";
+import { DEFAULT_PROTECTED_GROUPS } from "../accounts/quota.ts";
 import { ACCOUNTS_COMMANDS, CONFIGURED_COMMANDS, type Command } from "./commands.ts";
 import {
   boolean,
@@ -18,6 +19,7 @@ import {
   optional,
   path,
   positiveSeconds,
+  quotaGroups,
   type SettingKind,
   text,
 } from "./setting-kinds.ts";
@@ -57,7 +59,15 @@ function setting<S extends v.GenericSchema>(
 
 const PROXY: readonly Command[] = ["proxy"];
 const KUBERNETES: readonly Command[] = ["proxy", "operator"];
-const TOKEN_USERS: readonly Command[] = ["proxy", "operator", "accounts add", "accounts login"];
+const TOKEN_USERS: readonly Command[] = [
+  "proxy",
+  "operator",
+  "accounts add",
+  "accounts login",
+  "accounts quota",
+];
+/** Settings the quota fetch of `accounts quota` reads as the proxy does. */
+const QUOTA_USERS: readonly Command[] = ["proxy", "accounts quota"];
 
 export const SETTING_TABLE = {
   port: setting("port", integer({ min: 0, max: 65535 }), {
@@ -168,12 +178,12 @@ export const SETTING_TABLE = {
   upstreamUrl: setting("upstream-url", httpUrl(), {
     default: "https://generativelanguage.googleapis.com",
     meaning: "upstream base URL",
-    flagFor: PROXY,
+    flagFor: QUOTA_USERS,
   }),
   upstreamProfile: setting("upstream-profile", oneOf(["gemini", "code-assist"]), {
     default: "gemini",
     meaning: "upstream API: the Gemini API (gemini) or Cloud Code Assist (code-assist)",
-    flagFor: PROXY,
+    flagFor: QUOTA_USERS,
   }),
   strategy: setting("strategy", oneOf(["round-robin", "sticky", "fixed"]), {
     default: "round-robin",
@@ -199,6 +209,23 @@ export const SETTING_TABLE = {
     meaning:
       "client model names mapped to upstream models, PATTERN=MODEL (* in PATTERN matches anything; MODEL * keeps the name); tried before the built-in map of Claude names",
     flagFor: PROXY,
+  }),
+  quotaRefreshIntervalSeconds: setting("quota-refresh-interval", nonNegativeSeconds(), {
+    default: 600,
+    meaning:
+      "seconds between fetches of each account's per-model quota (code-assist profile; jittered, a few accounts at a time); 0 fetches only at start and on demand",
+    flagFor: PROXY,
+  }),
+  quotaProtectionPercent: setting("quota-protection", integer({ min: 0, max: 99 }), {
+    default: 0,
+    meaning:
+      "percent of quota left under which an account is skipped for requests to that model group (until its quota resets); 0 turns quota protection off",
+    flagFor: QUOTA_USERS,
+  }),
+  quotaProtectionGroups: setting("quota-protection-groups", quotaGroups(), {
+    default: [...DEFAULT_PROTECTED_GROUPS],
+    meaning: "the model groups quota protection watches",
+    flagFor: QUOTA_USERS,
   }),
   maxAttempts: setting("max-attempts", integer({ min: 1 }), {
     default: 3,
@@ -239,8 +266,8 @@ export const SETTING_TABLE = {
   }),
   json: setting("json", boolean(), {
     default: false,
-    meaning: "print the account list as JSON",
-    flagFor: ["accounts list"],
+    meaning: "print the account list (or the quota fetched) as JSON",
+    flagFor: ["accounts list", "accounts quota"],
   }),
   refreshToken: setting("refresh-token", optional(text()), {
     meaning: "refresh token to add (else --refresh-token-file, else one per line on stdin)",

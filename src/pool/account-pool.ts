@@ -15,12 +15,13 @@ import { err, ok, type Result } from "../result.ts";
 import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
 import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
-import type { AccountHealth } from "./account-health.ts";
+import type { AccountHealth, Block } from "./account-health.ts";
 import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
 import { AvailabilityIndex } from "./availability/availability-index.ts";
 import { createEntry, type EntryContext, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
+import { ProtectionAnnouncer } from "./protection-announcer.ts";
 import type { SelectionRequest, SelectionStrategy } from "./strategies/selection-strategy.ts";
 import { createTokenRefresher, type TokenRefresher } from "./token-refresher.ts";
 
@@ -63,6 +64,8 @@ export interface PoolAccountView {
   readonly account: Account;
   readonly state: ReturnType<typeof stateOf>;
   readonly health: AccountHealth;
+  /** The quota groups it is protected for now (pool-entry.ts); empty when none. */
+  readonly protections: ReadonlyMap<string, Block>;
 }
 
 const CONFIG_LOG_INTERVAL_MS = 60_000;
@@ -86,6 +89,7 @@ export class AccountPool {
   readonly #observer: PoolObserver;
   /** What applying an upstream verdict needs; made once, as a verdict comes with every request. */
   readonly #verdictDeps: VerdictDeps;
+  readonly #protections: ProtectionAnnouncer;
   #sortedIds: string[] | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -96,6 +100,12 @@ export class AccountPool {
     const onChange = (entry: PoolEntry): void => this.#available.changed(entry);
     this.#entryContext =
       options.quotaPolicy === undefined ? { onChange } : { onChange, quotaPolicy: options.quotaPolicy };
+    this.#protections = new ProtectionAnnouncer({
+      clock: options.clock,
+      log: options.log,
+      observer: this.#observer,
+      store: options.store.kind,
+    });
     this.#refresher = createTokenRefresher({
       store: options.store,
       oauth: options.oauth,
@@ -162,6 +172,28 @@ export class AccountPool {
     return this.#toLease(entry, fresh);
   }
 
+  /**
+   * A lease on one named account, with a fresh token, whatever the strategy would choose: for
+   * calls about the account itself (its quota). Disabled accounts have no token to offer.
+   */
+  async leaseFor(accountId: string): Promise<Result<Lease, AcquireFailure>> {
+    const entry = this.#entries.get(accountId);
+    if (entry === undefined || entry.account.disabled)
+      return err({ kind: "no_available_account", summary: this.summary() });
+    return this.#toLease(entry, await this.#refresher.ensureFresh(entry));
+  }
+
+  /** The quota groups an account is protected for now, each with its block; empty when none. */
+  protections(accountId: string): ReadonlyMap<string, Block> {
+    return this.#entries.get(accountId)?.protectionsAt(this.#options.clock.now()) ?? new Map();
+  }
+
+  /** Looks again at an account's quota protections (their reset time may have passed). */
+  reviewProtections(accountId: string): void {
+    const entry = this.#entries.get(accountId);
+    if (entry !== undefined) this.#protections.review(entry);
+  }
+
   /** Upstream rejected `accessToken` (401): refresh once, unless someone already did. */
   async refreshAfterRejection(
     accountId: string,
@@ -195,7 +227,14 @@ export class AccountPool {
       const entry = this.#entries.get(id);
       return entry === undefined
         ? []
-        : [{ account: entry.account, state: stateOf(entry, now), health: entry.health }];
+        : [
+            {
+              account: entry.account,
+              state: stateOf(entry, now),
+              health: entry.health,
+              protections: entry.protectionsAt(now),
+            },
+          ];
     });
   }
 
@@ -248,6 +287,7 @@ export class AccountPool {
         this.#entries.delete(event.id);
         this.#sortedIds = undefined;
         this.#available.remove(event.id);
+        this.#protections.forget(event.id);
         if (this.#idByEmail.get(removed.account.email.toLowerCase()) === event.id)
           this.#reindexEmail(removed.account.email);
       }
@@ -263,6 +303,7 @@ export class AccountPool {
       this.#available.add(created);
       const email = emailKey(stored.email);
       if (!this.#idByEmail.has(email)) this.#idByEmail.set(email, stored.id);
+      this.#protections.review(created);
       if (stored.disabled) {
         this.#options.log.info(
           `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
@@ -304,5 +345,6 @@ export class AccountPool {
       }
     }
     if (!before.proxyDisabled && stored.proxyDisabled) this.#options.strategy.release(stored.id);
+    this.#protections.review(entry);
   }
 }

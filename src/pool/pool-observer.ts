@@ -15,6 +15,10 @@ export type RefreshOutcome = "success" | TokenFailureKind;
 export interface PoolObserver {
   accountDisabled?(event: AccountEvent & { readonly reason: string; readonly detail: string }): void;
   accountRecovered?(event: AccountEvent): void;
+  /** An account is now skipped for one quota group (until: epoch ms, +Infinity when unknown). */
+  quotaProtected?(event: AccountEvent & { readonly group: string; readonly until: number }): void;
+  /** An account serves a quota group again. */
+  quotaRestored?(event: AccountEvent & { readonly group: string }): void;
   tokenRefreshed?(event: {
     readonly accountId: string;
     readonly outcome: RefreshOutcome;

@@ -43,6 +43,8 @@ export interface ForwardDeps {
   readonly metrics?: GrantpoolMetrics;
   /** grantpool's product token (`grantpool/<version>`), appended to the client's user agent. */
   readonly productToken?: string;
+  /** Hears a 429 whose quota is per model: the account's quota is worth fetching again. */
+  readonly onQuotaSpent?: (accountId: string) => void;
 }
 
 /** An upstream error reply on its way to the client: Google's JSON error, as the upstream sent it. */
@@ -165,6 +167,8 @@ async function attempt(deps: ForwardDeps, request: ForwardRequest, lease: Lease)
       return { kind: "next", response: passOn() };
     }
     await deps.pool.report(current.accountId, verdict);
+    if (verdict.kind === "rate_limited" && verdict.model !== undefined)
+      deps.onQuotaSpent?.(current.accountId);
     if (verdict.kind === "client_error") return { kind: "answer", response: passOn() };
     deps.log.info(
       `Upstream refused ${current.email} (${reply.status} ${describeVerdict(verdict)}); trying next account`,

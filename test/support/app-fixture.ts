@@ -2,6 +2,8 @@
  * The proxy app in-process (`app.handle`) over a pool fixture: the Google emulator as upstream, a
  * memory store, a fake clock and a captured log. Client calls go through the real routes.
  */
+
+import { QuotaRefresher } from "../../src/pool/quota-refresher.ts";
 import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
 import { type AuthMode, createClientAccess } from "../../src/proxy/client-auth.ts";
 import { createApp } from "../../src/proxy/create-app.ts";
@@ -18,6 +20,8 @@ import { rememberSecret } from "./secret-scan.ts";
 
 export interface AppFixture extends PoolFixture {
   readonly app: ReturnType<typeof createApp>;
+  /** The quota fetcher of the code-assist profile (no periodic sweep; tests call it). */
+  readonly quota: QuotaRefresher | undefined;
   /** The app as served: wrapped by the HTTP telemetry when the fixture has telemetry. */
   handle(request: Request): Promise<Response>;
   /** POST a Gemini call; `path` like "gemini-2.5-flash:generateContent?alt=sse". */
@@ -43,7 +47,7 @@ export interface AppFixtureOptions extends PoolFixtureOptions {
 
 export const HELLO = { contents: [{ role: "user", parts: [{ text: "hello" }] }] };
 
-function adminRoutes(pool: PoolFixture, adminKey: string | null) {
+function adminRoutes(pool: PoolFixture, adminKey: string | null, quota: QuotaRefresher | undefined) {
   rememberSecret(adminKey ?? undefined);
   let ids = 0;
   return createAdminRoutes({
@@ -53,6 +57,7 @@ function adminRoutes(pool: PoolFixture, adminKey: string | null) {
     adminKey: adminKey ?? undefined,
     clock: pool.clock,
     log: pool.log.logger,
+    quota,
   });
 }
 
@@ -62,18 +67,32 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
   const upstreamUrl = pool.google.upstreamUrl;
   const fetcher = (input: string | URL | Request, init?: RequestInit) =>
     options.upstreamInProcess === true ? pool.google.fetch(input, init) : fetch(input, init);
+  const profile =
+    options.profile === "code-assist"
+      ? createCodeAssistProfile({
+          baseUrl: upstreamUrl,
+          fetch: fetcher,
+          rememberProject: async (id, projectId) => {
+            await pool.store.update(id, (a) => ({ ...a, token: { ...a.token, projectId } }));
+          },
+        })
+      : createGeminiProfile(upstreamUrl);
+  const quota =
+    profile.fetchQuota === undefined
+      ? undefined
+      : new QuotaRefresher({
+          pool: pool.pool,
+          store: pool.store,
+          fetchQuota: profile.fetchQuota,
+          clock: pool.clock,
+          log: pool.log.logger,
+          intervalMs: 0,
+          ...(options.quotaPolicy === undefined ? {} : { policy: options.quotaPolicy }),
+        });
   const forward: ForwardDeps = {
     pool: pool.pool,
-    profile:
-      options.profile === "code-assist"
-        ? createCodeAssistProfile({
-            baseUrl: upstreamUrl,
-            fetch: fetcher,
-            rememberProject: async (id, projectId) => {
-              await pool.store.update(id, (a) => ({ ...a, token: { ...a.token, projectId } }));
-            },
-          })
-        : createGeminiProfile(upstreamUrl),
+    profile,
+    ...(quota === undefined ? {} : { onQuotaSpent: (id: string) => quota.quotaExhausted(id) }),
     fetch: fetcher,
     clock: pool.clock,
     log: pool.log.logger,
@@ -95,14 +114,18 @@ export async function startAppFixture(options: AppFixtureOptions): Promise<AppFi
     ...(options.startTimer === undefined ? {} : { startTimer: options.startTimer }),
     log: pool.log.logger,
     scrapeMetrics: options.telemetry?.scrape,
-    ...(options.adminKey === undefined ? {} : { extraRoutes: [adminRoutes(pool, options.adminKey)] }),
+    ...(options.adminKey === undefined ? {} : { extraRoutes: [adminRoutes(pool, options.adminKey, quota)] }),
   });
   if (options.telemetry !== undefined) observePoolStates(options.telemetry.meter, pool.pool);
   const handle = servedHandler(app, options.telemetry ?? DISABLED_TELEMETRY);
   return {
     ...pool,
-    [Symbol.asyncDispose]: pool[Symbol.asyncDispose],
+    async [Symbol.asyncDispose]() {
+      await quota?.stop();
+      await pool[Symbol.asyncDispose]();
+    },
     app,
+    quota,
     handle: async (request) => handle(request),
     gemini: async (path, body = HELLO, headers = {}) =>
       handle(

@@ -3,6 +3,7 @@
  * pool tests share. Accounts start with no access token, so their first use refreshes.
  */
 import type { Account } from "../../src/accounts/account.ts";
+import type { QuotaPolicy } from "../../src/accounts/quota.ts";
 import {
   createGoogleOAuthClient,
   type FetchLike,
@@ -42,6 +43,7 @@ export interface PoolFixtureOptions {
   readonly observer?: PoolObserver;
   /** Records the pool's events and refresh spans (the observer is then derived from it). */
   readonly telemetry?: Telemetry;
+  readonly quotaPolicy?: QuotaPolicy;
 }
 
 export function accountFor(email: string, refreshToken: string, id = `id-${email.split("@")[0]}`): Account {
@@ -84,6 +86,7 @@ export async function startPoolFixture(options: PoolFixtureOptions): Promise<Poo
     log: log.logger,
     strategy: options.strategy ?? createRoundRobinStrategy(),
     refreshSkewSeconds: 300,
+    ...(options.quotaPolicy === undefined ? {} : { quotaPolicy: options.quotaPolicy }),
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.telemetry === undefined
       ? {}

@@ -4,6 +4,7 @@
  * credential cannot slip into a reply when the Account type grows.
  */
 import type { Account } from "../../accounts/account.ts";
+import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
 import type { AccountHealth, Block, BlockReason } from "../../pool/account-health.ts";
 import type { PoolAccountView } from "../../pool/account-pool.ts";
 import type { AccountState } from "../../pool/pool-entry.ts";
@@ -18,6 +19,30 @@ export interface AdminCooldown {
 
 export interface AdminModelCooldown extends AdminCooldown {
   readonly model: string;
+}
+
+/** One model's quota as Google last reported it. */
+export interface AdminQuotaModel {
+  readonly name: string;
+  /** 0–100. */
+  readonly percentage: number;
+  readonly resetTime?: string;
+}
+
+export interface AdminQuota {
+  readonly models: readonly AdminQuotaModel[];
+  readonly lastUpdated?: string;
+  /** Google refused the quota call (403). */
+  readonly isForbidden: boolean;
+  readonly subscriptionTier?: string;
+  /** The lowest percentage over the models (what `kubectl get` shows). */
+  readonly lowestPercentage?: number;
+}
+
+/** A quota group the account is skipped for, and when it comes back (absent: at the next fetch). */
+export interface AdminQuotaProtection {
+  readonly group: string;
+  readonly until?: string;
 }
 
 export interface AdminAccount {
@@ -35,6 +60,10 @@ export interface AdminAccount {
   readonly cooldown?: AdminCooldown;
   /** Per-model quota cooldowns in force; they keep the account out for that model only. */
   readonly modelCooldowns: readonly AdminModelCooldown[];
+  /** The per-model quota last fetched, when one was. */
+  readonly quota?: AdminQuota;
+  /** Quota groups it is skipped for now (quota protection). */
+  readonly quotaProtections: readonly AdminQuotaProtection[];
   readonly accessTokenExpiresAt?: string;
   readonly projectId?: string;
   readonly createdAt?: string;
@@ -55,6 +84,7 @@ export interface PoolMemberStatus {
   readonly until?: string;
   readonly detail?: string;
   readonly modelCooldowns: readonly AdminModelCooldown[];
+  readonly quotaProtections: readonly AdminQuotaProtection[];
 }
 
 export interface AdminPoolSummary {
@@ -99,6 +129,29 @@ function modelCooldowns(health: AccountHealth | undefined, now: number): AdminMo
     .map(([model, block]) => ({ model, ...cooldownView(block) }));
 }
 
+function quotaView(quota: AccountQuota | undefined): AdminQuota | undefined {
+  if (quota === undefined) return undefined;
+  return definedOnly<AdminQuota>({
+    models: quota.models.map((model) =>
+      definedOnly<AdminQuotaModel>({
+        name: model.name,
+        percentage: model.percentage,
+        resetTime: model.resetTime,
+      }),
+    ),
+    lastUpdated: isoFromSeconds(quota.lastUpdated),
+    isForbidden: quota.isForbidden,
+    subscriptionTier: quota.subscriptionTier,
+    lowestPercentage: lowestPercentage(quota),
+  });
+}
+
+function protectionViews(protections: ReadonlyMap<string, Block> | undefined): AdminQuotaProtection[] {
+  return [...(protections ?? [])]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, block]) => definedOnly<AdminQuotaProtection>({ group, until: isoFromMs(block.until) }));
+}
+
 function stateOfStored(account: Account, block: Block | undefined): AccountState {
   if (account.disabled) return "disabled";
   if (account.proxyDisabled) return "proxy_disabled";
@@ -114,6 +167,7 @@ export function adminAccountView(
   health: AccountHealth | undefined,
   now: number,
   accessTokenExpiry = account.token.expiryTimestamp,
+  protections?: ReadonlyMap<string, Block>,
 ): AdminAccount {
   const block = health?.accountBlockAt(now);
   return definedOnly<AdminAccount>({
@@ -129,6 +183,8 @@ export function adminAccountView(
     proxyDisabledReason: account.proxyDisabledReason,
     cooldown: block === undefined ? undefined : cooldownView(block),
     modelCooldowns: modelCooldowns(health, now),
+    quota: quotaView(account.quota),
+    quotaProtections: protectionViews(protections),
     accessTokenExpiresAt: isoFromSeconds(accessTokenExpiry),
     projectId: account.token.projectId,
     createdAt: isoFromSeconds(account.createdAt),
@@ -140,7 +196,13 @@ export function adminAccountView(
 /** Why a pool member is out, in the order the pool checks it (SPEC §5.1). */
 export function poolMemberStatus(member: PoolAccountView, now: number): PoolMemberStatus {
   const { account, state, health } = member;
-  const base = { id: account.id, email: account.email, state, modelCooldowns: modelCooldowns(health, now) };
+  const base = {
+    id: account.id,
+    email: account.email,
+    state,
+    modelCooldowns: modelCooldowns(health, now),
+    quotaProtections: protectionViews(member.protections),
+  };
   switch (state) {
     case "disabled":
       return definedOnly<PoolMemberStatus>({

@@ -2,6 +2,7 @@
 import type { Logger } from "../../log/logger.ts";
 import type { AccountPool } from "../../pool/account-pool.ts";
 import type { EnrollDeps } from "../../pool/enroll-account.ts";
+import type { QuotaRefresher } from "../../pool/quota-refresher.ts";
 import type { AccountStore } from "../../stores/account-store.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { ModelMap } from "../model-map.ts";
@@ -18,4 +19,6 @@ export interface AdminDeps {
   readonly log: Logger;
   /** Shown by `GET /admin/pool`; none when the proxy maps no names. */
   readonly modelMap?: ModelMap;
+  /** Fetches an account's quota on demand; absent where the upstream tells none (Gemini API). */
+  readonly quota?: Pick<QuotaRefresher, "refresh"> | undefined;
 }

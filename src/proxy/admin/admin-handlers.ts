@@ -42,7 +42,7 @@ function notFound(idOrEmail: string): Response {
 function viewWithPool(account: Account, member: PoolAccountView | undefined, now: number): AdminAccount {
   // The pool may hold a fresher access token than the store's copy.
   const expiry = Math.max(account.token.expiryTimestamp, member?.account.token.expiryTimestamp ?? 0);
-  return adminAccountView(account, member?.health, now, expiry);
+  return adminAccountView(account, member?.health, now, expiry, member?.protections);
 }
 
 /** The view of an account this request just wrote (and applied to the pool). */
@@ -144,6 +144,28 @@ export async function removeAccount(deps: AdminDeps, idOrEmail: string): Promise
   deps.log.info(`Admin: removed ${found.email} (id ${found.id})`, { account: found.id });
   return adminNoContent();
 }
+
+/** `POST /admin/accounts/{id}/quota`: fetches the account's quota now (as `grantpool accounts quota`). */
+export async function fetchQuota(deps: AdminDeps, idOrEmail: string): Promise<Response> {
+  if (deps.quota === undefined) {
+    return adminError(409, "FAILED_PRECONDITION", NO_QUOTA_SOURCE);
+  }
+  const found = await findAccount(deps.store, idOrEmail);
+  if (found === undefined) return notFound(idOrEmail);
+  const fetched = await deps.quota.refresh(found.id);
+  if (!fetched.ok) {
+    return adminError(
+      502,
+      "UNAVAILABLE",
+      `Google did not tell ${found.email}'s quota: ${redact(fetched.error)}`,
+    );
+  }
+  return adminJson(200, { account: viewAfterWrite(deps, fetched.value) });
+}
+
+/** Why quota cannot be fetched with the Gemini API profile. */
+export const NO_QUOTA_SOURCE =
+  "The gemini upstream profile has no quota endpoint: the Gemini API tells quota only in its 429 replies, which cool the account down per model; quota is fetched with --upstream-profile code-assist";
 
 /** `GET /admin/pool`: what the pool holds now, and why each account that cannot serve is out. */
 export function describePool(deps: AdminDeps): Response {

@@ -13,6 +13,39 @@ const text = (description: string): JsonSchema => ({ type: "string", description
 
 const BLOCK_REASONS = ["transient", "rate_limited", "validation_required", "forbidden", "upstream_error"];
 
+const Quota: JsonSchema = {
+  type: "object",
+  description: "The per-model quota Google last reported (Cloud Code Assist)",
+  required: ["models", "isForbidden"],
+  properties: {
+    models: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "percentage"],
+        properties: {
+          name: text("The model, e.g. `claude-sonnet-4-5`"),
+          percentage: { type: "number", description: "Quota left, percent (0–100)" },
+          resetTime: text("When its quota comes back (RFC 3339, as Google wrote it)"),
+        },
+      },
+    },
+    lastUpdated: time("When it was fetched"),
+    isForbidden: { type: "boolean", description: "Google refused the quota call (403)" },
+    subscriptionTier: text("The account's Code Assist tier, when known"),
+    lowestPercentage: { type: "number", description: "The lowest percentage over the models" },
+  },
+};
+
+const QuotaProtection: JsonSchema = {
+  type: "object",
+  required: ["group"],
+  properties: {
+    group: text("The quota group the account is skipped for, e.g. `claude`"),
+    until: time("When its quota resets; absent: until a fetch shows quota again"),
+  },
+};
+
 const Cooldown: JsonSchema = {
   type: "object",
   required: ["until", "reason"],
@@ -37,7 +70,16 @@ const ModelCooldown: JsonSchema = {
 const Account: JsonSchema = {
   type: "object",
   description: "An account as stored, with the pool's temporary health. Never carries a token.",
-  required: ["id", "email", "state", "disabled", "proxyDisabled", "modelCooldowns", "inPool"],
+  required: [
+    "id",
+    "email",
+    "state",
+    "disabled",
+    "proxyDisabled",
+    "modelCooldowns",
+    "quotaProtections",
+    "inPool",
+  ],
   properties: {
     id: text("Opaque account id (the file name in the file store)"),
     email: { type: "string", format: "email" },
@@ -57,6 +99,8 @@ const Account: JsonSchema = {
     proxyDisabledReason: text("`manual`, the reason given, or `forbidden: …`"),
     cooldown: { ...ref("Cooldown"), description: "The account-wide cooldown or validation block in force" },
     modelCooldowns: { type: "array", items: ref("ModelCooldown") },
+    quota: ref("Quota"),
+    quotaProtections: { type: "array", items: ref("QuotaProtection") },
     accessTokenExpiresAt: time("When the current access token expires; absent before the first refresh"),
     projectId: text("Google Cloud project used with this account"),
     createdAt: time("When the account was first stored"),
@@ -81,7 +125,7 @@ const PoolSummary: JsonSchema = {
 
 const PoolMember: JsonSchema = {
   type: "object",
-  required: ["id", "email", "state", "modelCooldowns"],
+  required: ["id", "email", "state", "modelCooldowns", "quotaProtections"],
   properties: {
     id: { type: "string" },
     email: { type: "string", format: "email" },
@@ -91,6 +135,7 @@ const PoolMember: JsonSchema = {
     until: time("When its cooldown ends"),
     detail: text("The cooldown's detail, such as the validation URL"),
     modelCooldowns: { type: "array", items: ref("ModelCooldown") },
+    quotaProtections: { type: "array", items: ref("QuotaProtection") },
   },
 };
 
@@ -133,6 +178,8 @@ export const ADMIN_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   EnableAccountRequest: { type: "object", additionalProperties: false, properties: {} },
   Cooldown,
   ModelCooldown,
+  Quota,
+  QuotaProtection,
   Account,
   AccountList: {
     type: "object",
@@ -157,6 +204,7 @@ export const ADMIN_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       message: text("`Proxy-disabled a@example.com (id …)`"),
     },
   },
+  QuotaReply: { type: "object", required: ["account"], properties: { account: ref("Account") } },
   PoolSummary,
   PoolMember,
   ModelMapEntry: {

@@ -93,6 +93,24 @@ export const ADMIN_OPENAPI: OpenApiDocument = {
         },
       }),
     },
+    "/admin/accounts/{id}/quota": {
+      post: operation({
+        operationId: "fetchAccountQuota",
+        summary: "Fetch an account's per-model quota from Google now (as `grantpool accounts quota`)",
+        description:
+          "Asks Cloud Code Assist for the quota left per model, stores it with the account and " +
+          "applies quota protection at once. Only the code-assist upstream profile can: the Gemini " +
+          "API tells quota only in its 429 replies.",
+        parameters: [ACCOUNT_ID],
+        responses: {
+          "200": reply("The account with its fresh quota", "QuotaReply"),
+          "400": response("BadRequest"),
+          "404": response("NotFound"),
+          "409": reply("The upstream profile has no quota endpoint (gemini)", "Error"),
+          "502": reply("Google did not tell the quota; nothing changed", "Error"),
+        },
+      }),
+    },
     "/admin/accounts/{id}": {
       delete: operation({
         operationId: "removeAccount",

@@ -13,6 +13,7 @@ import type { AdminDeps } from "./admin-deps.ts";
 import {
   addAccount,
   describePool,
+  fetchQuota,
   listAccounts,
   MANUAL_REASON,
   reloadPool,
@@ -82,6 +83,14 @@ export function createAdminRoutes(deps: AdminDeps) {
             kind: "disable",
             reason: body.value.reason ?? MANUAL_REASON,
           });
+        },
+        { parse: "none" },
+      )
+      .post(
+        "/accounts/:id/quota",
+        ({ params }) => {
+          const id = accountIdOf(params.id);
+          return typeof id === "string" ? fetchQuota(deps, id) : id;
         },
         { parse: "none" },
       )

@@ -9,6 +9,7 @@ import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import { ok, type Result } from "../../result.ts";
 import { inMemoryReply } from "../../telemetry/http-server-telemetry.ts";
 import { createProjectResolver } from "./code-assist-project.ts";
+import { createQuotaFetch } from "./code-assist-quota.ts";
 import { sseToJsonArray } from "./sse-to-json-array.ts";
 import { rewriteSseData } from "./sse-transform.ts";
 import {
@@ -68,6 +69,11 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
   });
   return {
     name: "code-assist",
+    fetchQuota: createQuotaFetch({
+      fetch: options.fetch,
+      baseUrl: options.baseUrl,
+      projectFor: projects.projectFor,
+    }),
     async prepare(call, lease, signal) {
       const query = new URLSearchParams(call.query);
       // Cloud Code streams only as SSE; adaptSuccess turns it into the JSON-array form when asked.

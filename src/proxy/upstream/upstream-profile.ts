@@ -4,6 +4,7 @@
  * profiles answer errors in Google's format.
  */
 import type { Lease } from "../../pool/account-pool.ts";
+import type { FetchQuota } from "../../pool/quota-refresher.ts";
 import { err, ok, type Result } from "../../result.ts";
 
 export type GeminiAction =
@@ -48,6 +49,11 @@ export type ProfileFailure =
 
 export interface UpstreamProfile {
   readonly name: "gemini" | "code-assist";
+  /**
+   * Asks Google for an account's quota per model, where the API has a way (Cloud Code Assist);
+   * absent for the Gemini API, which tells quota only in its 429 replies.
+   */
+  readonly fetchQuota?: FetchQuota;
   /** At once when nothing has to be fetched first (the Gemini profile), else a promise. */
   prepare(
     call: GeminiCall,

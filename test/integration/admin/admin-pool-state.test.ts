@@ -185,6 +185,7 @@ describe("GET /admin/pool", () => {
           reason: "invalid_grant: Token has been expired or revoked.",
           since: new Date(disabledAt * 1000).toISOString(),
           modelCooldowns: [],
+          quotaProtections: [],
         },
         {
           id: "id-bob",
@@ -194,8 +195,15 @@ describe("GET /admin/pool", () => {
           until,
           detail: "Resource has been exhausted",
           modelCooldowns: [],
+          quotaProtections: [],
         },
-        { id: "id-carol", email: "carol@example.com", state: "active", modelCooldowns: [] },
+        {
+          id: "id-carol",
+          email: "carol@example.com",
+          state: "active",
+          modelCooldowns: [],
+          quotaProtections: [],
+        },
       ],
       modelMap: [],
     });
