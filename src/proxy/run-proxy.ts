@@ -12,6 +12,7 @@ import type { AccountPool } from "../pool/account-pool.ts";
 import { QuotaRefresher } from "../pool/quota-refresher.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { observePoolStates } from "../telemetry/account-states-gauge.ts";
+import { observeQuota } from "../telemetry/quota-gauges.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
@@ -108,7 +109,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
     scrapeMetrics: telemetry.scrape,
     ...(deps.extraRoutes === undefined ? {} : { extraRoutes: deps.extraRoutes }),
   });
-  const stopObserving = observePoolStates(telemetry.meter, pool);
+  const stopObservingStates = observePoolStates(telemetry.meter, pool);
+  const stopObservingQuota = observeQuota(telemetry.meter, pool);
   const served = servedHandler(app, telemetry);
   let draining = false;
   const server = serve(
@@ -143,7 +145,8 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   await quota?.stop();
   pool.stop();
   await server.stop();
-  stopObserving();
+  stopObservingStates();
+  stopObservingQuota();
   await telemetry.shutdown();
   await store.close();
   return 0;

@@ -80,6 +80,9 @@ export function createAccountTelemetry(deps: AccountTelemetryDeps): PoolObserver
         accountAttributes(event),
       );
     },
+    quotaProtected(event) {
+      deps.metrics.quotaProtections.add(1, { group: event.group });
+    },
     tokenRefreshed(event) {
       recordRefresh(deps.metrics, event);
     },

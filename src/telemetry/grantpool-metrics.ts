@@ -30,6 +30,8 @@ export interface GrantpoolMetrics {
   readonly serverDuration: ServerDurationRecorder;
   /** Operator reconciliations, by `result`. */
   readonly reconciles: Counter;
+  /** Quota protections started, by quota `group`. */
+  readonly quotaProtections: Counter;
 }
 
 /** Counts one upstream call of an account by the status class of its reply. */
@@ -94,6 +96,9 @@ export function createGrantpoolMetrics(
     serverDuration: serverDurations,
     reconciles: meter.createCounter("grantpool.operator.reconciles", {
       description: "Account reconciliations by the operator, by result",
+    }),
+    quotaProtections: meter.createCounter("grantpool.account.quota.protections", {
+      description: "Times an account was taken out of a model group by quota protection, by group",
     }),
   };
 }

@@ -45,7 +45,7 @@ describe("the Account CRD", () => {
     expect(applied.stdout).toContain("account.grantpool.io/alice created");
     expect(applied.stdout).toContain("secret/alice-token created");
     const listed = await kube.kubectl(["get", "gpa", "-n", ns]);
-    expect(listed.stdout).toMatch(/NAME\s+EMAIL\s+READY\s+DISABLED\s+REASON\s+AGE/);
+    expect(listed.stdout).toMatch(/NAME\s+EMAIL\s+READY\s+DISABLED\s+REASON\s+QUOTA\s+AGE/);
     expect(listed.stdout).toContain("alice");
     const byCategory = await kube.kubectl(["get", "grantpool", "-n", ns, "-o", "name"]);
     expect(byCategory.stdout).toContain("account.grantpool.io/alice");

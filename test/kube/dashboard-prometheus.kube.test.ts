@@ -2,8 +2,10 @@
  * The Grafana dashboard against a real Prometheus (Debian's package) scraping two proxy replicas
  * and the operator while the invalid_grant story plays on Kubernetes: a token is revoked, the
  * Account is disabled, the Secret is rotated, it recovers, and a burst of upstream 503s reaches a
- * client. Then every PromQL expression of the dashboard returns data, and the disable counter
- * reads 1. The same processes export over OTLP to a receiver in the test.
+ * client. The replicas serve Cloud Code Assist with quota protection on, and one account runs
+ * low on Claude quota: it lands in status.quota, shows in `kubectl get gpa`, and both replicas
+ * skip it for Claude only. Then every PromQL expression of the dashboard returns data, and the
+ * disable counter reads 1. The same processes export over OTLP to a receiver in the test.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -34,7 +36,21 @@ beforeAll(async () => {
     OTEL_BSP_SCHEDULE_DELAY: "50",
     OTEL_BLRP_SCHEDULE_DELAY: "50",
   };
-  ({ tokens, replicas, operator } = await startCast(story, ["ada", "bob", "cy"], otlp));
+  const quota = {
+    GRANTPOOL_UPSTREAM_PROFILE: "code-assist",
+    GRANTPOOL_QUOTA_PROTECTION: "10",
+    GRANTPOOL_QUOTA_REFRESH_INTERVAL: "1",
+    // Cloud Code serves Claude itself: keep the names (the built-in map sends them to Gemini).
+    GRANTPOOL_MODEL_MAP: "claude-*=*",
+  };
+  ({ tokens, replicas, operator } = await startCast(story, ["ada", "bob", "cy"], { ...otlp, ...quota }));
+  // cy runs low on Claude quota; the replicas' next sweeps find it.
+  for (const model of ["claude-sonnet-4-5", "claude-sonnet-4-5-thinking", "claude-opus-4-5-thinking"])
+    story.google.setQuota("cy@example.com", model, { remainingFraction: 0.04 });
+  await waitFor(async () => (await story.status("cy")).quota?.lowestRemainingPercent === 4, {
+    timeoutMs: 15_000,
+    message: "cy's low quota in status.quota",
+  });
   prometheus = await startPrometheus({ targets: [...replicas, operator].map(hostPort) });
   await prometheus.waitForScrapes(1, { timeoutMs: 30_000 });
 
@@ -54,9 +70,38 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The processes first: they export to the receiver and are scraped by Prometheus.
+  await story?.[Symbol.asyncDispose]();
   await prometheus?.stop();
   await receiver?.stop();
-  await story?.[Symbol.asyncDispose]();
+});
+
+describe("quota on Kubernetes", () => {
+  test("status.quota holds the quota per model, and kubectl get gpa shows the lowest percent", async () => {
+    const status = await story.status("cy");
+    expect(status.quota?.models).toContainEqual({
+      name: "claude-sonnet-4-5",
+      remainingPercent: 4,
+      resetTime: expect.any(String),
+    });
+    expect(status.quota?.forbidden).toBe(false);
+    const listed = (await kube.kubectl(["get", "gpa", "-n", story.ns])).stdout;
+    expect(listed).toMatch(/NAME\s+EMAIL\s+READY\s+DISABLED\s+REASON\s+QUOTA\s+AGE/);
+    expect(listed).toMatch(/\ncy\s+cy@example\.com\s+True\s+Active\s+4\s/);
+  });
+
+  test("both replicas skip cy for Claude and keep it for Gemini", async () => {
+    for (const replica of replicas) {
+      await waitFor(() => replica.logLines.some((line) => line.includes("protected for claude")), {
+        timeoutMs: 10_000,
+        message: "the replica's protection of cy",
+      });
+      const claude = new Set<string | null>();
+      for (let i = 0; i < 6; i++) claude.add((await ask(replica, "claude-sonnet-4-5")).account);
+      expect(claude.has(`${story.ns}/cy`)).toBe(false);
+      await waitUntilServedBy(replica, `${story.ns}/cy`, 10_000);
+    }
+  });
 });
 
 describe("the dashboard on a real Prometheus", () => {

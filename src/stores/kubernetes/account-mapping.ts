@@ -4,7 +4,8 @@
  * memory (the overlay), valid only while the Secret still holds the refresh token it came from.
  */
 import type { Account, AccountToken } from "../../accounts/account.ts";
-import type { AccountResource } from "./account-resource.ts";
+import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
+import type { AccountResource, QuotaStatus } from "./account-resource.ts";
 
 export const PROXY_DISABLED_REASON_ANNOTATION = "grantpool.io/proxy-disabled-reason";
 export const PROXY_DISABLED_AT_ANNOTATION = "grantpool.io/proxy-disabled-at";
@@ -63,5 +64,39 @@ export function toAccount(
       : {}),
     ...(resource.spec.proxyDisabled === true && proxyDisabledAt !== undefined ? { proxyDisabledAt } : {}),
     createdAt: seconds(resource.metadata.creationTimestamp) ?? 0,
+    ...(status.quota === undefined ? {} : { quota: quotaOf(status.quota) }),
+  };
+}
+
+/** `status.quota` as the Account model's quota. */
+function quotaOf(status: QuotaStatus): AccountQuota {
+  const lastUpdated = seconds(status.lastUpdated);
+  return {
+    models: (status.models ?? []).map(({ name, remainingPercent, resetTime }) =>
+      resetTime === undefined
+        ? { name, percentage: remainingPercent }
+        : { name, percentage: remainingPercent, resetTime },
+    ),
+    isForbidden: status.forbidden === true,
+    ...(lastUpdated === undefined ? {} : { lastUpdated }),
+  };
+}
+
+/** The model's quota as `status.quota` (percentages whole, as the CRD wants them). */
+export function quotaStatus(quota: AccountQuota): QuotaStatus {
+  const models = quota.models.map(({ name, percentage, resetTime }) => {
+    const remainingPercent = Math.min(100, Math.max(0, Math.round(percentage)));
+    return resetTime === undefined ? { name, remainingPercent } : { name, remainingPercent, resetTime };
+  });
+  const lowest = lowestPercentage(quota);
+  return {
+    models,
+    forbidden: quota.isForbidden,
+    ...(lowest === undefined
+      ? {}
+      : { lowestRemainingPercent: Math.min(100, Math.max(0, Math.round(lowest))) }),
+    ...(quota.lastUpdated === undefined
+      ? {}
+      : { lastUpdated: new Date(quota.lastUpdated * 1000).toISOString().replace(/\.\d+Z$/, "Z") }),
   };
 }

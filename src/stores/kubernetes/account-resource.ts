@@ -44,12 +44,33 @@ export const Condition = v.object({
   message: v.pipe(v.string(), v.maxLength(32768)),
 });
 
+const Percent = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100));
+
+export const QuotaStatus = v.object({
+  models: v.optional(
+    v.pipe(
+      v.array(
+        v.object({
+          name: v.pipe(v.string(), v.maxLength(200)),
+          remainingPercent: Percent,
+          resetTime: v.optional(v.pipe(v.string(), v.maxLength(64))),
+        }),
+      ),
+      v.maxLength(1000),
+    ),
+  ),
+  lowestRemainingPercent: v.optional(Percent),
+  lastUpdated: v.optional(v.string()),
+  forbidden: v.optional(v.boolean()),
+});
+
 export const AccountStatus = v.object({
   disabled: v.optional(v.boolean()),
   disabledAt: v.optional(v.string()),
   disabledReason: v.optional(v.pipe(v.string(), v.maxLength(800))),
   disabledTokenHash: v.optional(v.pipe(v.string(), v.maxLength(64))),
   email: v.optional(v.string()),
+  quota: v.optional(QuotaStatus),
   observedGeneration: v.optional(v.pipe(v.number(), v.integer())),
   conditions: v.optional(v.array(Condition)),
 });
@@ -74,6 +95,7 @@ export const AccountResource = v.object({
 export type AccountSpec = v.InferOutput<typeof AccountSpec>;
 export type AccountStatus = v.InferOutput<typeof AccountStatus>;
 export type Condition = v.InferOutput<typeof Condition>;
+export type QuotaStatus = v.InferOutput<typeof QuotaStatus>;
 export type AccountResource = v.InferOutput<typeof AccountResource>;
 
 export const SecretResource = v.object({

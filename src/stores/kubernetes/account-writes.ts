@@ -4,9 +4,15 @@
  * with 409 instead of being overwritten) and an Event; `proxyDisabled` into a spec patch; a new
  * refresh token into the Secret. Access tokens stay in memory.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Account } from "../../accounts/account.ts";
+import type { AccountQuota } from "../../accounts/quota.ts";
 import type { Clock } from "../../time/clock.ts";
-import { PROXY_DISABLED_AT_ANNOTATION, PROXY_DISABLED_REASON_ANNOTATION } from "./account-mapping.ts";
+import {
+  PROXY_DISABLED_AT_ANNOTATION,
+  PROXY_DISABLED_REASON_ANNOTATION,
+  quotaStatus,
+} from "./account-mapping.ts";
 import type { AccountResource, SecretResource } from "./account-resource.ts";
 import { DEFAULT_SECRET_KEY } from "./account-resource.ts";
 import { rfc3339, setCondition } from "./conditions.ts";
@@ -113,6 +119,15 @@ async function writeRefreshToken(ctx: WriteContext, stored: Stored, next: Accoun
   });
 }
 
+/**
+ * A new quota into `status.quota`, without the resourceVersion: replicas that fetched the same
+ * quota may both write it, and the last one is as right as the first.
+ */
+async function writeQuota(ctx: WriteContext, stored: Stored, quota: AccountQuota): Promise<unknown> {
+  const { namespace = "default", name } = stored.resource.metadata;
+  return ctx.api.patchAccountStatus(namespace, name, { status: { quota: quotaStatus(quota) } });
+}
+
 /** The objects as the API server returned them after the writes, for the cache (read your writes). */
 export interface Written {
   resource?: unknown;
@@ -140,6 +155,8 @@ export async function writeAccountChange(ctx: WriteContext, stored: Stored, next
         : { ...stored, resource: withVersionOf(stored.resource, written.resource) };
     written.resource = await writeProxyDisabled(ctx, base, next);
   }
+  if (next.quota !== undefined && !isDeepStrictEqual(next.quota, before.quota))
+    written.resource = await writeQuota(ctx, stored, next.quota);
   return written;
 }
 

@@ -84,6 +84,15 @@ function grantpoolExposition(): string {
     ...histogram("http_server_request_duration", route, [0.1, 1, 10], [0.05, 0.5, 3]),
     "# TYPE grantpool_operator_reconciles_total counter",
     `grantpool_operator_reconciles_total{${labels({ result: "success" })}} 3`,
+    "# TYPE grantpool_account_quota_remaining gauge",
+    `grantpool_account_quota_remaining{${labels({ group: "claude", grantpool_account_id: "a0" })}} 7`,
+    `grantpool_account_quota_remaining{${labels({ group: "gemini-3-flash", grantpool_account_id: "a0" })}} 100`,
+    "# TYPE grantpool_account_quota_reset_time gauge",
+    `grantpool_account_quota_reset_time{${labels({ group: "claude", grantpool_account_id: "a0" })}} ${Math.floor(Date.now() / 1000) + 3600}`,
+    "# TYPE grantpool_account_quota_protected gauge",
+    `grantpool_account_quota_protected{${labels({ group: "claude" })}} 1`,
+    "# TYPE grantpool_account_quota_protections_total counter",
+    `grantpool_account_quota_protections_total{${labels({ group: "claude" })}} 1`,
     "",
   ].join("\n");
 }

@@ -19,6 +19,12 @@ export interface AccountStatusView {
   disabledReason?: string;
   disabledTokenHash?: string;
   email?: string;
+  quota?: {
+    models?: { name: string; remainingPercent: number; resetTime?: string }[];
+    lowestRemainingPercent?: number;
+    lastUpdated?: string;
+    forbidden?: boolean;
+  };
   conditions?: { type: string; status: string; reason: string; message: string }[];
 }
 
@@ -125,8 +131,11 @@ export async function startKubeStory(kube: KubeFixture, prefix: string): Promise
 }
 
 /** Sends one Gemini call to a proxy and says which account answered. */
-export async function ask(proxy: ProxyProcess): Promise<{ status: number; account: string | null }> {
-  const reply = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+export async function ask(
+  proxy: ProxyProcess,
+  model = "gemini-2.5-flash",
+): Promise<{ status: number; account: string | null }> {
+  const reply = await fetch(`${proxy.url}/v1beta/models/${model}:generateContent`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),

@@ -22,6 +22,10 @@ const EXPORTED_METRICS = new Set([
   "http_server_request_duration_count",
   "target_info",
   "grantpool_operator_reconciles_total",
+  "grantpool_account_quota_remaining",
+  "grantpool_account_quota_reset_time",
+  "grantpool_account_quota_protected",
+  "grantpool_account_quota_protections_total",
 ]);
 const GRAFANA_BUILT_INS = new Set(["__rate_interval", "__interval", "__range"]);
 const PROMQL_KEYWORDS = new Set(["and", "or", "unless", "offset", "bool", "inf", "nan"]);

@@ -35,6 +35,7 @@ interface Shape {
   enum?: unknown[];
   minLength?: number;
   maxLength?: number;
+  maxItems?: number;
   minimum?: number;
   maximum?: number;
   pattern?: string;
@@ -54,6 +55,7 @@ const LEFT_TO_THE_API_SERVER: Record<string, Pick<Shape, "format" | "rules">> = 
     rules: ["!has(self.disabled) || !self.disabled || (has(self.disabledAt) && has(self.disabledReason))"],
   },
   "status.disabledAt": { format: "date-time" },
+  "status.quota.lastUpdated": { format: "date-time" },
   "status.observedGeneration": { format: "int64" },
   "status.conditions[].observedGeneration": { format: "int64" },
   "status.conditions[].lastTransitionTime": { format: "date-time" },
@@ -66,7 +68,16 @@ const DESCRIPTIVE = new Set([
   "x-kubernetes-list-type",
   "x-kubernetes-list-map-keys",
 ]);
-const COPIED = ["type", "default", "minLength", "maxLength", "minimum", "maximum", "format"] as const;
+const COPIED = [
+  "type",
+  "default",
+  "minLength",
+  "maxLength",
+  "maxItems",
+  "minimum",
+  "maximum",
+  "format",
+] as const;
 const HANDLED = new Set<string>([
   ...COPIED,
   "properties",
@@ -298,7 +309,7 @@ describe("the agreement check", () => {
 
   test("fails on a CRD keyword it does not know, rather than ignoring it", () => {
     const schema = structuredClone(readCrdSchema());
-    set("status.conditions", { maxItems: 8 })(schema);
+    set("status.conditions", { uniqueItems: true })(schema);
     expect(verdict(schema, AccountResource)).toBe("unknown");
   });
 
