@@ -12,10 +12,11 @@
  */
 
 import type { Account } from "../src/accounts/account.ts";
+import type { QuotaPolicy } from "../src/accounts/quota.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import { AccountPool } from "../src/pool/account-pool.ts";
 import { AvailabilityIndex } from "../src/pool/availability/availability-index.ts";
-import { createEntry } from "../src/pool/pool-entry.ts";
+import { createEntry, type PoolEntry } from "../src/pool/pool-entry.ts";
 import { createFixedStrategy } from "../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
@@ -121,12 +122,36 @@ const syncCalls =
     for (let n = 0; n < count; n++) op(start + n);
   };
 
-/** The same mix as mixedPool, as entries reporting to a bare availability index (no pool around it). */
-function mixedIndex(count: number): AvailabilityIndex {
-  const index = new AvailabilityIndex(systemClock);
+/** MODEL's quota group, and the policy the quota cases protect it with. */
+const QUOTA_POLICY: QuotaPolicy = { thresholdPercent: 10, groups: ["gemini-3-pro-high"] };
+const RESET_TIME = new Date(Date.now() + HOUR_MS).toISOString();
+
+/**
+ * The quota cases' accounts: each with a quota for MODEL's group spread evenly over 0–100% (so
+ * about one in ten is protected and every tier holds some), on top of mixedAccounts' mix.
+ */
+function withQuota(accounts: Account[]): Account[] {
+  return accounts.map((account, i) => ({
+    ...account,
+    quota: {
+      models: [{ name: "gemini-3-pro-high", percentage: (i * 7) % 101, resetTime: RESET_TIME }],
+      isForbidden: false,
+    },
+  }));
+}
+
+/**
+ * The same mix as mixedPool, as entries reporting to a bare availability index (no pool around it);
+ * with `quota`, each account has a quota, protection is on and the index keeps quota tiers.
+ */
+function mixedIndex(count: number, quota = false): AvailabilityIndex {
+  const index = new AvailabilityIndex(systemClock, { quotaTiers: quota });
   const until = Date.now() + HOUR_MS;
-  mixedAccounts(count).forEach((account, i) => {
-    const entry = createEntry(account, { onChange: (changed) => index.changed(changed) });
+  const onChange = (changed: PoolEntry) => index.changed(changed);
+  const context = quota ? { onChange, quotaPolicy: QUOTA_POLICY } : { onChange };
+  const accounts = mixedAccounts(count);
+  (quota ? withQuota(accounts) : accounts).forEach((account, i) => {
+    const entry = createEntry(account, context);
     index.add(entry);
     if (i % 10 === 3 || i % 10 === 4) entry.health.block({ until, reason: "rate_limited" });
     else if (i % 10 === 5) entry.health.block({ until, reason: "rate_limited" }, MODEL);
@@ -141,6 +166,8 @@ interface Case {
   readonly name: string;
   readonly strategy: (resolve: Resolve) => SelectionStrategy;
   readonly request: (i: number) => { sessionKey?: string };
+  /** Quota on every account, protection on, and quota preference (choice table only). */
+  readonly quota?: boolean;
 }
 
 /**
@@ -168,6 +195,29 @@ const CASES: readonly Case[] = [
   { name: "sticky, no session key", strategy: sticky, request: () => ({}) },
   { name: "fixed, preferred serves", strategy: fixedOn("id-000"), request: () => ({}) },
   { name: "fixed, preferred cools down", strategy: fixedOn("id-003"), request: () => ({}) },
+];
+
+/** The choice with quota protection and quota preference on (--quota-preference). */
+const QUOTA_CASES: readonly Case[] = [
+  {
+    name: "quota preference, round-robin",
+    strategy: createRoundRobinStrategy,
+    request: () => ({}),
+    quota: true,
+  },
+  {
+    name: "quota preference, sticky bound",
+    strategy: sticky,
+    request: (i) => ({ sessionKey: `s-${i % 1000}` }),
+    quota: true,
+  },
+  {
+    name: "quota preference, sticky new",
+    strategy: sticky,
+    request: (i) => ({ sessionKey: NEW_SESSION_KEYS[i % NEW_SESSION_KEYS.length] ?? "" }),
+    quota: true,
+  },
+  { name: "quota preference, fixed", strategy: fixedOn("id-000"), request: () => ({}), quota: true },
 ];
 
 function printRow(name: string, figures: readonly number[]): void {
@@ -203,10 +253,10 @@ async function measureChoice(): Promise<{ baselineNs: number; choiceNs: Table; a
   console.log(`20% cooling down, 10% cooling down for the model (half of each pool serves the model)`);
   console.log(`baseline (awaited Map lookup): ${baseline.toFixed(0)} ns/op`);
   printHeader("the choice: strategy.choose(index.candidates(model)) on the pool's availability index");
-  for (const benchCase of CASES) {
+  for (const benchCase of [...CASES, ...QUOTA_CASES]) {
     const figures: number[] = [];
     for (const size of SIZES) {
-      const index = mixedIndex(size);
+      const index = mixedIndex(size, benchCase.quota === true);
       const strategy = benchCase.strategy((idOrEmail) => idOrEmail);
       figures.push(
         await medianNs(

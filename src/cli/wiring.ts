@@ -100,6 +100,7 @@ export function createPool(
     strategy: createStrategy(settings, deps.clock, () => pool),
     refreshSkewSeconds: settings.refreshSkewSeconds,
     ...(quotaPolicy === undefined ? {} : { quotaPolicy }),
+    quotaPreference: settings.quotaPreference,
   });
   return pool;
 }

@@ -227,6 +227,12 @@ export const SETTING_TABLE = {
     meaning: "the model groups quota protection watches",
     flagFor: QUOTA_USERS,
   }),
+  quotaPreference: setting("quota-preference", boolean(), {
+    default: false,
+    meaning:
+      "choose among the accounts with the most quota left for the request's model group (tiers of 10%), then apply the strategy; sticky sessions stay on their account",
+    flagFor: PROXY,
+  }),
   maxAttempts: setting("max-attempts", integer({ min: 1 }), {
     default: 3,
     meaning: "accounts tried per request",

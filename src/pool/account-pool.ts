@@ -37,6 +37,8 @@ export interface AccountPoolOptions {
   readonly tracer?: Tracer;
   /** Quota protection; off when not given (groups the records list are still honoured). */
   readonly quotaPolicy?: QuotaPolicy;
+  /** Choose among the accounts with the most quota left for the request's group (quota-tiers.ts). */
+  readonly quotaPreference?: boolean;
 }
 
 export interface AcquireRequest extends SelectionRequest {
@@ -96,7 +98,7 @@ export class AccountPool {
   constructor(options: AccountPoolOptions) {
     this.#options = options;
     this.#observer = options.observer ?? {};
-    this.#available = new AvailabilityIndex(options.clock);
+    this.#available = new AvailabilityIndex(options.clock, { quotaTiers: options.quotaPreference === true });
     const onChange = (entry: PoolEntry): void => this.#available.changed(entry);
     this.#entryContext =
       options.quotaPolicy === undefined ? { onChange } : { onChange, quotaPolicy: options.quotaPolicy };

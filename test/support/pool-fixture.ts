@@ -44,6 +44,7 @@ export interface PoolFixtureOptions {
   /** Records the pool's events and refresh spans (the observer is then derived from it). */
   readonly telemetry?: Telemetry;
   readonly quotaPolicy?: QuotaPolicy;
+  readonly quotaPreference?: boolean;
 }
 
 export function accountFor(email: string, refreshToken: string, id = `id-${email.split("@")[0]}`): Account {
@@ -87,6 +88,7 @@ export async function startPoolFixture(options: PoolFixtureOptions): Promise<Poo
     strategy: options.strategy ?? createRoundRobinStrategy(),
     refreshSkewSeconds: 300,
     ...(options.quotaPolicy === undefined ? {} : { quotaPolicy: options.quotaPolicy }),
+    ...(options.quotaPreference === undefined ? {} : { quotaPreference: options.quotaPreference }),
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.telemetry === undefined
       ? {}

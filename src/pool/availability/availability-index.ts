@@ -15,7 +15,8 @@
  *   Quota protection works the same way one level up: accounts protected for a quota group get a
  *   ServingSet of their own for that group, which requests for the group's models use; a model's
  *   own set (when it has one) leaves out its group's protected accounts too, so a request always
- *   asks exactly one set.
+ *   asks exactly one set. With quota preference, each group also has a serving set per quota tier
+ *   (quota-tiers.ts), and the strategy chooses within the best tier that has a candidate.
  * - Joining or leaving the pool changes the orders. The accounts are kept in two layouts: a large
  *   one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked of
  *   both and the answers combined as one layout of all accounts would give them, so the choices are
@@ -27,7 +28,12 @@
  *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
  */
 
-import { quotaGroupOf } from "../../accounts/quota.ts";
+import {
+  type AccountQuota,
+  DEFAULT_PROTECTED_GROUPS,
+  groupQuota,
+  quotaGroupOf,
+} from "../../accounts/quota.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
@@ -35,6 +41,7 @@ import { AccountLayout, type MergeOptions } from "./account-layout.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { idHash } from "./hash-ring.ts";
 import { IndexedCandidates, type LastAnswer, type LevelView } from "./indexed-candidates.ts";
+import { TIER_COUNT, TieredCandidates, tierOf } from "./quota-tiers.ts";
 import { ServingSet } from "./serving-set.ts";
 import { SummaryBitset } from "./summary-bitset.ts";
 
@@ -47,6 +54,8 @@ interface Level {
   readonly common: ServingSet;
   readonly byModel: Map<string, ServingSet>;
   readonly byGroup: Map<string, ServingSet>;
+  /** With quota preference: per group (TIER_GROUPS order), per tier, who serves the group. */
+  readonly byTier: ServingSet[][] | undefined;
 }
 
 export interface AvailabilityIndexOptions {
@@ -55,7 +64,12 @@ export interface AvailabilityIndexOptions {
    * about 2·√n by default. Tests lower it to make merges frequent.
    */
   readonly recentBound?: (accounts: number) => number;
+  /** Quota preference (quota-tiers.ts): choose among the accounts with the most quota left. */
+  readonly quotaTiers?: boolean;
 }
+
+/** The groups quota tiers are kept for: every group quotaGroupOf names. */
+const TIER_GROUPS: readonly string[] = DEFAULT_PROTECTED_GROUPS;
 
 const NO_WAKE = 0;
 /** About 2·√n: an arrival then costs O(√n), and a merge O(n) comes once per O(√n) arrivals. */
@@ -83,6 +97,8 @@ export class AvailabilityIndex {
   readonly #protected = new Map<string, Set<number>>();
   /** The quota group of each model name asked about (bounded; see #groupOf). */
   readonly #groupOfModel = new Map<string, string | undefined>();
+  /** With quota preference: each slot's tier per group (slot × TIER_GROUPS.length + group). */
+  #tiers: Uint8Array | undefined;
   #base: Level | undefined;
   #recent: Level | undefined;
   /** Slots of accounts that left while in the large (small) layout: free once it drops them. */
@@ -97,6 +113,7 @@ export class AvailabilityIndex {
   constructor(clock: Clock, options: AvailabilityIndexOptions = {}) {
     this.#clock = clock;
     this.#recentBound = options.recentBound ?? defaultRecentBound;
+    if (options.quotaTiers === true) this.#tiers = new Uint8Array(16 * TIER_GROUPS.length);
   }
 
   /**
@@ -175,13 +192,44 @@ export class AvailabilityIndex {
     const base = this.#base ?? this.#buildBase();
     const key = this.#keyOf(model);
     const recent = this.#recent;
-    return new IndexedCandidates(
+    const tried = exclude === undefined || exclude.size === 0 ? undefined : exclude;
+    const all = new IndexedCandidates(
       view(base, key),
       recent === undefined ? undefined : view(recent, key),
       this.#locate,
       this.#idOf,
       this.#last,
-      exclude === undefined || exclude.size === 0 ? undefined : exclude,
+      tried,
+    );
+    const group =
+      this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(this.#groupOf(model) ?? "");
+    if (group < 0) return all;
+    const blocked = model === undefined ? undefined : this.#blocked.get(model);
+    return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, blocked));
+  }
+
+  /** The candidates of one quota tier of `group` (model blocks and tried ones left out). */
+  #tierCandidates(
+    group: number,
+    tier: number,
+    tried: ReadonlySet<string> | undefined,
+    blocked: ReadonlySet<number> | undefined,
+  ): IndexedCandidates | undefined {
+    const base = this.#base;
+    const serving = base?.byTier?.[group]?.[tier];
+    if (base === undefined || serving === undefined) return undefined;
+    const recent = this.#recent;
+    const recentServing = recent?.byTier?.[group]?.[tier];
+    return new IndexedCandidates(
+      { layout: base.layout, serving },
+      recent === undefined || recentServing === undefined
+        ? undefined
+        : { layout: recent.layout, serving: recentServing },
+      this.#locate,
+      this.#idOf,
+      this.#last,
+      tried,
+      blocked,
     );
   }
 
@@ -220,6 +268,8 @@ export class AvailabilityIndex {
     this.#serves = grow(this.#serves, new Uint8Array(capacity));
     this.#place = grow(this.#place, new Int32Array(capacity));
     this.#wakeAt = grow(this.#wakeAt, new Float64Array(capacity));
+    if (this.#tiers !== undefined)
+      this.#tiers = grow(this.#tiers, new Uint8Array(capacity * TIER_GROUPS.length));
   }
 
   #recentLimit(): number {
@@ -291,6 +341,7 @@ export class AvailabilityIndex {
       common: this.#servingSet(layout, undefined),
       byModel: new Map(),
       byGroup: new Map(),
+      byTier: this.#tiers === undefined ? undefined : TIER_GROUPS.map((_, g) => this.#tierSets(layout, g)),
     };
     for (const [group, protectedSlots] of this.#protected)
       level.byGroup.set(group, this.#servingSet(layout, protectedSlots));
@@ -304,6 +355,23 @@ export class AvailabilityIndex {
     else this.#recent = level;
     this.#last = { id: undefined, base: 0, recent: 0 };
     return level;
+  }
+
+  /** The serving sets of each tier of group `g` in `layout`: serving, not protected, in the tier. */
+  #tierSets(layout: AccountLayout, g: number): ServingSet[] {
+    const tiers = this.#tiers;
+    const protectedSlots = this.#protected.get(TIER_GROUPS[g] ?? "");
+    return Array.from({ length: TIER_COUNT }, (_, tier) => {
+      const serves = this.#serves.map((on, slot) =>
+        on === 1 && tiers?.[slot * TIER_GROUPS.length + g] === tier && protectedSlots?.has(slot) !== true
+          ? 1
+          : 0,
+      );
+      return new ServingSet(
+        SummaryBitset.from(layout.slotsById, serves),
+        SummaryBitset.from(layout.ring.sorted.owners, serves),
+      );
+    });
   }
 
   #servingSet(layout: AccountLayout, blocked: ReadonlySet<number> | undefined): ServingSet {
@@ -332,10 +400,22 @@ export class AvailabilityIndex {
     for (const block of protections?.values() ?? []) wake = Math.min(wake, block.until);
     if (wake !== Number.POSITIVE_INFINITY) this.#wakeUp(slot, wake, now);
     this.#serves[slot] = usable && accountBlock === undefined ? 1 : 0;
+    if (this.#tiers !== undefined) this.#setTiers(slot, account.quota);
     // Groups first: a model's new set starts from its group's.
     this.#track(this.#protected, slot, protections, this.#addGroup, this.#dropGroup);
     this.#track(this.#blocked, slot, modelBlocks, this.#addModel, this.#dropModel);
     this.#writeBits(slot);
+  }
+
+  /** The slot's quota tier in each group, from its quota (an account without quota data is full). */
+  #setTiers(slot: number, quota: AccountQuota | undefined): void {
+    const tiers = this.#tiers;
+    if (tiers === undefined) return;
+    TIER_GROUPS.forEach((group, g) => {
+      tiers[slot * TIER_GROUPS.length + g] = tierOf(
+        quota === undefined ? undefined : groupQuota(quota, group)?.percentage,
+      );
+    });
   }
 
   /** Puts `slot` in the sets of the keys `now` names and takes it out of the others. */
@@ -407,6 +487,13 @@ export class AvailabilityIndex {
     };
     write(level.common, serves);
     for (const [group, set] of level.byGroup) write(set, serves && !this.#isProtected(group, slot));
+    level.byTier?.forEach((sets, g) => {
+      const tier = this.#tiers?.[slot * TIER_GROUPS.length + g];
+      const on = serves && !this.#isProtected(TIER_GROUPS[g], slot);
+      sets.forEach((set, t) => {
+        write(set, on && t === tier);
+      });
+    });
     for (const [model, set] of level.byModel) {
       const group = this.#groupOf(model);
       const out = this.#blocked.get(model)?.has(slot) === true || this.#isProtected(group, slot);

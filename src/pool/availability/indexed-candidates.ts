@@ -33,6 +33,11 @@ export type Locate = (id: string) => number;
 /** The id of the account in a slot (ring positions are owned by slots). */
 export type IdOf = (slot: number) => string;
 
+/** Accounts a request must not get: those it tried, and (with quota tiers) those blocked for its model. */
+export interface Excluded {
+  has(id: string): boolean;
+}
+
 export class IndexedCandidates implements CandidateSet {
   readonly #base: LevelView;
   readonly #recent: LevelView | undefined;
@@ -40,7 +45,9 @@ export class IndexedCandidates implements CandidateSet {
   readonly #idOf: IdOf;
   readonly #last: LastAnswer;
   /** Accounts this request already tried; undefined when none. */
-  readonly #exclude: ReadonlySet<string> | undefined;
+  readonly #exclude: Excluded | undefined;
+  /** Slots left out besides (a quota tier's accounts blocked for the model); undefined when none. */
+  readonly #excludeSlots: ReadonlySet<number> | undefined;
 
   constructor(
     base: LevelView,
@@ -48,7 +55,8 @@ export class IndexedCandidates implements CandidateSet {
     locate: Locate,
     idOf: IdOf,
     last: LastAnswer,
-    exclude: ReadonlySet<string> | undefined,
+    exclude: Excluded | undefined,
+    excludeSlots?: ReadonlySet<number>,
   ) {
     this.#base = base;
     this.#recent = recent;
@@ -56,6 +64,7 @@ export class IndexedCandidates implements CandidateSet {
     this.#idOf = idOf;
     this.#last = last;
     this.#exclude = exclude;
+    this.#excludeSlots = excludeSlots === undefined || excludeSlots.size === 0 ? undefined : excludeSlots;
   }
 
   has(id: string): boolean {
@@ -63,7 +72,8 @@ export class IndexedCandidates implements CandidateSet {
     if (place === 0) return false;
     const level = place > 0 ? this.#base : this.#recent;
     const rank = Math.abs(place) - 1;
-    return level?.serving.byId.has(rank) === true && this.#exclude?.has(id) !== true;
+    if (level?.serving.byId.has(rank) !== true || this.#exclude?.has(id) === true) return false;
+    return this.#excludeSlots?.has(level.layout.slotsById[rank] ?? -1) !== true;
   }
 
   nextAfter(id: string | undefined): string | undefined {
@@ -118,9 +128,15 @@ export class IndexedCandidates implements CandidateSet {
   #firstById(level: LevelView, from: number): number {
     const bits = level.serving.byId;
     const exclude = this.#exclude;
+    const slots = this.#excludeSlots;
     let at = bits.nextFrom(from);
-    if (exclude === undefined) return at;
-    while (at >= 0 && exclude.has(level.layout.sortedIds[at] ?? "")) at = bits.nextFrom(at + 1);
+    if (exclude === undefined && slots === undefined) return at;
+    const { layout } = level;
+    while (
+      at >= 0 &&
+      (slots?.has(layout.slotsById[at] ?? -1) === true || exclude?.has(layout.sortedIds[at] ?? "") === true)
+    )
+      at = bits.nextFrom(at + 1);
     return at;
   }
 
@@ -128,10 +144,14 @@ export class IndexedCandidates implements CandidateSet {
   #firstOnRing(level: LevelView, from: number): number {
     const bits = level.serving.byRing;
     const exclude = this.#exclude;
+    const slots = this.#excludeSlots;
     let at = bits.nextFrom(from);
-    if (exclude === undefined) return at;
+    if (exclude === undefined && slots === undefined) return at;
     const { ring } = level.layout;
-    while (at >= 0 && exclude.has(this.#idOf(ring.ownerAt(at)))) at = bits.nextFrom(at + 1);
+    for (; at >= 0; at = bits.nextFrom(at + 1)) {
+      const slot = ring.ownerAt(at);
+      if (slots?.has(slot) !== true && exclude?.has(this.#idOf(slot)) !== true) return at;
+    }
     return at;
   }
 

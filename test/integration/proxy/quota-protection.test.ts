@@ -10,13 +10,22 @@ import { waitFor } from "../../support/wait-for.ts";
 
 const A = "alice@example.com";
 const B = "bob@example.com";
+const C = "carol@example.com";
 const ADMIN_KEY = "quota-admin-key";
 const POLICY = { thresholdPercent: 10, groups: [...DEFAULT_PROTECTED_GROUPS] };
 const CLAUDE_MODELS = ["claude-sonnet-4-5", "claude-sonnet-4-5-thinking", "claude-opus-4-5-thinking"];
 
-function start(options: { policy?: boolean; profile?: "gemini" | "code-assist" } = {}): Promise<AppFixture> {
+function start(
+  options: {
+    policy?: boolean;
+    profile?: "gemini" | "code-assist";
+    preference?: boolean;
+    emails?: string[];
+  } = {},
+): Promise<AppFixture> {
   return startAppFixture({
-    emails: [A, B],
+    emails: options.emails ?? [A, B],
+    ...(options.preference === undefined ? {} : { quotaPreference: options.preference }),
     profile: options.profile ?? "code-assist",
     adminKey: ADMIN_KEY,
     // Cloud Code serves Claude itself: keep the names (the built-in map sends them to Gemini).
@@ -45,7 +54,7 @@ async function answeredBy(f: AppFixture, model: string, calls = 4): Promise<Set<
     const reply = await f.gemini(`${model}:generateContent`);
     expect(reply.status).toBe(200);
     const text = JSON.stringify(await reply.json());
-    for (const email of [A, B]) if (text.includes(`answered by ${email}`)) who.add(email);
+    for (const email of [A, B, C]) if (text.includes(`answered by ${email}`)) who.add(email);
   }
   return who;
 }
@@ -152,6 +161,19 @@ describe("quota protection through the proxy", () => {
     const refused = await fetchQuota(f, "id-alice");
     expect(refused.status).toBe(409);
     expect(JSON.stringify(refused.body)).toContain("tells quota only in its 429 replies");
+  });
+
+  test("with quota preference, a group's requests go to the accounts with the most of its quota left", async () => {
+    await using f = await start({ preference: true, emails: [A, B, C] });
+    lowerClaude(f, A, 0.3);
+    lowerClaude(f, B, 0.82);
+    lowerClaude(f, C, 0.87);
+    for (const id of ["id-alice", "id-bob", "id-carol"]) expect((await fetchQuota(f, id)).status).toBe(200);
+    expect(await answeredBy(f, "claude-sonnet-4-5", 6)).toEqual(new Set([B, C]));
+    expect(await answeredBy(f, "gemini-3-flash", 6)).toEqual(new Set([A, B, C]));
+    lowerClaude(f, C, 0.1);
+    await fetchQuota(f, "id-carol");
+    expect(await answeredBy(f, "claude-sonnet-4-5", 4)).toEqual(new Set([B]));
   });
 
   test("an unknown account is a 404", async () => {

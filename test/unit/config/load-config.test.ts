@@ -88,6 +88,7 @@ describe("loadConfig defaults", () => {
       quotaRefreshIntervalSeconds: 600,
       quotaProtectionPercent: 0,
       quotaProtectionGroups: ["claude", "gemini-3-pro-high", "gemini-3-flash", "gemini-3.1-flash-image"],
+      quotaPreference: false,
       maxAttempts: 3,
       maxBodyBytes: 104857600,
       bodyTimeoutSeconds: 60,

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Account } from "../../../../src/accounts/account.ts";
-import type { QuotaPolicy } from "../../../../src/accounts/quota.ts";
+import { groupQuota, type QuotaPolicy, quotaGroupOf } from "../../../../src/accounts/quota.ts";
 import { AvailabilityIndex } from "../../../../src/pool/availability/availability-index.ts";
+import { listedTieredCandidates, tierOf } from "../../../../src/pool/availability/quota-tiers.ts";
 import { createEntry, type EntryContext, type PoolEntry, stateOf } from "../../../../src/pool/pool-entry.ts";
 import { listedCandidates } from "../../../../src/pool/strategies/candidate-set.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
@@ -49,7 +50,7 @@ const operation = fc.oneof(
       fc.array(
         fc.record({
           name: fc.constantFrom(...QUOTA_MODELS),
-          percentage: fc.nat({ max: 30 }),
+          percentage: fc.constantFrom(0, 5, 9, 12, 25, 40, 55, 90, 100),
           resetIn: fc.option(fc.integer({ min: -5, max: 60 })),
         }),
         { maxLength: 3 },
@@ -75,14 +76,18 @@ type Check = typeof check extends fc.Arbitrary<infer T> ? T : never;
 /** A pool's worth of entries reporting to an index, driven by random operations. */
 class World {
   readonly clock = new FakeClock();
-  readonly index = new AvailabilityIndex(this.clock);
+  readonly index: AvailabilityIndex;
   readonly entries = new Map<string, PoolEntry>();
   readonly context: EntryContext = {
     onChange: (changed) => this.index.changed(changed),
     quotaPolicy: POLICY,
   };
 
-  constructor() {
+  readonly #tiered: boolean;
+
+  constructor(options: { quotaTiers?: boolean } = {}) {
+    this.#tiered = options.quotaTiers === true;
+    this.index = new AvailabilityIndex(this.clock, { quotaTiers: this.#tiered });
     for (const id of IDS.slice(0, 8)) this.add(id);
   }
 
@@ -111,7 +116,17 @@ class World {
     const active = [...this.entries.values()]
       .filter((e) => stateOf(e, now, ask.model) === "active" && !exclude.has(e.account.id))
       .map((e) => e.account.id);
-    const expected = listedCandidates(active);
+    const group = ask.model === undefined ? undefined : quotaGroupOf(ask.model);
+    const tierOfId = (id: string): number => {
+      const quota = this.entries.get(id)?.account.quota;
+      return tierOf(
+        quota === undefined || group === undefined ? undefined : groupQuota(quota, group)?.percentage,
+      );
+    };
+    const expected =
+      this.#tiered && group !== undefined
+        ? listedTieredCandidates(active, tierOfId, listedCandidates)
+        : listedCandidates(active);
     const actual = this.index.candidates(ask.model, exclude);
     const after = ask.after === undefined ? undefined : IDS[ask.after];
     for (const candidate of IDS) expect(actual.has(candidate)).toBe(expected.has(candidate));
@@ -172,6 +187,19 @@ describe("AvailabilityIndex", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(operation, check), { maxLength: 60 }), (steps) => {
         const world = new World();
+        for (const [op, ask] of steps) {
+          world.apply(op);
+          world.expectSameAnswers(ask);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("with quota tiers, answers membership from every candidate and choices from the best tier", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(operation, check), { maxLength: 60 }), (steps) => {
+        const world = new World({ quotaTiers: true });
         for (const [op, ask] of steps) {
           world.apply(op);
           world.expectSameAnswers(ask);
