@@ -105,7 +105,8 @@ export function protectedGroups(
   nowSeconds: number,
 ): Map<string, number> {
   const out = new Map<string, number>();
-  const listed = (account.protectedModels ?? []).map((name) => quotaGroupOf(name) ?? name);
+  // Only names of a known group count: a record's list is input, and each group costs the pool a set.
+  const listed = (account.protectedModels ?? []).flatMap((name) => quotaGroupOf(name) ?? []);
   if (listed.length === 0 && (policy === undefined || account.quota === undefined)) return out;
   const threshold = policy?.thresholdPercent ?? REFERENCE_THRESHOLD_PERCENT;
   const quota = account.quota;

@@ -129,6 +129,13 @@ describe("quota protection", () => {
     expect(protectedGroups({}, POLICY, NOW).size).toBe(0);
   });
 
+  test("a listed name outside every group is ignored: a record cannot invent groups", () => {
+    const names = Array.from({ length: 50 }, (_, i) => `made-up-${i}`);
+    expect(protectedGroups({ protectedModels: [...names, "claude-opus"] }, undefined, NOW)).toEqual(
+      new Map([["claude", Number.POSITIVE_INFINITY]]),
+    );
+  });
+
   test("a group the account's quota does not mention counts as full", () => {
     expect(protectedGroups({ quota: quota(["gemini-3-pro-high", 0, LATER]) }, POLICY, NOW).size).toBe(0);
   });
