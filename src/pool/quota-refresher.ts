@@ -130,17 +130,20 @@ export class QuotaRefresher {
     });
   }
 
+  /** Never rejects: whatever fails (the token, the call, the store) is a failed fetch. */
   async #fetchOne(accountId: string): Promise<Result<Account, string>> {
+    try {
+      return await this.#fetchAndStore(accountId);
+    } catch (cause) {
+      return err(this.#failed(accountId, cause instanceof Error ? cause.message : String(cause)));
+    }
+  }
+
+  async #fetchAndStore(accountId: string): Promise<Result<Account, string>> {
     const { pool, fetchQuota, clock } = this.#options;
     const lease = await pool.leaseFor(accountId);
     if (!lease.ok) return err(this.#failed(accountId, "no fresh access token for it"));
-    const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
-    let fetched: QuotaFetch;
-    try {
-      fetched = await fetchQuota(lease.value, signal);
-    } catch (cause) {
-      fetched = { kind: "failed", reason: cause instanceof Error ? cause.message : String(cause) };
-    }
+    const fetched = await fetchQuota(lease.value, AbortSignal.timeout(FETCH_TIMEOUT_MS));
     if (fetched.kind === "failed") return err(this.#failed(accountId, fetched.reason));
     const nowSeconds = Math.floor(clock.now() / 1000);
     const stored = await this.#options.store.update(accountId, (account) =>

@@ -46,13 +46,14 @@ function fetchQuotaOf(f: PoolFixture): FetchQuota {
 function refresher(
   f: PoolFixture,
   timers: { start: StartTimer },
-  options: { concurrency?: number; fetchQuota?: FetchQuota; writes?: string[] } = {},
+  options: { concurrency?: number; fetchQuota?: FetchQuota; writes?: string[]; failWritesOf?: string } = {},
 ): QuotaRefresher {
   const writes = options.writes;
   return new QuotaRefresher({
     pool: f.pool,
     store: {
       update: async (id, change) => {
+        if (id === options.failWritesOf) throw new Error("EIO: the disk is gone");
         const result = await f.store.update(id, change);
         writes?.push(result.status);
         return result;
@@ -99,6 +100,23 @@ describe("QuotaRefresher", () => {
     expect(calls(f)).toEqual([2, 2, 2, 2, 0]);
     await quotas.stop();
     expect(timers.pending).toHaveLength(0);
+  });
+
+  test("a store that cannot write makes a failed fetch, logged, and the sweep goes on", async () => {
+    await using f = await startPoolFixture({ emails: EMAILS.slice(0, 3) });
+    const timers = recordedTimers();
+    const quotas = refresher(f, timers, { failWritesOf: "id-b" });
+    quotas.start();
+    await waitFor(() => timers.pending.length === 1, { message: "the next sweep's timer" });
+    expect((await f.store.get("id-a"))?.quota).toBeDefined();
+    expect((await f.store.get("id-c"))?.quota).toBeDefined();
+    expect((await f.store.get("id-b"))?.quota).toBeUndefined();
+    expect(f.log.messages("warn")).toContain(
+      "Quota fetch failed for account id-b: EIO: the disk is gone; its quota stays as it was",
+    );
+    const onDemand = await quotas.refresh("id-b");
+    expect(onDemand.ok ? "stored" : onDemand.error).toBe("EIO: the disk is gone");
+    await quotas.stop();
   });
 
   test("writes a quota that says something new, not the same one again within the hour", async () => {
