@@ -142,10 +142,11 @@ function withQuota(accounts: Account[]): Account[] {
 
 /**
  * The same mix as mixedPool, as entries reporting to a bare availability index (no pool around it);
- * with `quota`, each account has a quota, protection is on and the index keeps quota tiers.
+ * with `quota`, each account has a quota and protection is on, and with `tiers` (by default
+ * `quota`) the index keeps quota tiers for quota preference.
  */
-function mixedIndex(count: number, quota = false): AvailabilityIndex {
-  const index = new AvailabilityIndex(systemClock, { quotaTiers: quota });
+function mixedIndex(count: number, quota = false, tiers = quota): AvailabilityIndex {
+  const index = new AvailabilityIndex(systemClock, { quotaTiers: tiers });
   const until = Date.now() + HOUR_MS;
   const onChange = (changed: PoolEntry) => index.changed(changed);
   const context = quota ? { onChange, quotaPolicy: QUOTA_POLICY } : { onChange };
@@ -243,7 +244,12 @@ function tableRow(table: Table, name: string, figures: readonly number[]): void 
   table[name] = Object.fromEntries(SIZES.map((size, i) => [String(size), figures[i] ?? Number.NaN]));
 }
 
-async function measureChoice(): Promise<{ baselineNs: number; choiceNs: Table; acquireNs: Table }> {
+async function measureChoice(): Promise<{
+  baselineNs: number;
+  choiceNs: Table;
+  acquireNs: Table;
+  preferenceNs: Table;
+}> {
   const choiceNs: Table = {};
   const acquireNs: Table = {};
   const byId = new Map(liveAccounts(1000).map((a) => [a.id, a]));
@@ -282,7 +288,56 @@ async function measureChoice(): Promise<{ baselineNs: number; choiceNs: Table; a
     printRow(benchCase.name, figures);
     tableRow(acquireNs, benchCase.name, figures);
   }
-  return { baselineNs: baseline, choiceNs, acquireNs };
+  const preferenceNs = await measurePreference();
+  return { baselineNs: baseline, choiceNs, acquireNs, preferenceNs };
+}
+
+/**
+ * What quota preference adds to a choice, side by side: two pools of 100,000 accounts with the
+ * same quotas, one keeping quota tiers, measured in alternating batches (the tables above measure
+ * one case after another, and a busy machine moves their figures more than the option does).
+ */
+async function measurePreference(): Promise<Table> {
+  const size = SIZES[SIZES.length - 1] ?? 100_000;
+  const off = mixedIndex(size, true, false);
+  const on = mixedIndex(size, true, true);
+  const table: Table = {};
+  console.log(`\nquota preference side by side (${size.toLocaleString("en")} accounts, alternating batches)`);
+  console.log(
+    `${"strategy".padEnd(34)}${"off ns/op".padStart(12)}${"on ns/op".padStart(12)}${"on − off".padStart(12)}`,
+  );
+  for (const benchCase of QUOTA_CASES) {
+    const strategies = [benchCase.strategy((id) => id), benchCase.strategy((id) => id)] as const;
+    const [offNs = Number.NaN, onNs = Number.NaN] = await alternatingMedianNs([
+      syncCalls((i) => strategies[0].choose(off.candidates(MODEL, NO_EXCLUDE), benchCase.request(i))),
+      syncCalls((i) => strategies[1].choose(on.candidates(MODEL, NO_EXCLUDE), benchCase.request(i))),
+    ]);
+    const name = benchCase.name.replace("quota preference, ", "");
+    console.log(
+      `${name.padEnd(34)}${offNs.toFixed(0).padStart(12)}${onNs.toFixed(0).padStart(12)}${(onNs - offNs).toFixed(0).padStart(12)}`,
+    );
+    table[name] = { off: offNs, on: onNs };
+  }
+  return table;
+}
+
+/** Median CPU ns per call of each batch function, measured in alternating batches. */
+async function alternatingMedianNs(batches: readonly Batch[]): Promise<number[]> {
+  const perBatch = 2000;
+  const samples = batches.map((): number[] => []);
+  let i = 0;
+  for (let round = 0; round < BATCHES + 3; round++) {
+    for (const [which, batch] of batches.entries()) {
+      const start = cpuMs();
+      await batch(perBatch, i);
+      i += perBatch;
+      if (round >= 3) samples[which]?.push(((cpuMs() - start) * 1e6) / perBatch);
+    }
+  }
+  return samples.map((values) => {
+    values.sort((x, y) => x - y);
+    return values[Math.floor(values.length / 2)] ?? Number.NaN;
+  });
 }
 
 /** In a child process: build a pool of `count` accounts and print its memory as JSON. */
