@@ -23,6 +23,24 @@ export interface AccountQuota {
   readonly subscriptionTier?: string;
 }
 
+/** Model names seen, each kept once: every account names the same dozen models. */
+const MODEL_NAMES = new Map<string, string>();
+/** Far more than Google lists; beyond it names are simply not shared. */
+const MAX_SHARED_NAMES = 1024;
+
+/**
+ * One model's quota, its name shared with every other account's (a pool of 100,000 accounts
+ * would otherwise hold a million copies of a dozen strings).
+ */
+export function modelQuota(name: string, percentage: number, resetTime?: string): ModelQuota {
+  let shared = MODEL_NAMES.get(name);
+  if (shared === undefined) {
+    shared = name;
+    if (MODEL_NAMES.size < MAX_SHARED_NAMES) MODEL_NAMES.set(name, name);
+  }
+  return resetTime === undefined ? { name: shared, percentage } : { name: shared, percentage, resetTime };
+}
+
 /** The groups the reference watches by default, and its default threshold. */
 export const DEFAULT_PROTECTED_GROUPS = [
   "claude",

@@ -5,7 +5,7 @@
  * Proto3 JSON leaves a zero out, so `quotaInfo` without `remainingFraction` means none is left.
  */
 import * as v from "valibot";
-import { type ModelQuota, percentageOf } from "../../accounts/quota.ts";
+import { type ModelQuota, modelQuota, percentageOf } from "../../accounts/quota.ts";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import type { Lease } from "../../pool/account-pool.ts";
 import type { FetchQuota, QuotaFetch } from "../../pool/quota-refresher.ts";
@@ -76,9 +76,7 @@ export function modelsIn(text: string): QuotaFetch {
     const info = model.quotaInfo;
     if (info === undefined || !/gemini|claude/i.test(name)) continue;
     const percentage = percentageOf(info.remainingFraction ?? 0);
-    models.push(
-      info.resetTime === undefined ? { name, percentage } : { name, percentage, resetTime: info.resetTime },
-    );
+    models.push(modelQuota(name, percentage, info.resetTime));
   }
   return { kind: "quota", models };
 }

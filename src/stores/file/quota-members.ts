@@ -7,7 +7,12 @@
 import { isDeepStrictEqual } from "node:util";
 import * as v from "valibot";
 import type { Account } from "../../accounts/account.ts";
-import { type AccountQuota, DEFAULT_PROTECTED_GROUPS, type ModelQuota } from "../../accounts/quota.ts";
+import {
+  type AccountQuota,
+  DEFAULT_PROTECTED_GROUPS,
+  type ModelQuota,
+  modelQuota,
+} from "../../accounts/quota.ts";
 import type { Fields } from "./merge-raw-members.ts";
 import { renderFields } from "./merge-raw-members.ts";
 import { type RawMember, readRawMembers } from "./raw-json-object.ts";
@@ -33,8 +38,7 @@ const ProtectedModels = v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_NAME))
 export const LEGACY_PROTECTION_REASON = "quota_protection";
 
 function toModel(model: v.InferOutput<typeof QuotaModel>): ModelQuota {
-  const { name, percentage } = model;
-  return model.reset_time == null ? { name, percentage } : { name, percentage, resetTime: model.reset_time };
+  return modelQuota(model.name, model.percentage, model.reset_time ?? undefined);
 }
 
 function toQuota(member: v.InferOutput<typeof QuotaMember>): AccountQuota {

@@ -4,7 +4,7 @@
  * memory (the overlay), valid only while the Secret still holds the refresh token it came from.
  */
 import type { Account, AccountToken } from "../../accounts/account.ts";
-import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
+import { type AccountQuota, lowestPercentage, modelQuota } from "../../accounts/quota.ts";
 import type { AccountResource, QuotaStatus } from "./account-resource.ts";
 
 export const PROXY_DISABLED_REASON_ANNOTATION = "grantpool.io/proxy-disabled-reason";
@@ -73,9 +73,7 @@ function quotaOf(status: QuotaStatus): AccountQuota {
   const lastUpdated = seconds(status.lastUpdated);
   return {
     models: (status.models ?? []).map(({ name, remainingPercent, resetTime }) =>
-      resetTime === undefined
-        ? { name, percentage: remainingPercent }
-        : { name, percentage: remainingPercent, resetTime },
+      modelQuota(name, remainingPercent, resetTime),
     ),
     isForbidden: status.forbidden === true,
     ...(lastUpdated === undefined ? {} : { lastUpdated }),
