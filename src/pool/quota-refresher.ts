@@ -23,7 +23,12 @@ import type { AccountPool, Lease } from "./account-pool.ts";
 
 /** What one quota call found. */
 export type QuotaFetch =
-  | { readonly kind: "quota"; readonly models: readonly ModelQuota[] }
+  | {
+      readonly kind: "quota";
+      readonly models: readonly ModelQuota[];
+      /** The account's Code Assist tier, when Google said (the reference's subscription_tier). */
+      readonly subscriptionTier?: string;
+    }
   /** Google refused the call (403): the reference marks the quota forbidden. */
   | { readonly kind: "forbidden" }
   /** No usable answer (network, 5xx, 429, a reply of another shape): nothing changes. */
@@ -158,7 +163,8 @@ export class QuotaRefresher {
   /** The account with what the fetch found; undefined when nothing meaningful changed. */
   #withQuota(account: Account, fetched: QuotaFetch, nowSeconds: number): Account | undefined {
     const before = account.quota;
-    const tier = before?.subscriptionTier;
+    const tier =
+      (fetched.kind === "quota" ? fetched.subscriptionTier : undefined) ?? before?.subscriptionTier;
     const base = { lastUpdated: nowSeconds, ...(tier === undefined ? {} : { subscriptionTier: tier }) };
     const quota: AccountQuota =
       fetched.kind === "quota"
@@ -213,7 +219,8 @@ export class QuotaRefresher {
 
 /** Whether a new quota says something the stored one does not (or the stored one is old). */
 export function changedMeaningfully(before: AccountQuota, after: AccountQuota): boolean {
-  if (before.isForbidden !== after.isForbidden) return true;
+  if (before.isForbidden !== after.isForbidden || before.subscriptionTier !== after.subscriptionTier)
+    return true;
   if ((after.lastUpdated ?? 0) - (before.lastUpdated ?? 0) >= REWRITE_AFTER_S) return true;
   if (before.models.length !== after.models.length) return true;
   return after.models.some((model, i) => {

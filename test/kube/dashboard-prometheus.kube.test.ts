@@ -85,6 +85,7 @@ describe("quota on Kubernetes", () => {
       resetTime: expect.any(String),
     });
     expect(status.quota?.forbidden).toBe(false);
+    expect(status.quota?.subscriptionTier).toBe("free-tier");
     const listed = (await kube.kubectl(["get", "gpa", "-n", story.ns])).stdout;
     expect(listed).toMatch(/NAME\s+EMAIL\s+READY\s+DISABLED\s+REASON\s+QUOTA\s+AGE/);
     expect(listed).toMatch(/\ncy\s+cy@example\.com\s+True\s+Active\s+4\s/);

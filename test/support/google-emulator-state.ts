@@ -20,6 +20,7 @@ export interface IdentityRecord {
   projectId: string;
   /** Google's numeric account id ("sub"). */
   numericId: string;
+  paidTier?: string;
 }
 
 interface RefreshTokenRecord {
@@ -87,6 +88,8 @@ export class EmulatorState {
       projectId: identity.projectId ?? existing?.projectId ?? `emu-project-${randomDigits(6)}`,
       numericId: existing?.numericId ?? `1${randomDigits(20)}`,
     };
+    const paidTier = identity.paidTier ?? existing?.paidTier;
+    if (paidTier !== undefined) record.paidTier = paidTier;
     this.#identities.set(key, record);
     this.#lastAdded = key;
     return this.mintRefreshToken(identity.email);

@@ -8,6 +8,8 @@ export interface EmulatedIdentity {
   name?: string;
   /** Cloud Code Assist project; when set, `v1internal` calls naming another project get 403. */
   projectId?: string;
+  /** A paid Code Assist tier (loadCodeAssist's `paidTier.id`, e.g. `g1-pro-tier`); none by default. */
+  paidTier?: string;
 }
 
 /**

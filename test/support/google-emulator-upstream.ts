@@ -242,8 +242,11 @@ function loadCodeAssist(identity: IdentityRecord): Response {
     description: "Gemini Code Assist for individuals (served by the Google emulator)",
     userDefinedCloudaicompanionProject: false,
   };
+  const paid =
+    identity.paidTier === undefined ? {} : { paidTier: { id: identity.paidTier, name: identity.paidTier } };
   return apiJson(200, {
     currentTier: tier,
+    ...paid,
     allowedTiers: [{ ...tier, isDefault: true }],
     cloudaicompanionProject: identity.projectId,
     gcpManaged: false,

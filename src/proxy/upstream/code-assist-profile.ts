@@ -73,6 +73,7 @@ export function createCodeAssistProfile(options: CodeAssistOptions): UpstreamPro
       fetch: options.fetch,
       baseUrl: options.baseUrl,
       projectFor: projects.projectFor,
+      tierFor: projects.tierFor,
     }),
     async prepare(call, lease, signal) {
       const query = new URLSearchParams(call.query);

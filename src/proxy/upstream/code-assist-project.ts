@@ -8,8 +8,11 @@ import type { Lease } from "../../pool/account-pool.ts";
 import { err, ok, type Result } from "../../result.ts";
 import { type ProfileFailure, upstreamHeaders } from "./upstream-profile.ts";
 
+const Tier = v.optional(v.looseObject({ id: v.optional(v.pipe(v.string(), v.maxLength(200))) }));
 const LoadCodeAssistReply = v.looseObject({
   cloudaicompanionProject: v.optional(v.union([v.string(), v.looseObject({ id: v.string() })])),
+  currentTier: Tier,
+  paidTier: Tier,
 });
 
 export interface ProjectResolverDeps {
@@ -27,8 +30,10 @@ const LOAD_BODY = JSON.stringify({
 
 export function createProjectResolver(deps: ProjectResolverDeps) {
   const known = new Map<string, Promise<ProjectLookup>>();
+  /** Each account's Code Assist tier, as its last loadCodeAssist said (the paid one first; undefined: none). */
+  const tiers = new Map<string, string | undefined>();
 
-  const lookup = async (lease: Lease, signal: AbortSignal): Promise<ProjectLookup> => {
+  const load = async (lease: Lease, signal: AbortSignal) => {
     let reply: Response;
     try {
       reply = await deps.fetch(`${deps.baseUrl}/v1internal:loadCodeAssist`, {
@@ -38,11 +43,20 @@ export function createProjectResolver(deps: ProjectResolverDeps) {
         signal,
       });
     } catch (cause) {
-      return err({ kind: "unreachable", cause });
+      return err({ kind: "unreachable", cause } as const);
     }
-    if (!reply.ok) return err({ kind: "reply", reply });
+    if (!reply.ok) return err({ kind: "reply", reply } as const);
     const parsed = v.safeParse(LoadCodeAssistReply, await reply.json().catch(() => undefined));
-    const project = parsed.success ? parsed.output.cloudaicompanionProject : undefined;
+    if (!parsed.success) return ok(undefined);
+    const tier = parsed.output.paidTier?.id || parsed.output.currentTier?.id || undefined;
+    tiers.set(lease.accountId, tier);
+    return ok(parsed.output);
+  };
+
+  const lookup = async (lease: Lease, signal: AbortSignal): Promise<ProjectLookup> => {
+    const loaded = await load(lease, signal);
+    if (!loaded.ok) return loaded;
+    const project = loaded.value?.cloudaicompanionProject;
     const id = typeof project === "string" ? project : project?.id;
     if (id === undefined || id === "") {
       const message =
@@ -58,6 +72,14 @@ export function createProjectResolver(deps: ProjectResolverDeps) {
   };
 
   return {
+    /**
+     * The account's Code Assist tier (loadCodeAssist's `paidTier.id`, else `currentTier.id`), asked
+     * once per account and process; undefined when Google does not say.
+     */
+    async tierFor(lease: Lease, signal: AbortSignal): Promise<string | undefined> {
+      if (!tiers.has(lease.accountId)) await load(lease, signal);
+      return tiers.get(lease.accountId);
+    },
     projectFor(lease: Lease, signal: AbortSignal): Promise<ProjectLookup> {
       if (lease.projectId !== undefined) return Promise.resolve(ok(lease.projectId));
       const cached = known.get(lease.accountId);

@@ -33,6 +33,8 @@ export interface QuotaFetchDeps {
   readonly fetch: FetchLike;
   readonly baseUrl: string;
   readonly projectFor: (lease: Lease, signal: AbortSignal) => Promise<ProjectLookup>;
+  /** The account's Code Assist tier; a failure to learn it fails nothing. */
+  readonly tierFor?: (lease: Lease, signal: AbortSignal) => Promise<string | undefined>;
 }
 
 export function createQuotaFetch(deps: QuotaFetchDeps): FetchQuota {
@@ -56,7 +58,10 @@ export function createQuotaFetch(deps: QuotaFetchDeps): FetchQuota {
       await reply.body?.cancel();
       return { kind: "failed", reason: `Google answered HTTP ${reply.status}` };
     }
-    return modelsIn(await reply.text());
+    const found = modelsIn(await reply.text());
+    if (found.kind !== "quota" || deps.tierFor === undefined) return found;
+    const tier = await deps.tierFor(lease, signal).catch(() => undefined);
+    return tier === undefined ? found : { ...found, subscriptionTier: tier };
   };
 }
 

@@ -77,6 +77,7 @@ function quotaOf(status: QuotaStatus): AccountQuota {
     ),
     isForbidden: status.forbidden === true,
     ...(lastUpdated === undefined ? {} : { lastUpdated }),
+    ...(status.subscriptionTier === undefined ? {} : { subscriptionTier: status.subscriptionTier }),
   };
 }
 
@@ -90,6 +91,9 @@ export function quotaStatus(quota: AccountQuota): QuotaStatus {
   return {
     models,
     forbidden: quota.isForbidden,
+    ...(quota.subscriptionTier === undefined
+      ? {}
+      : { subscriptionTier: quota.subscriptionTier.slice(0, 200) }),
     ...(lowest === undefined
       ? {}
       : { lowestRemainingPercent: Math.min(100, Math.max(0, Math.round(lowest))) }),

@@ -62,6 +62,7 @@ export const QuotaStatus = v.object({
   lowestRemainingPercent: v.optional(Percent),
   lastUpdated: v.optional(v.string()),
   forbidden: v.optional(v.boolean()),
+  subscriptionTier: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
 export const AccountStatus = v.object({

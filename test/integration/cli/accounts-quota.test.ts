@@ -21,8 +21,8 @@ afterEach(async () => {
   await fixture[Symbol.asyncDispose]();
 });
 
-async function add(email: string): Promise<string> {
-  const token = fixture.google.addIdentity({ email });
+async function add(email: string, paidTier?: string): Promise<string> {
+  const token = fixture.google.addIdentity(paidTier === undefined ? { email } : { email, paidTier });
   const run = await runCli(["accounts", "add", "--refresh-token", token], { env });
   expect(run.code).toBe(0);
   const listed = await runCli(["accounts", "list", "--json"], { env });
@@ -41,7 +41,7 @@ function lowerClaude(email: string, fraction: number): void {
 describe("grantpool accounts quota", () => {
   test("fetches every account's quota, prints it per model and keeps it in the reference's format", async () => {
     const alice = await add("alice@example.com");
-    await add("bob@example.com");
+    const bob = await add("bob@example.com", "g1-pro-tier");
     lowerClaude("alice@example.com", 0.07);
     const run = await runCli(["accounts", "quota"], { env });
     expect({ code: run.code, stderr: run.stderr.includes("Quota fetch failed") }).toEqual({
@@ -59,7 +59,10 @@ describe("grantpool accounts quota", () => {
       ]),
       last_updated: expect.any(Number),
       is_forbidden: false,
+      subscription_tier: "free-tier",
     });
+    const bobs = JSON.parse(readFileSync(join(fixture.dataDir, "accounts", `${bob}.json`), "utf8"));
+    expect(bobs.quota.subscription_tier).toBe("g1-pro-tier");
     expect(fixture.google.quotaCallsFor("alice@example.com")).toBe(1);
   });
 

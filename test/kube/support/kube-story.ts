@@ -24,6 +24,7 @@ export interface AccountStatusView {
     lowestRemainingPercent?: number;
     lastUpdated?: string;
     forbidden?: boolean;
+    subscriptionTier?: string;
   };
   conditions?: { type: string; status: string; reason: string; message: string }[];
 }
