@@ -41,13 +41,15 @@ export function modelQuota(name: string, percentage: number, resetTime?: string)
   return resetTime === undefined ? { name: shared, percentage } : { name: shared, percentage, resetTime };
 }
 
-/** The groups the reference watches by default, and its default threshold. */
-export const DEFAULT_PROTECTED_GROUPS = [
+/** Every group quotaGroupOf names; the reference watches them all by default. */
+export const QUOTA_GROUPS = [
   "claude",
   "gemini-3-pro-high",
   "gemini-3-flash",
   "gemini-3.1-flash-image",
 ] as const;
+/** The groups the reference watches by default, and its default threshold. */
+export const DEFAULT_PROTECTED_GROUPS = QUOTA_GROUPS;
 export const REFERENCE_THRESHOLD_PERCENT = 10;
 
 /** Quota protection as configured: off, or a threshold over some groups. */

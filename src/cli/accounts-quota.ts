@@ -7,6 +7,7 @@
 import type { Account } from "../accounts/account.ts";
 import type { Settings } from "../config/setting-table.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import { mapLimited } from "../platform/map-limited.ts";
 import { NO_QUOTA_SOURCE } from "../proxy/admin/admin-handlers.ts";
 import { createQuotaRefresher } from "../proxy/run-proxy.ts";
 import { createUpstreamProfile } from "../proxy/upstream/create-upstream-profile.ts";
@@ -53,13 +54,10 @@ export async function accountsQuota(
     },
     profile,
   );
-  const fetched: Fetched[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let account = accounts.value[next++]; account !== undefined; account = accounts.value[next++])
-      fetched.push({ account, result: (await quotas?.refresh(account.id)) ?? err("no quota source") });
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const fetched: Fetched[] = await mapLimited(accounts.value, CONCURRENCY, async (account) => ({
+    account,
+    result: (await quotas?.refresh(account.id)) ?? err("no quota source"),
+  }));
   pool.stop();
   fetched.sort((a, b) => a.account.email.localeCompare(b.account.email));
   ctx.out(settings.json ? JSON.stringify(fetched.map(jsonView), null, 2) : quotaTable(fetched));

@@ -5,6 +5,7 @@
  * schema validates a value whatever its source.
  */
 import * as v from "valibot";
+import { QUOTA_GROUPS } from "../accounts/quota.ts";
 
 export interface SettingKind<S extends v.GenericSchema = v.GenericSchema> {
   readonly schema: S;
@@ -134,41 +135,35 @@ export function list() {
 /** One `PATTERN=MODEL` entry of the model map: a name or glob, and a model name or `*`. */
 export const MODEL_MAP_ENTRY = /^[A-Za-z0-9._:@/*-]{1,128}=(?:\*|[A-Za-z0-9._:@/-]{1,128})$/;
 
-/** The model map: a list of `PATTERN=MODEL` entries (see proxy/model-map.ts). */
-export function modelMapEntries() {
+/** A list whose every item matches `item` (also the item pattern of the chart's schema). */
+function patternList(item: RegExp, expect: string, placeholder: string) {
   const base = list();
   const schema = v.pipe(
     base.schema,
-    v.check((entries) => entries.every((entry) => MODEL_MAP_ENTRY.test(entry))),
+    v.check((entries) => entries.every((entry) => item.test(entry))),
   );
-  return {
-    ...base,
-    schema,
-    expect:
-      "PATTERN=MODEL entries, comma-separated or a YAML list (PATTERN a model name, * matching any characters; MODEL a model name, or * to keep the client's)",
-    placeholder: "PATTERN=MODEL,…",
-    itemPattern: MODEL_MAP_ENTRY,
-  };
+  return { ...base, schema, expect, placeholder, itemPattern: item };
 }
 
-/** One of the quota groups (accounts/quota.ts), as a pattern for the chart's schema too. */
-export const QUOTA_GROUP = /^(claude|gemini-3-pro-high|gemini-3-flash|gemini-3\.1-flash-image)$/;
+/** The model map: a list of `PATTERN=MODEL` entries (see proxy/model-map.ts). */
+export function modelMapEntries() {
+  return patternList(
+    MODEL_MAP_ENTRY,
+    "PATTERN=MODEL entries, comma-separated or a YAML list (PATTERN a model name, * matching any characters; MODEL a model name, or * to keep the client's)",
+    "PATTERN=MODEL,…",
+  );
+}
+
+/** One of the quota groups (accounts/quota.ts), as a pattern. */
+const QUOTA_GROUP = new RegExp(`^(${QUOTA_GROUPS.map((group) => group.replaceAll(".", "\\.")).join("|")})$`);
 
 /** A list of quota groups. */
 export function quotaGroups() {
-  const base = list();
-  const schema = v.pipe(
-    base.schema,
-    v.check((entries) => entries.every((entry) => QUOTA_GROUP.test(entry))),
+  return patternList(
+    QUOTA_GROUP,
+    `quota groups, comma-separated or a YAML list, each one of ${QUOTA_GROUPS.join(", ")}`,
+    "GROUP,…",
   );
-  return {
-    ...base,
-    schema,
-    expect:
-      "quota groups, comma-separated or a YAML list, each one of claude, gemini-3-pro-high, gemini-3-flash, gemini-3.1-flash-image",
-    placeholder: "GROUP,…",
-    itemPattern: QUOTA_GROUP,
-  };
 }
 
 export function optional<S extends v.GenericSchema>(base: SettingKind<S>) {

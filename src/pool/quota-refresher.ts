@@ -15,6 +15,7 @@ import {
 } from "../accounts/quota.ts";
 import type { Logger } from "../log/logger.ts";
 import { createThrottle, type Throttle } from "../log/throttle.ts";
+import { mapLimited } from "../platform/map-limited.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import type { Clock } from "../time/clock.ts";
@@ -118,15 +119,10 @@ export class QuotaRefresher {
       .view()
       .filter((member) => !member.account.disabled)
       .map((member) => member.account.id);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (!this.#stopped && next < ids.length) {
-        const id = ids[next++];
-        if (id !== undefined) await this.refresh(id);
-      }
-    };
-    const workers = Math.max(1, Math.min(this.#options.concurrency ?? DEFAULT_CONCURRENCY, ids.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    // refresh() never rejects; once stopped, the accounts left are passed over.
+    await mapLimited(ids, this.#options.concurrency ?? DEFAULT_CONCURRENCY, async (id) => {
+      if (!this.#stopped) await this.refresh(id);
+    });
     const { intervalMs } = this.#options;
     if (this.#stopped || intervalMs <= 0) return;
     const jitter = 0.9 + 0.2 * (this.#options.random ?? Math.random)();

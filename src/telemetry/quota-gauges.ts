@@ -6,12 +6,11 @@
  * so a dashboard shows "none" rather than "no data").
  */
 import type { BatchObservableCallback, Meter } from "@opentelemetry/api";
-import { DEFAULT_PROTECTED_GROUPS, groupQuota } from "../accounts/quota.ts";
+import { groupQuota, QUOTA_GROUPS } from "../accounts/quota.ts";
 import type { PoolAccountView } from "../pool/account-pool.ts";
 import { ACCOUNT_ID } from "./grantpool-metrics.ts";
 
-/** Every group quotaGroupOf names. */
-const GROUPS: readonly string[] = DEFAULT_PROTECTED_GROUPS;
+const GROUPS: readonly string[] = QUOTA_GROUPS;
 
 export function observeQuota(meter: Meter, pool: { view(): PoolAccountView[] }): () => void {
   const remaining = meter.createObservableGauge("grantpool.account.quota.remaining", {

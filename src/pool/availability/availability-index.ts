@@ -28,12 +28,7 @@
  *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
  */
 
-import {
-  type AccountQuota,
-  DEFAULT_PROTECTED_GROUPS,
-  groupQuota,
-  quotaGroupOf,
-} from "../../accounts/quota.ts";
+import { type AccountQuota, groupQuota, QUOTA_GROUPS, quotaGroupOf } from "../../accounts/quota.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
@@ -69,7 +64,7 @@ export interface AvailabilityIndexOptions {
 }
 
 /** The groups quota tiers are kept for: every group quotaGroupOf names. */
-const TIER_GROUPS: readonly string[] = DEFAULT_PROTECTED_GROUPS;
+const TIER_GROUPS: readonly string[] = QUOTA_GROUPS;
 
 const NO_WAKE = 0;
 /** About 2·√n: an arrival then costs O(√n), and a merge O(n) comes once per O(√n) arrivals. */
@@ -190,12 +185,15 @@ export class AvailabilityIndex {
     const now = this.#clock.now();
     if (this.#expiries.nextAt <= now) this.#expiries.popDue(now, (slot) => this.#reassess(slot, now));
     const base = this.#base ?? this.#buildBase();
-    const key = this.#keyOf(model);
+    // A request asks one set: its model's own, else its quota group's, else the common one.
+    const ownModel =
+      model !== undefined && this.#blocked.size > 0 && this.#blocked.has(model) ? model : undefined;
+    const ownGroup = ownModel === undefined ? this.#protectedGroupOf(model) : undefined;
     const recent = this.#recent;
     const tried = exclude === undefined || exclude.size === 0 ? undefined : exclude;
     const all = new IndexedCandidates(
-      view(base, key),
-      recent === undefined ? undefined : view(recent, key),
+      view(base, ownModel, ownGroup),
+      recent === undefined ? undefined : view(recent, ownModel, ownGroup),
       this.#locate,
       this.#idOf,
       this.#last,
@@ -233,13 +231,11 @@ export class AvailabilityIndex {
     );
   }
 
-  /** Which serving set answers a request for `model`: its own, its group's, or the common one. */
-  #keyOf(model: string | undefined): SetKey | undefined {
-    if (model === undefined) return undefined;
-    if (this.#blocked.size > 0 && this.#blocked.has(model)) return { model };
-    if (this.#protected.size === 0) return undefined;
+  /** The quota group of `model` when some account is protected for it; else undefined. */
+  #protectedGroupOf(model: string | undefined): string | undefined {
+    if (model === undefined || this.#protected.size === 0) return undefined;
     const group = this.#groupOf(model);
-    return group !== undefined && this.#protected.has(group) ? { group } : undefined;
+    return group !== undefined && this.#protected.has(group) ? group : undefined;
   }
 
   /** quotaGroupOf, remembered: requests name few models, but a bound keeps odd clients harmless. */
@@ -367,10 +363,7 @@ export class AvailabilityIndex {
           ? 1
           : 0,
       );
-      return new ServingSet(
-        SummaryBitset.from(layout.slotsById, serves),
-        SummaryBitset.from(layout.ring.sorted.owners, serves),
-      );
+      return servingSetOf(layout, serves);
     });
   }
 
@@ -380,10 +373,7 @@ export class AvailabilityIndex {
       serves = serves.slice();
       for (const slot of blocked) serves[slot] = 0;
     }
-    return new ServingSet(
-      SummaryBitset.from(layout.slotsById, serves),
-      SummaryBitset.from(layout.ring.sorted.owners, serves),
-    );
+    return servingSetOf(layout, serves);
   }
 
   #reassess(slot: number, now: number): void {
@@ -506,18 +496,24 @@ export class AvailabilityIndex {
   }
 }
 
-/** The serving set a request asks: of its model, of its model's quota group, or the common one. */
-type SetKey = { readonly model: string } | { readonly group: string };
-
 /** Model names whose group is remembered before the memory starts over. */
 const GROUP_CACHE_LIMIT = 1024;
 
-function view(level: Level, key: SetKey | undefined): LevelView {
+/** The serving set of `layout` whose accounts are the slots `serves` marks with 1. */
+function servingSetOf(layout: AccountLayout, serves: Uint8Array): ServingSet {
+  return new ServingSet(
+    SummaryBitset.from(layout.slotsById, serves),
+    SummaryBitset.from(layout.ring.sorted.owners, serves),
+  );
+}
+
+/** The level's serving set for a request: its model's own (`model`), its group's (`group`), or the common one. */
+function view(level: Level, model: string | undefined, group: string | undefined): LevelView {
   const own =
-    key === undefined
-      ? undefined
-      : "model" in key
-        ? level.byModel.get(key.model)
-        : level.byGroup.get(key.group);
+    model !== undefined
+      ? level.byModel.get(model)
+      : group !== undefined
+        ? level.byGroup.get(group)
+        : undefined;
   return { layout: level.layout, serving: own ?? level.common };
 }

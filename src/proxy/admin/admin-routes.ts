@@ -43,6 +43,14 @@ function accountIdOf(raw: string | null | undefined): string | Response {
   return raw;
 }
 
+/** A handler of a route with an `{id}` and no body: the id checked, then `handle` (or the 400). */
+function withAccountId(handle: (id: string) => Response | Promise<Response>) {
+  return ({ params }: { params: { id?: string | null } }): Response | Promise<Response> => {
+    const id = accountIdOf(params.id);
+    return typeof id === "string" ? handle(id) : id;
+  };
+}
+
 export function createAdminRoutes(deps: AdminDeps) {
   return (
     new Elysia({ prefix: "/admin" })
@@ -88,18 +96,12 @@ export function createAdminRoutes(deps: AdminDeps) {
       )
       .post(
         "/accounts/:id/quota",
-        ({ params }) => {
-          const id = accountIdOf(params.id);
-          return typeof id === "string" ? fetchQuota(deps, id) : id;
-        },
+        withAccountId((id) => fetchQuota(deps, id)),
         { parse: "none" },
       )
       .delete(
         "/accounts/:id",
-        ({ params }) => {
-          const id = accountIdOf(params.id);
-          return typeof id === "string" ? removeAccount(deps, id) : id;
-        },
+        withAccountId((id) => removeAccount(deps, id)),
         { parse: "none" },
       )
       .post("/reload", () => reloadPool(deps), { parse: "none" })

@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import type { Account } from "../../accounts/account.ts";
+import { mapLimited } from "../../platform/map-limited.ts";
 import { watchDirectory } from "../../platform/watch-directory.ts";
 import type { StoreEvent } from "../account-store.ts";
 import {
@@ -21,7 +22,6 @@ import {
   scanDirectorySync,
 } from "./account-directory.ts";
 import type { BrokenFileReports } from "./broken-file-reports.ts";
-import { mapLimited } from "./map-limited.ts";
 
 export interface AccountChangeTrackerOptions {
   readonly dir: string;

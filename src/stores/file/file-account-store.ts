@@ -8,6 +8,7 @@
 import * as path from "node:path";
 import { type Account, sameEmail } from "../../accounts/account.ts";
 import type { Logger } from "../../log/logger.ts";
+import { mapLimited } from "../../platform/map-limited.ts";
 import type { Clock } from "../../time/clock.ts";
 import type {
   AccountChange,
@@ -40,7 +41,6 @@ import {
 import { createBrokenFileReports } from "./broken-file-reports.ts";
 import { AccountFileConflictError, AccountFileIoError, InvalidAccountError } from "./file-store-errors.ts";
 import { acquireLockFile } from "./lock-file.ts";
-import { mapLimited } from "./map-limited.ts";
 import { createReferenceIndex } from "./reference-index.ts";
 
 export interface FileAccountStoreOptions {

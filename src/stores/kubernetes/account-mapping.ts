@@ -81,10 +81,15 @@ function quotaOf(status: QuotaStatus): AccountQuota {
   };
 }
 
+/** A percentage as the CRD wants it: whole, 0–100 (a reference file may hold 87.5). */
+function wholePercent(percentage: number): number {
+  return Math.min(100, Math.max(0, Math.round(percentage)));
+}
+
 /** The model's quota as `status.quota` (percentages whole, as the CRD wants them). */
 export function quotaStatus(quota: AccountQuota): QuotaStatus {
   const models = quota.models.map(({ name, percentage, resetTime }) => {
-    const remainingPercent = Math.min(100, Math.max(0, Math.round(percentage)));
+    const remainingPercent = wholePercent(percentage);
     return resetTime === undefined ? { name, remainingPercent } : { name, remainingPercent, resetTime };
   });
   const lowest = lowestPercentage(quota);
@@ -94,9 +99,7 @@ export function quotaStatus(quota: AccountQuota): QuotaStatus {
     ...(quota.subscriptionTier === undefined
       ? {}
       : { subscriptionTier: quota.subscriptionTier.slice(0, 200) }),
-    ...(lowest === undefined
-      ? {}
-      : { lowestRemainingPercent: Math.min(100, Math.max(0, Math.round(lowest))) }),
+    ...(lowest === undefined ? {} : { lowestRemainingPercent: wholePercent(lowest) }),
     ...(quota.lastUpdated === undefined
       ? {}
       : { lastUpdated: new Date(quota.lastUpdated * 1000).toISOString().replace(/\.\d+Z$/, "Z") }),
