@@ -28,11 +28,14 @@ describe("quota metrics", () => {
     const text = await waitFor(
       async () => {
         const body = await (await fetch(`${proxy.url}/metrics`)).text();
-        return (
-          sampleSum(body, "grantpool_account_quota_protections_total", { group: "claude" }) === 1 && body
-        );
+        // The first sweep fetches both accounts at once: wait until both have their quota.
+        const both =
+          sampleSum(body, "grantpool_account_quota_remaining", { group: "gemini-3-flash" }) === 200;
+        const counted =
+          sampleSum(body, "grantpool_account_quota_protections_total", { group: "claude" }) === 1;
+        return both && counted && body;
       },
-      { message: "the protection counter" },
+      { message: "both accounts' quota and the protection counter" },
     );
     expect(sampleSum(text, "grantpool_account_quota_remaining", { group: "claude" })).toBe(105);
     expect(sampleSum(text, "grantpool_account_quota_remaining", { group: "gemini-3-flash" })).toBe(200);
