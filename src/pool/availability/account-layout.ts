@@ -74,7 +74,7 @@ export class AccountLayout {
       }
     }
     const keptA = options.purge ? keepPoints(a.ring.sorted, keep) : undefined;
-    const ringA = keptA === undefined || keptA.points === a.ring.sorted.points ? a.ring : new HashRing(keptA);
+    const ringA = keptA === undefined || keptA.pairs === a.ring.sorted.pairs ? a.ring : new HashRing(keptA);
     const points = insertPoints(
       ringA,
       keepPoints(b.ring.sorted, keep),

@@ -202,32 +202,35 @@ export class AvailabilityIndex {
     const group =
       this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(this.#groupOf(model) ?? "");
     if (group < 0) return all;
-    const blocked = model === undefined ? undefined : this.#blocked.get(model);
-    return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, blocked));
+    return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, ownModel));
   }
 
-  /** The candidates of one quota tier of `group` (model blocks and tried ones left out). */
+  /**
+   * The candidates of one quota tier of `group`, less those tried; with `model` (when someone is
+   * blocked for it), only the tier's accounts in that model's serving sets too.
+   */
   #tierCandidates(
     group: number,
     tier: number,
     tried: ReadonlySet<string> | undefined,
-    blocked: ReadonlySet<number> | undefined,
+    model: string | undefined,
   ): IndexedCandidates | undefined {
     const base = this.#base;
     const serving = base?.byTier?.[group]?.[tier];
     if (base === undefined || serving === undefined) return undefined;
     const recent = this.#recent;
     const recentServing = recent?.byTier?.[group]?.[tier];
+    const alsoIn = (level: Level): ServingSet | undefined =>
+      model === undefined ? undefined : level.byModel.get(model);
     return new IndexedCandidates(
-      { layout: base.layout, serving },
+      { layout: base.layout, serving, also: alsoIn(base) },
       recent === undefined || recentServing === undefined
         ? undefined
-        : { layout: recent.layout, serving: recentServing },
+        : { layout: recent.layout, serving: recentServing, also: alsoIn(recent) },
       this.#locate,
       this.#idOf,
       this.#last,
       tried,
-      blocked,
     );
   }
 
@@ -503,7 +506,7 @@ const GROUP_CACHE_LIMIT = 1024;
 function servingSetOf(layout: AccountLayout, serves: Uint8Array): ServingSet {
   return new ServingSet(
     SummaryBitset.from(layout.slotsById, serves),
-    SummaryBitset.from(layout.ring.sorted.owners, serves),
+    SummaryBitset.from(layout.ring.sorted.pairs, serves, 2, 1),
   );
 }
 

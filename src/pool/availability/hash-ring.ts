@@ -71,48 +71,61 @@ export function ringChoose(key: string, candidateIds: Iterable<string>): string 
   return best;
 }
 
-/** One stable counting-sort pass on 16 bits of the points, from (points, owners) into (toPoints, toOwners). */
-function countingPass(
-  points: Uint32Array,
-  owners: Uint32Array,
-  toPoints: Uint32Array,
-  toOwners: Uint32Array,
-  shift: number,
-): void {
+/**
+ * Ring points sorted clockwise, each followed by the account owning it (its id rank, or the
+ * caller's slot): `[point, owner, point, owner, …]`. Side by side rather than in two arrays
+ * because a lookup reads a point and then its owner: one page and one cache line, not two — in a
+ * ring of millions of points each one is a TLB and cache miss, and that is what a lookup costs.
+ */
+export interface SortedPoints {
+  readonly pairs: Uint32Array;
+}
+
+/** The number of points in `sorted`. */
+export function pointCount(sorted: SortedPoints): number {
+  return sorted.pairs.length >>> 1;
+}
+
+/** One stable counting-sort pass on 16 bits of the points, from `pairs` into `to`. */
+function countingPass(pairs: Uint32Array, to: Uint32Array, shift: number): void {
   const starts = new Uint32Array(65537);
-  for (let i = 0; i < points.length; i++) {
-    const digit = (((points[i] ?? 0) >>> shift) & 0xffff) + 1;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const digit = (((pairs[i] ?? 0) >>> shift) & 0xffff) + 1;
     starts[digit] = (starts[digit] ?? 0) + 1;
   }
   for (let digit = 1; digit < starts.length; digit++) {
     starts[digit] = (starts[digit] ?? 0) + (starts[digit - 1] ?? 0);
   }
-  for (let i = 0; i < points.length; i++) {
-    const point = points[i] ?? 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const point = pairs[i] ?? 0;
     const digit = (point >>> shift) & 0xffff;
     const at = starts[digit] ?? 0;
     starts[digit] = at + 1;
-    toPoints[at] = point;
-    toOwners[at] = owners[i] ?? 0;
+    to[2 * at] = point;
+    to[2 * at + 1] = pairs[i + 1] ?? 0;
   }
-}
-
-/** Sorts `points` (with `owners` alongside) by point, keeping equal points in their input order. */
-function radixSort(points: Uint32Array, owners: Uint32Array): void {
-  const sparePoints = new Uint32Array(points.length);
-  const spareOwners = new Uint32Array(points.length);
-  countingPass(points, owners, sparePoints, spareOwners, 0);
-  countingPass(sparePoints, spareOwners, points, owners, 16);
-}
-
-/** Ring points sorted clockwise, each with the account owning it (its id rank, or the caller's slot). */
-export interface SortedPoints {
-  readonly points: Uint32Array;
-  readonly owners: Uint32Array;
 }
 
 /** Below this many points a comparison sort beats the radix sort's two 256 KB count tables. */
 const SMALL_RING = 4096;
+
+/** Sorts `pairs` by point, keeping equal points in their input order. */
+function sortPairs(pairs: Uint32Array): void {
+  const size = pairs.length >>> 1;
+  if (size >= SMALL_RING) {
+    const spare = new Uint32Array(pairs.length);
+    countingPass(pairs, spare, 0);
+    countingPass(spare, pairs, 16);
+    return;
+  }
+  const order = Array.from({ length: size }, (_, i) => i);
+  order.sort((a, b) => (pairs[2 * a] ?? 0) - (pairs[2 * b] ?? 0) || a - b);
+  const input = pairs.slice();
+  order.forEach((from, to) => {
+    pairs[2 * to] = input[2 * from] ?? 0;
+    pairs[2 * to + 1] = input[2 * from + 1] ?? 0;
+  });
+}
 
 /**
  * The points of `accounts` accounts laid out rank by rank, sorted stably (equal points keep rank
@@ -123,32 +136,25 @@ function sortedPoints(
   hashOf: (rank: number) => number,
   ownerOf: ((rank: number) => number) | undefined,
 ): SortedPoints {
-  const size = accounts * VIRTUAL_NODES;
-  const points = new Uint32Array(size);
-  const owners = new Uint32Array(size);
+  const pairs = new Uint32Array(2 * accounts * VIRTUAL_NODES);
   for (let rank = 0; rank < accounts; rank++) {
     const hash = hashOf(rank);
+    const owner = ownerOf === undefined ? rank : ownerOf(rank);
     for (let n = 0; n < VIRTUAL_NODES; n++) {
-      points[rank * VIRTUAL_NODES + n] = ringPoint(hash, n);
-      owners[rank * VIRTUAL_NODES + n] = rank;
+      const at = 2 * (rank * VIRTUAL_NODES + n);
+      pairs[at] = ringPoint(hash, n);
+      pairs[at + 1] = owner;
     }
   }
-  if (size >= SMALL_RING) {
-    radixSort(points, owners);
-  } else {
-    const order = Array.from({ length: size }, (_, i) => i);
-    order.sort((a, b) => (points[a] ?? 0) - (points[b] ?? 0) || (owners[a] ?? 0) - (owners[b] ?? 0));
-    order.forEach((from, to) => {
-      owners[to] = Math.floor(from / VIRTUAL_NODES);
-    });
-    points.sort();
-  }
-  if (ownerOf !== undefined)
-    owners.forEach((rank, at) => {
-      owners[at] = ownerOf(rank);
-    });
-  return { points, owners };
+  sortPairs(pairs);
+  return { pairs };
 }
+
+/**
+ * At most this many bits of a point pick its bucket: 65,536 buckets (256 KB) stay in the cache
+ * and the TLB, where a finer table over millions of points would be one more miss per lookup.
+ */
+const MAX_BUCKET_BITS = 16;
 
 /**
  * The ring's points sorted clockwise, each with the id rank of the account owning it, and a bucket
@@ -156,8 +162,7 @@ function sortedPoints(
  */
 export class HashRing {
   readonly size: number;
-  readonly #points: Uint32Array;
-  readonly #owners: Uint32Array;
+  readonly #pairs: Uint32Array;
   readonly #buckets: Uint32Array;
   readonly #shift: number;
 
@@ -172,21 +177,20 @@ export class HashRing {
     hashOf?: (rank: number) => number,
     ownerOf?: (rank: number) => number,
   ) {
-    const { points, owners } =
+    const { pairs } =
       typeof accounts === "number" ? sortedPoints(accounts, hashOf ?? (() => 0), ownerOf) : accounts;
-    const size = points.length;
+    const size = pairs.length >>> 1;
     this.size = size;
-    this.#points = points;
-    this.#owners = owners;
-    // Four to eight points per bucket: a lookup reads the table, then a few points in one cache
-    // line; a finer table would cost more memory (4 B per bucket) than it saves time.
-    const bucketBits = Math.max(1, Math.min(31, Math.ceil(Math.log2(Math.max(2, size / 8)))));
+    this.#pairs = pairs;
+    // About eight points per bucket in small rings, more in large ones (MAX_BUCKET_BITS); a
+    // lookup then searches its bucket's points, which lie side by side.
+    const bucketBits = Math.max(1, Math.min(MAX_BUCKET_BITS, Math.ceil(Math.log2(Math.max(2, size / 8)))));
     this.#shift = 32 - bucketBits;
     // bucket b → the number of points in buckets before b: a count per bucket, then sums.
     const buckets = new Uint32Array(2 ** bucketBits + 1);
     const shift = this.#shift;
     for (let position = 0; position < size; position++) {
-      const next = ((points[position] ?? 0) >>> shift) + 1;
+      const next = ((pairs[2 * position] ?? 0) >>> shift) + 1;
       buckets[next] = (buckets[next] ?? 0) + 1;
     }
     for (let bucket = 1; bucket < buckets.length; bucket++) {
@@ -197,33 +201,43 @@ export class HashRing {
 
   /** The sorted points and their owners (read-only by contract), for ring-merge.ts. */
   get sorted(): SortedPoints {
-    return { points: this.#points, owners: this.#owners };
+    return { pairs: this.#pairs };
   }
 
   /** The point at `position`. */
   pointAt(position: number): number {
-    return this.#points[position] ?? 0;
+    return this.#pairs[2 * position] ?? 0;
   }
 
   /** The first position whose point is at or after `point` (size when none: wrap to 0). */
   lowerBound(point: number): number {
-    let position = this.#buckets[point >>> this.#shift] ?? 0;
-    while (position < this.size && (this.#points[position] ?? 0) < point) position++;
-    return position;
+    const bucket = point >>> this.#shift;
+    let low = this.#buckets[bucket] ?? 0;
+    let high = this.#buckets[bucket + 1] ?? this.size;
+    const pairs = this.#pairs;
+    // Halve the bucket while it is more than a few cache lines, then walk.
+    while (high - low > 8) {
+      const middle = (low + high) >>> 1;
+      if ((pairs[2 * middle] ?? 0) < point) low = middle + 1;
+      else high = middle;
+    }
+    while (low < high && (pairs[2 * low] ?? 0) < point) low++;
+    return low;
   }
 
   /** The owner (id rank, or the slot given by `ownerOf`) of `position`. */
   ownerAt(position: number): number {
-    return this.#owners[position] ?? 0;
+    return this.#pairs[2 * position + 1] ?? 0;
   }
 
   /** Calls `visit` with each position `owner` owns (hash = its idHash). */
   forEachPositionOf(owner: number, hash: number, visit: (position: number) => void): void {
+    const pairs = this.#pairs;
     for (let n = 0; n < VIRTUAL_NODES; n++) {
       const point = ringPoint(hash, n);
       // Equal points (of other accounts, or two of this one) sit side by side: visit each of ours.
-      for (let at = this.lowerBound(point); at < this.size && this.#points[at] === point; at++) {
-        if (this.#owners[at] === owner) visit(at);
+      for (let at = this.lowerBound(point); at < this.size && pairs[2 * at] === point; at++) {
+        if (pairs[2 * at + 1] === owner) visit(at);
       }
     }
   }

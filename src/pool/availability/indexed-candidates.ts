@@ -10,10 +10,15 @@ import type { AccountLayout } from "./account-layout.ts";
 import { keyPoint } from "./hash-ring.ts";
 import type { ServingSet } from "./serving-set.ts";
 
-/** One layout and which of its accounts serve this request. */
+/**
+ * One layout and which of its accounts serve this request: those in `serving` and, when given, in
+ * `also` too (a quota tier's accounts that also serve the request's model — two bitsets asked at
+ * the same position, no lookup per account).
+ */
 export interface LevelView {
   readonly layout: AccountLayout;
   readonly serving: ServingSet;
+  readonly also?: ServingSet | undefined;
 }
 
 /**
@@ -33,7 +38,7 @@ export type Locate = (id: string) => number;
 /** The id of the account in a slot (ring positions are owned by slots). */
 export type IdOf = (slot: number) => string;
 
-/** Accounts a request must not get: those it tried, and (with quota tiers) those blocked for its model. */
+/** Accounts a request must not get: those it tried. */
 export interface Excluded {
   has(id: string): boolean;
 }
@@ -46,8 +51,6 @@ export class IndexedCandidates implements CandidateSet {
   readonly #last: LastAnswer;
   /** Accounts this request already tried; undefined when none. */
   readonly #exclude: Excluded | undefined;
-  /** Slots left out besides (a quota tier's accounts blocked for the model); undefined when none. */
-  readonly #excludeSlots: ReadonlySet<number> | undefined;
 
   constructor(
     base: LevelView,
@@ -56,7 +59,6 @@ export class IndexedCandidates implements CandidateSet {
     idOf: IdOf,
     last: LastAnswer,
     exclude: Excluded | undefined,
-    excludeSlots?: ReadonlySet<number>,
   ) {
     this.#base = base;
     this.#recent = recent;
@@ -64,7 +66,6 @@ export class IndexedCandidates implements CandidateSet {
     this.#idOf = idOf;
     this.#last = last;
     this.#exclude = exclude;
-    this.#excludeSlots = excludeSlots === undefined || excludeSlots.size === 0 ? undefined : excludeSlots;
   }
 
   has(id: string): boolean {
@@ -72,8 +73,8 @@ export class IndexedCandidates implements CandidateSet {
     if (place === 0) return false;
     const level = place > 0 ? this.#base : this.#recent;
     const rank = Math.abs(place) - 1;
-    if (level?.serving.byId.has(rank) !== true || this.#exclude?.has(id) === true) return false;
-    return this.#excludeSlots?.has(level.layout.slotsById[rank] ?? -1) !== true;
+    if (level?.serving.byId.has(rank) !== true || level.also?.byId.has(rank) === false) return false;
+    return this.#exclude?.has(id) !== true;
   }
 
   nextAfter(id: string | undefined): string | undefined {
@@ -127,15 +128,12 @@ export class IndexedCandidates implements CandidateSet {
   /** The first serving rank at or after `from` in `level` (no wrap) that was not tried; -1 when none. */
   #firstById(level: LevelView, from: number): number {
     const bits = level.serving.byId;
+    const also = level.also?.byId;
     const exclude = this.#exclude;
-    const slots = this.#excludeSlots;
     let at = bits.nextFrom(from);
-    if (exclude === undefined && slots === undefined) return at;
-    const { layout } = level;
-    while (
-      at >= 0 &&
-      (slots?.has(layout.slotsById[at] ?? -1) === true || exclude?.has(layout.sortedIds[at] ?? "") === true)
-    )
+    if (exclude === undefined && also === undefined) return at;
+    const { sortedIds } = level.layout;
+    while (at >= 0 && (also?.has(at) === false || exclude?.has(sortedIds[at] ?? "") === true))
       at = bits.nextFrom(at + 1);
     return at;
   }
@@ -143,14 +141,13 @@ export class IndexedCandidates implements CandidateSet {
   /** The first serving ring position at or after `from` in `level` (no wrap) not tried; -1 when none. */
   #firstOnRing(level: LevelView, from: number): number {
     const bits = level.serving.byRing;
+    const also = level.also?.byRing;
     const exclude = this.#exclude;
-    const slots = this.#excludeSlots;
     let at = bits.nextFrom(from);
-    if (exclude === undefined && slots === undefined) return at;
+    if (exclude === undefined && also === undefined) return at;
     const { ring } = level.layout;
     for (; at >= 0; at = bits.nextFrom(at + 1)) {
-      const slot = ring.ownerAt(at);
-      if (slots?.has(slot) !== true && exclude?.has(this.#idOf(slot)) !== true) return at;
+      if (also?.has(at) !== false && exclude?.has(this.#idOf(ring.ownerAt(at))) !== true) return at;
     }
     return at;
   }

@@ -41,9 +41,12 @@ export class SummaryBitset {
     this.#levels = levels;
   }
 
-  /** The bitset whose bit i says `flags[keys[i]] === 1`, filled a word at a time. */
-  static from(keys: Uint32Array, flags: Uint8Array): SummaryBitset {
-    const size = keys.length;
+  /**
+   * The bitset whose bit i says `flags[keys[i * stride + offset]] === 1`, filled a word at a time
+   * (a stride of 2 reads one member of pairs, as the hash ring keeps its owners).
+   */
+  static from(keys: Uint32Array, flags: Uint8Array, stride = 1, offset = 0): SummaryBitset {
+    const size = Math.ceil((keys.length - offset) / stride);
     const set = new SummaryBitset(size);
     const levels = set.#levels;
     const bits = levels[0] ?? new Uint32Array(0);
@@ -52,7 +55,9 @@ export class SummaryBitset {
       let value = 0;
       const first = word * WORD_BITS;
       const end = Math.min(WORD_BITS, size - first);
-      for (let bit = 0; bit < end; bit++) if (flags[keys[first + bit] ?? 0] === 1) value |= 1 << bit;
+      for (let bit = 0; bit < end; bit++) {
+        if (flags[keys[(first + bit) * stride + offset] ?? 0] === 1) value |= 1 << bit;
+      }
       bits[word] = value;
       count += popCount(value);
     }

@@ -36,9 +36,11 @@ export class SessionTable {
   #lastSeen = new Float64Array(0);
   #queuedAt = new Float64Array(0);
   #epochs = new Float64Array(0);
-  /** Ring position + 1 per slot; 0 is an empty slot. */
-  #slots = new Int32Array(0);
-  #slotHashes = new Uint32Array(0);
+  /**
+   * Per slot, side by side (one cache line and page per probe, not two): the ring position + 1
+   * (0 is an empty slot) and the key's hash.
+   */
+  #slots = new Uint32Array(0);
   #mask = 0;
   /** The last key `find` hashed, and its hash: a miss is most often followed by adding that key. */
   #lastKey: string | undefined;
@@ -58,9 +60,9 @@ export class SessionTable {
     const hash = this.#hashOf(key);
     const mask = this.#mask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot] ?? 0;
+      const entry = this.#slots[2 * slot] ?? 0;
       if (entry === 0) return NOT_BOUND;
-      if (this.#slotHashes[slot] === hash && this.#keys[entry - 1] === key) return entry - 1;
+      if (this.#slots[2 * slot + 1] === hash && this.#keys[entry - 1] === key) return entry - 1;
     }
   }
 
@@ -136,7 +138,7 @@ export class SessionTable {
       this.#epochs[to] = this.#epochs[from] ?? 0;
       this.#keys[from] = "";
       this.#accounts[from] = "";
-      this.#slots[slot] = to + 1;
+      this.#slots[2 * slot] = to + 1;
     }
     this.#queuedAt[to] = now;
   }
@@ -161,32 +163,33 @@ export class SessionTable {
   #slotOf(at: BindingAt): number {
     const mask = this.#mask;
     let slot = (this.#hashes[at] ?? 0) & mask;
-    while (this.#slots[slot] !== at + 1) slot = (slot + 1) & mask;
+    while (this.#slots[2 * slot] !== at + 1) slot = (slot + 1) & mask;
     return slot;
   }
 
   #insertSlot(at: BindingAt, hash: number): void {
     const mask = this.#mask;
     let slot = hash & mask;
-    while (this.#slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.#slots[slot] = at + 1;
-    this.#slotHashes[slot] = hash;
+    while (this.#slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+    this.#slots[2 * slot] = at + 1;
+    this.#slots[2 * slot + 1] = hash;
   }
 
   /** Empties `slot`, moving back each later entry of the run that would no longer be found. */
   #removeSlot(slot: number): void {
     const mask = this.#mask;
     let hole = slot;
-    for (let next = (hole + 1) & mask; this.#slots[next] !== 0; next = (next + 1) & mask) {
-      const home = (this.#slotHashes[next] ?? 0) & mask;
+    const slots = this.#slots;
+    for (let next = (hole + 1) & mask; slots[2 * next] !== 0; next = (next + 1) & mask) {
+      const home = (slots[2 * next + 1] ?? 0) & mask;
       // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (stays) continue;
-      this.#slots[hole] = this.#slots[next] ?? 0;
-      this.#slotHashes[hole] = this.#slotHashes[next] ?? 0;
+      slots[2 * hole] = slots[2 * next] ?? 0;
+      slots[2 * hole + 1] = slots[2 * next + 1] ?? 0;
       hole = next;
     }
-    this.#slots[hole] = 0;
+    slots[2 * hole] = 0;
   }
 
   /** A ring of `capacity` with the bindings in order from position 0, and a table for it. */
@@ -215,8 +218,7 @@ export class SessionTable {
     this.#capacity = capacity;
     this.#head = 0;
     const tableSize = tableSizeFor(capacity);
-    this.#slots = new Int32Array(tableSize);
-    this.#slotHashes = new Uint32Array(tableSize);
+    this.#slots = new Uint32Array(2 * tableSize);
     this.#mask = tableSize - 1;
     for (let at = 0; at < this.#size; at++) this.#insertSlot(at, hashes[at] ?? 0);
   }
