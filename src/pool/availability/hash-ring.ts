@@ -225,6 +225,22 @@ export class HashRing {
     return low;
   }
 
+  /**
+   * The first of the candidate positions `next` walks (`next(from)`: the first one at or after
+   * `from`, or -1) whose point is at or after `point`; -1 when none is, up to the ring's end. For
+   * `sparse` candidates it starts at the point's bucket and steps over the few candidates before
+   * the point, so it reads no point but the one it returns — in a ring of millions of points each
+   * read is a cache and TLB miss; for dense ones it finds the point's position first.
+   */
+  firstCandidateFrom(point: number, sparse: boolean, next: (from: number) => number): number {
+    if (!sparse) return next(this.lowerBound(point));
+    const bucket = point >>> this.#shift;
+    const end = this.#buckets[bucket + 1] ?? this.size;
+    let at = next(this.#buckets[bucket] ?? 0);
+    while (at >= 0 && at < end && this.pointAt(at) < point) at = next(at + 1);
+    return at;
+  }
+
   /** The owner (id rank, or the slot given by `ownerOf`) of `position`. */
   ownerAt(position: number): number {
     return this.#pairs[2 * position + 1] ?? 0;

@@ -11,6 +11,12 @@ import { keyPoint } from "./hash-ring.ts";
 import type { ServingSet } from "./serving-set.ts";
 
 /**
+ * A set of ring positions is sparse when fewer than one in this many are in it: a ring bucket
+ * (8 to 64 points) then rarely holds one before a key's point (hash-ring.ts firstCandidateFrom).
+ */
+const SPARSE_RATIO = 64;
+
+/**
  * One layout and which of its accounts serve this request: those in `serving` and, when given, in
  * `also` too (a quota tier's accounts that also serve the request's model — two bitsets asked at
  * the same position, no lookup per account).
@@ -155,8 +161,10 @@ export class IndexedCandidates implements CandidateSet {
   /** The level's own ring answer for `point`, with its clockwise distance. */
   #hashedIn(level: LevelView, point: number): { id: string; distance: number } | undefined {
     const { ring } = level.layout;
-    let at = this.#firstOnRing(level, ring.lowerBound(point));
-    if (at < 0) at = this.#firstOnRing(level, 0);
+    const next = (from: number): number => this.#firstOnRing(level, from);
+    const sparse = level.serving.byRing.count * SPARSE_RATIO < ring.size;
+    let at = ring.firstCandidateFrom(point, sparse, next);
+    if (at < 0) at = next(0);
     if (at < 0) return undefined;
     return { id: this.#idOf(ring.ownerAt(at)), distance: (ring.pointAt(at) - point) >>> 0 };
   }

@@ -209,6 +209,46 @@ describe("AvailabilityIndex", () => {
     );
   });
 
+  test("with quota tiers, the few accounts in the best tier of a large pool are found as the definition finds them", () => {
+    const clock = new FakeClock();
+    const index = new AvailabilityIndex(clock, { quotaTiers: true });
+    const context: EntryContext = { onChange: (changed) => index.changed(changed), quotaPolicy: POLICY };
+    const entries = Array.from({ length: 600 }, (_, i) => {
+      // Four accounts at 100% (the best tier, a few ring positions in 19,200), the rest under 90%.
+      const percentage = i % 150 === 7 ? 100 : (i * 37) % 90;
+      const entry = createEntry(
+        {
+          ...account(`acct-${i}`),
+          quota: { models: [{ name: "gemini-3-flash", percentage }], isForbidden: false },
+        },
+        context,
+      );
+      index.add(entry);
+      return entry;
+    });
+    index.prepare();
+    const best = entries.filter((_, i) => i % 150 === 7);
+    // One of the best is out for the model only, one for every model: the tier's rest must answer.
+    best[0]?.health.block({ until: clock.now() + 60_000, reason: "rate_limited" }, "gemini-3-flash");
+    best[1]?.health.block({ until: clock.now() + 60_000, reason: "rate_limited" });
+    const active = entries
+      .filter((entry) => stateOf(entry, clock.now(), "gemini-3-flash") === "active")
+      .map((entry) => entry.account.id);
+    const percentageOf = (id: string): number | undefined => {
+      const quota = entries.find((entry) => entry.account.id === id)?.account.quota;
+      return quota === undefined ? undefined : groupQuota(quota, "gemini-3-flash")?.percentage;
+    };
+    const expected = listedTieredCandidates(active, (id) => tierOf(percentageOf(id)), listedCandidates);
+    const actual = index.candidates("gemini-3-flash", undefined);
+    const answers = new Set<string | undefined>();
+    for (let i = 0; i < 300; i++) {
+      const answer = actual.hashed(`session-${i}`);
+      expect(answer).toBe(expected.hashed(`session-${i}`));
+      answers.add(answer);
+    }
+    expect([...answers].sort()).toEqual([best[2]?.account.id, best[3]?.account.id].sort());
+  });
+
   test("a cooldown ends on time without any event", () => {
     const clock = new FakeClock();
     const index = new AvailabilityIndex(clock);

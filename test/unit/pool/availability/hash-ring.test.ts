@@ -96,4 +96,30 @@ describe("hash ring", () => {
       }),
     );
   });
+
+  test("firstCandidateFrom finds the first candidate at or after a point, walking sparse or dense candidates alike", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.nat(),
+        fc.array(fc.nat({ max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 40 }),
+        (accounts, oneIn, seed, probes) => {
+          const ring = new HashRing(accounts, (rank) => idHash(`account-${seed}-${rank}`));
+          // About one position in `oneIn` is a candidate: from nearly all to a few in thousands.
+          const candidate = Array.from({ length: ring.size }, (_, at) => (at * 7919 + seed) % oneIn === 0);
+          const next = (from: number): number => {
+            for (let at = Math.max(0, from); at < ring.size; at++) if (candidate[at] === true) return at;
+            return -1;
+          };
+          for (const probe of probes) {
+            const expected = next(ring.lowerBound(probe));
+            expect(ring.firstCandidateFrom(probe, true, next)).toBe(expected);
+            expect(ring.firstCandidateFrom(probe, false, next)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
