@@ -122,6 +122,36 @@ const syncCalls =
     for (let n = 0; n < count; n++) op(start + n);
   };
 
+/** Elements of the random-read baseline's array: 32 MB, more than the 100,000-account ring. */
+const CHASE_ELEMENTS = 1 << 23;
+
+/**
+ * What one memory access at a random place costs on this machine: a chain of reads through a
+ * 32 MB array, each at the place the last one read (a random cycle, so no read can start before
+ * the one before it ends). Choices at 100,000 accounts that are memory latency (a new sticky
+ * session: a random place in a 25 MB ring and in the session table) read best as a count of these,
+ * which travels between machines (and between days of a shared one) where nanoseconds do not.
+ */
+async function randomReadNs(): Promise<number> {
+  const next = new Uint32Array(CHASE_ELEMENTS);
+  for (let i = 0; i < CHASE_ELEMENTS; i++) next[i] = i;
+  // Sattolo's shuffle: one cycle through every element.
+  for (let i = CHASE_ELEMENTS - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * i);
+    const held = next[i] ?? 0;
+    next[i] = next[j] ?? 0;
+    next[j] = held;
+  }
+  let at = 0;
+  const ns = await medianNs(
+    syncCalls(() => {
+      at = next[at] ?? 0;
+    }),
+  );
+  if (at < 0) console.log(at); // keeps the chain alive
+  return ns;
+}
+
 /** MODEL's quota group, and the policy the quota cases protect it with. */
 const QUOTA_POLICY: QuotaPolicy = { thresholdPercent: 10, groups: ["gemini-3-pro-high"] };
 const RESET_TIME = new Date(Date.now() + HOUR_MS).toISOString();
@@ -246,6 +276,7 @@ function tableRow(table: Table, name: string, figures: readonly number[]): void 
 
 async function measureChoice(): Promise<{
   baselineNs: number;
+  randomReadNs: number;
   choiceNs: Table;
   acquireNs: Table;
   preferenceNs: Table;
@@ -258,6 +289,8 @@ async function measureChoice(): Promise<{
   console.log(`CPU time per call, median of ${BATCHES} batches; pools: 10% disabled, 10% proxy-disabled,`);
   console.log(`20% cooling down, 10% cooling down for the model (half of each pool serves the model)`);
   console.log(`baseline (awaited Map lookup): ${baseline.toFixed(0)} ns/op`);
+  const randomRead = await randomReadNs();
+  console.log(`memory baseline (a read at a random place in 32 MB): ${randomRead.toFixed(0)} ns/op`);
   printHeader("the choice: strategy.choose(index.candidates(model)) on the pool's availability index");
   for (const benchCase of [...CASES, ...QUOTA_CASES]) {
     const figures: number[] = [];
@@ -289,7 +322,13 @@ async function measureChoice(): Promise<{
     tableRow(acquireNs, benchCase.name, figures);
   }
   const preferenceNs = await measurePreference();
-  return { baselineNs: baseline, choiceNs, acquireNs, preferenceNs };
+  const newSession = preferenceNs["sticky new"];
+  console.log(
+    `a new sticky session at ${SIZES[SIZES.length - 1]?.toLocaleString("en")} accounts, in random reads: ` +
+      `${((newSession?.off ?? Number.NaN) / randomRead).toFixed(1)} without preference, ` +
+      `${((newSession?.on ?? Number.NaN) / randomRead).toFixed(1)} with it`,
+  );
+  return { baselineNs: baseline, randomReadNs: randomRead, choiceNs, acquireNs, preferenceNs };
 }
 
 /**
