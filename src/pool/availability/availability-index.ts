@@ -220,13 +220,15 @@ export class AvailabilityIndex {
     if (base === undefined || serving === undefined) return undefined;
     const recent = this.#recent;
     const recentServing = recent?.byTier?.[group]?.[tier];
-    const alsoIn = (level: Level): ServingSet | undefined =>
-      model === undefined ? undefined : level.byModel.get(model);
     return new IndexedCandidates(
-      { layout: base.layout, serving, also: alsoIn(base) },
+      { layout: base.layout, serving, also: model === undefined ? undefined : base.byModel.get(model) },
       recent === undefined || recentServing === undefined
         ? undefined
-        : { layout: recent.layout, serving: recentServing, also: alsoIn(recent) },
+        : {
+            layout: recent.layout,
+            serving: recentServing,
+            also: model === undefined ? undefined : recent.byModel.get(model),
+          },
       this.#locate,
       this.#idOf,
       this.#last,

@@ -211,9 +211,8 @@ export class HashRing {
 
   /** The first position whose point is at or after `point` (size when none: wrap to 0). */
   lowerBound(point: number): number {
-    const bucket = point >>> this.#shift;
-    let low = this.#buckets[bucket] ?? 0;
-    let high = this.#buckets[bucket + 1] ?? this.size;
+    let low = this.bucketStart(point);
+    let high = this.bucketEnd(point);
     const pairs = this.#pairs;
     // Halve the bucket while it is more than a few cache lines, then walk.
     while (high - low > 8) {
@@ -226,19 +225,16 @@ export class HashRing {
   }
 
   /**
-   * The first of the candidate positions `next` walks (`next(from)`: the first one at or after
-   * `from`, or -1) whose point is at or after `point`; -1 when none is, up to the ring's end. For
-   * `sparse` candidates it starts at the point's bucket and steps over the few candidates before
-   * the point, so it reads no point but the one it returns — in a ring of millions of points each
-   * read is a cache and TLB miss; for dense ones it finds the point's position first.
+   * The first position of `point`'s bucket: every position from it to bucketEnd(point) holds a
+   * point of the same top bits, those before it smaller ones. lowerBound(point) lies between them.
    */
-  firstCandidateFrom(point: number, sparse: boolean, next: (from: number) => number): number {
-    if (!sparse) return next(this.lowerBound(point));
-    const bucket = point >>> this.#shift;
-    const end = this.#buckets[bucket + 1] ?? this.size;
-    let at = next(this.#buckets[bucket] ?? 0);
-    while (at >= 0 && at < end && this.pointAt(at) < point) at = next(at + 1);
-    return at;
+  bucketStart(point: number): number {
+    return this.#buckets[point >>> this.#shift] ?? 0;
+  }
+
+  /** The first position after `point`'s bucket (whose points are all larger than `point`). */
+  bucketEnd(point: number): number {
+    return this.#buckets[(point >>> this.#shift) + 1] ?? this.size;
   }
 
   /** The owner (id rank, or the slot given by `ownerOf`) of `position`. */

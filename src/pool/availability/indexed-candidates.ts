@@ -120,15 +120,19 @@ export class IndexedCandidates implements CandidateSet {
 
   hashed(key: string): string | undefined {
     const point = keyPoint(key);
-    const inBase = this.#hashedIn(this.#base, point);
-    const inRecent = this.#recent === undefined ? undefined : this.#hashedIn(this.#recent, point);
-    if (inBase === undefined) return inRecent?.id;
-    if (inRecent === undefined) return inBase.id;
+    const base = this.#base;
+    const recent = this.#recent;
+    const inBase = this.#hashedAt(base, point);
+    const inRecent = recent === undefined ? -1 : this.#hashedAt(recent, point);
+    if (inRecent < 0 || recent === undefined) return inBase < 0 ? undefined : this.#ownerId(base, inBase);
+    const recentId = this.#ownerId(recent, inRecent);
+    if (inBase < 0) return recentId;
     // The nearer point clockwise wins; equal points go to the smaller id, as in one ring.
-    const nearer =
-      inRecent.distance < inBase.distance ||
-      (inRecent.distance === inBase.distance && inRecent.id < inBase.id);
-    return nearer ? inRecent.id : inBase.id;
+    const baseId = this.#ownerId(base, inBase);
+    const baseDistance = (base.layout.ring.pointAt(inBase) - point) >>> 0;
+    const recentDistance = (recent.layout.ring.pointAt(inRecent) - point) >>> 0;
+    const nearer = recentDistance < baseDistance || (recentDistance === baseDistance && recentId < baseId);
+    return nearer ? recentId : baseId;
   }
 
   /** The first serving rank at or after `from` in `level` (no wrap) that was not tried; -1 when none. */
@@ -158,14 +162,23 @@ export class IndexedCandidates implements CandidateSet {
     return at;
   }
 
-  /** The level's own ring answer for `point`, with its clockwise distance. */
-  #hashedIn(level: LevelView, point: number): { id: string; distance: number } | undefined {
+  /**
+   * The level's own ring answer for `point`: the position of the first candidate clockwise from
+   * it, or -1. A sparse set is searched from the point's bucket, stepping over the few candidates
+   * before the point, so that no ring point is read but the one answered — in a ring of millions
+   * of points each read is a cache and TLB miss; a dense one from the point's own position.
+   */
+  #hashedAt(level: LevelView, point: number): number {
     const { ring } = level.layout;
-    const next = (from: number): number => this.#firstOnRing(level, from);
     const sparse = level.serving.byRing.count * SPARSE_RATIO < ring.size;
-    let at = ring.firstCandidateFrom(point, sparse, next);
-    if (at < 0) at = next(0);
-    if (at < 0) return undefined;
-    return { id: this.#idOf(ring.ownerAt(at)), distance: (ring.pointAt(at) - point) >>> 0 };
+    const from = sparse ? ring.bucketStart(point) : ring.lowerBound(point);
+    const end = sparse ? ring.bucketEnd(point) : 0;
+    let at = this.#firstOnRing(level, from);
+    while (at >= 0 && at < end && ring.pointAt(at) < point) at = this.#firstOnRing(level, at + 1);
+    return at >= 0 ? at : this.#firstOnRing(level, 0);
+  }
+
+  #ownerId(level: LevelView, position: number): string {
+    return this.#idOf(level.layout.ring.ownerAt(position));
   }
 }

@@ -41,17 +41,19 @@ export class TieredCandidates implements CandidateSet {
   }
 
   nextAfter(id: string | undefined): string | undefined {
-    return this.#first((tier) => tier.nextAfter(id));
+    return this.#first(false, id);
   }
 
   hashed(key: string): string | undefined {
-    return this.#first((tier) => tier.hashed(key));
+    return this.#first(true, key);
   }
 
-  #first(ask: (tier: CandidateSet) => string | undefined): string | undefined {
+  /** Asks `nextAfter(text)` (or, when `hashed`, `hashed(text)`) of the tiers, best first (no closure per question). */
+  #first(hashed: boolean, text: string | undefined): string | undefined {
     for (let t = this.#best >= 0 ? this.#best : TIER_COUNT - 1; t >= 0; t--) {
       const tier = this.#tier(t);
-      const answer = tier === undefined ? undefined : ask(tier);
+      if (tier === undefined) continue;
+      const answer = hashed ? tier.hashed(text ?? "") : tier.nextAfter(text);
       if (answer !== undefined) {
         this.#best = t;
         return answer;

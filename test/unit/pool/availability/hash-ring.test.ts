@@ -97,25 +97,22 @@ describe("hash ring", () => {
     );
   });
 
-  test("firstCandidateFrom finds the first candidate at or after a point, walking sparse or dense candidates alike", () => {
+  test("a point's bucket holds its lower bound, smaller points before it and larger ones after it", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 400 }),
-        fc.integer({ min: 1, max: 200 }),
         fc.nat(),
         fc.array(fc.nat({ max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 40 }),
-        (accounts, oneIn, seed, probes) => {
+        (accounts, seed, probes) => {
           const ring = new HashRing(accounts, (rank) => idHash(`account-${seed}-${rank}`));
-          // About one position in `oneIn` is a candidate: from nearly all to a few in thousands.
-          const candidate = Array.from({ length: ring.size }, (_, at) => (at * 7919 + seed) % oneIn === 0);
-          const next = (from: number): number => {
-            for (let at = Math.max(0, from); at < ring.size; at++) if (candidate[at] === true) return at;
-            return -1;
-          };
           for (const probe of probes) {
-            const expected = next(ring.lowerBound(probe));
-            expect(ring.firstCandidateFrom(probe, true, next)).toBe(expected);
-            expect(ring.firstCandidateFrom(probe, false, next)).toBe(expected);
+            const start = ring.bucketStart(probe);
+            const end = ring.bucketEnd(probe);
+            const bound = ring.lowerBound(probe);
+            expect(start).toBeLessThanOrEqual(bound);
+            expect(bound).toBeLessThanOrEqual(end);
+            if (start > 0) expect(ring.pointAt(start - 1)).toBeLessThan(probe);
+            if (end < ring.size) expect(ring.pointAt(end)).toBeGreaterThan(probe);
           }
         },
       ),
