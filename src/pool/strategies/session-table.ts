@@ -7,10 +7,15 @@
  *
  * Bindings sit in a ring in expiry order (the oldest at `head`); a binding that moves to the back
  * is copied there. A key's place is found through an open-addressing table (linear probing, at
- * most half full) whose slots hold a ring position and the key's 32-bit hash, so a probe reads the
- * key itself only when the hashes agree; a removal shifts the entries after it back (no
- * tombstones). The ring grows by doubling up to the session limit; the owner evicts before adding
- * at the limit.
+ * most half full) whose slots hold a ring position and the low 32 bits of the key's hash; a removal
+ * shifts the entries after it back (no tombstones). The ring grows by doubling up to the session
+ * limit; the owner evicts before adding at the limit.
+ *
+ * A binding keeps the key's 53-bit hash, not the key: clients choose session keys (a header of
+ * kilobytes), and 100,000 of them must not hold their text in memory, nor a JavaScript array of
+ * them be rescanned by every young-generation collection. Two keys with one hash would share a
+ * binding — about one chance in 10^11 per new session with the table full, and at worst two
+ * sessions on one account.
  */
 import { hash53 } from "../hash53.ts";
 
@@ -30,9 +35,9 @@ export class SessionTable {
   #capacity = 0;
   #head = 0;
   #size = 0;
-  #keys: string[] = [];
+  /** Each binding's key hash (53 bits). */
+  #keyHashes = new Float64Array(0);
   #accounts: string[] = [];
-  #hashes = new Uint32Array(0);
   #lastSeen = new Float64Array(0);
   #queuedAt = new Float64Array(0);
   #epochs = new Float64Array(0);
@@ -57,12 +62,13 @@ export class SessionTable {
 
   /** Where `key` is bound, or NOT_BOUND. */
   find(key: string): BindingAt {
-    const hash = this.#hashOf(key);
+    const full = this.#hashOf(key);
+    const hash = full >>> 0;
     const mask = this.#mask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.#slots[2 * slot] ?? 0;
       if (entry === 0) return NOT_BOUND;
-      if (this.#slots[2 * slot + 1] === hash && this.#keys[entry - 1] === key) return entry - 1;
+      if (this.#slots[2 * slot + 1] === hash && this.#keyHashes[entry - 1] === full) return entry - 1;
     }
   }
 
@@ -101,15 +107,14 @@ export class SessionTable {
       this.#resize(Math.min(this.#maxSize, this.#capacity * 2));
     }
     const at = (this.#head + this.#size) % this.#capacity;
-    const hash = this.#hashOf(key);
-    this.#keys[at] = key;
+    const full = this.#hashOf(key);
+    this.#keyHashes[at] = full;
     this.#accounts[at] = accountId;
-    this.#hashes[at] = hash;
     this.#lastSeen[at] = now;
     this.#queuedAt[at] = now;
     this.#epochs[at] = epoch;
     this.#size += 1;
-    this.#insertSlot(at, hash);
+    this.#insertSlot(at, full >>> 0);
   }
 
   /** Drops the binding first in the expiry order. */
@@ -117,7 +122,6 @@ export class SessionTable {
     if (this.#size === 0) return;
     const at = this.#head;
     this.#removeSlot(this.#slotOf(at));
-    this.#keys[at] = "";
     this.#accounts[at] = "";
     this.#head = (at + 1) % this.#capacity;
     this.#size -= 1;
@@ -131,12 +135,10 @@ export class SessionTable {
     const slot = this.#slotOf(from);
     this.#head = (from + 1) % this.#capacity;
     if (to !== from) {
-      this.#keys[to] = this.#keys[from] ?? "";
+      this.#keyHashes[to] = this.#keyHashes[from] ?? 0;
       this.#accounts[to] = this.#accounts[from] ?? "";
-      this.#hashes[to] = this.#hashes[from] ?? 0;
       this.#lastSeen[to] = this.#lastSeen[from] ?? 0;
       this.#epochs[to] = this.#epochs[from] ?? 0;
-      this.#keys[from] = "";
       this.#accounts[from] = "";
       this.#slots[2 * slot] = to + 1;
     }
@@ -154,7 +156,7 @@ export class SessionTable {
   #hashOf(key: string): number {
     if (key !== this.#lastKey) {
       this.#lastKey = key;
-      this.#lastHash = hash53(key) >>> 0;
+      this.#lastHash = hash53(key);
     }
     return this.#lastHash;
   }
@@ -162,7 +164,7 @@ export class SessionTable {
   /** The table slot that holds ring position `at`. */
   #slotOf(at: BindingAt): number {
     const mask = this.#mask;
-    let slot = (this.#hashes[at] ?? 0) & mask;
+    let slot = ((this.#keyHashes[at] ?? 0) >>> 0) & mask;
     while (this.#slots[2 * slot] !== at + 1) slot = (slot + 1) & mask;
     return slot;
   }
@@ -194,24 +196,21 @@ export class SessionTable {
 
   /** A ring of `capacity` with the bindings in order from position 0, and a table for it. */
   #resize(capacity: number): void {
-    const keys: string[] = new Array(capacity).fill("");
+    const keyHashes = new Float64Array(capacity);
     const accounts: string[] = new Array(capacity).fill("");
-    const hashes = new Uint32Array(capacity);
     const lastSeen = new Float64Array(capacity);
     const queuedAt = new Float64Array(capacity);
     const epochs = new Float64Array(capacity);
     for (let n = 0; n < this.#size; n++) {
       const from = (this.#head + n) % this.#capacity;
-      keys[n] = this.#keys[from] ?? "";
+      keyHashes[n] = this.#keyHashes[from] ?? 0;
       accounts[n] = this.#accounts[from] ?? "";
-      hashes[n] = this.#hashes[from] ?? 0;
       lastSeen[n] = this.#lastSeen[from] ?? 0;
       queuedAt[n] = this.#queuedAt[from] ?? 0;
       epochs[n] = this.#epochs[from] ?? 0;
     }
-    this.#keys = keys;
+    this.#keyHashes = keyHashes;
     this.#accounts = accounts;
-    this.#hashes = hashes;
     this.#lastSeen = lastSeen;
     this.#queuedAt = queuedAt;
     this.#epochs = epochs;
@@ -220,6 +219,6 @@ export class SessionTable {
     const tableSize = tableSizeFor(capacity);
     this.#slots = new Uint32Array(2 * tableSize);
     this.#mask = tableSize - 1;
-    for (let at = 0; at < this.#size; at++) this.#insertSlot(at, hashes[at] ?? 0);
+    for (let at = 0; at < this.#size; at++) this.#insertSlot(at, (keyHashes[at] ?? 0) >>> 0);
   }
 }
