@@ -13,3 +13,19 @@ export function hash53(text: string, seed = 0): number {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+let lastKey: string | undefined;
+let lastKeyHash = 0;
+
+/**
+ * hash53 of a session key, remembering the last key it hashed: a new sticky session hashes its key
+ * for the session table and again for the hash ring, one right after the other, and keys are
+ * client-chosen strings of any length.
+ */
+export function sessionKeyHash(key: string): number {
+  if (key !== lastKey) {
+    lastKeyHash = hash53(key);
+    lastKey = key;
+  }
+  return lastKeyHash;
+}

@@ -198,11 +198,12 @@ export class AvailabilityIndex {
       this.#idOf,
       this.#last,
       tried,
+      now,
     );
     const group =
       this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(this.#groupOf(model) ?? "");
     if (group < 0) return all;
-    return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, ownModel));
+    return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, ownModel, now));
   }
 
   /**
@@ -214,6 +215,7 @@ export class AvailabilityIndex {
     tier: number,
     tried: ReadonlySet<string> | undefined,
     model: string | undefined,
+    now: number,
   ): IndexedCandidates | undefined {
     const base = this.#base;
     const serving = base?.byTier?.[group]?.[tier];
@@ -233,6 +235,7 @@ export class AvailabilityIndex {
       this.#idOf,
       this.#last,
       tried,
+      now,
     );
   }
 

@@ -17,7 +17,7 @@
  * It replaces rendezvous hashing, which has the same properties but must weigh every healthy
  * account on every new session (10 ms at 100,000 accounts).
  */
-import { hash53 } from "../hash53.ts";
+import { hash53, sessionKeyHash } from "../hash53.ts";
 
 /**
  * Points per account. 32 spread sessions within about ±18% of the mean (one standard deviation;
@@ -47,7 +47,7 @@ export function ringPoint(hash: number, n: number): number {
 
 /** Where a session key lands on the ring. */
 export function keyPoint(key: string): number {
-  return hash53(key) >>> 0;
+  return sessionKeyHash(key) >>> 0;
 }
 
 /**

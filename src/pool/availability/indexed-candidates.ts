@@ -57,6 +57,8 @@ export class IndexedCandidates implements CandidateSet {
   readonly #last: LastAnswer;
   /** Accounts this request already tried; undefined when none. */
   readonly #exclude: Excluded | undefined;
+  /** The time the index answered for (CandidateSet.at). */
+  readonly at: number;
 
   constructor(
     base: LevelView,
@@ -65,6 +67,7 @@ export class IndexedCandidates implements CandidateSet {
     idOf: IdOf,
     last: LastAnswer,
     exclude: Excluded | undefined,
+    at: number,
   ) {
     this.#base = base;
     this.#recent = recent;
@@ -72,6 +75,7 @@ export class IndexedCandidates implements CandidateSet {
     this.#idOf = idOf;
     this.#last = last;
     this.#exclude = exclude;
+    this.at = at;
   }
 
   has(id: string): boolean {

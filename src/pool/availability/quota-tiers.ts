@@ -40,6 +40,10 @@ export class TieredCandidates implements CandidateSet {
     return this.#all.has(id);
   }
 
+  get at(): number | undefined {
+    return this.#all.at;
+  }
+
   nextAfter(id: string | undefined): string | undefined {
     return this.#first(false, id);
   }

@@ -19,6 +19,11 @@ export interface CandidateSet {
    * candidates alone, so every replica seeing the same set agrees. Undefined when there is none.
    */
   hashed(key: string): string | undefined;
+  /**
+   * The time (clock milliseconds) the set was answered for, when known: a strategy that needs the
+   * time of the request reads it here instead of the clock again.
+   */
+  readonly at?: number | undefined;
 }
 
 /** The candidates `ids` (any order, no duplicates), answered by definition in O(n). */

@@ -17,7 +17,7 @@
  * binding — about one chance in 10^11 per new session with the table full, and at worst two
  * sessions on one account.
  */
-import { hash53 } from "../hash53.ts";
+import { sessionKeyHash } from "../hash53.ts";
 
 /** A binding's place: its ring position, valid until the ring changes (an add, a removal, a move). */
 export type BindingAt = number;
@@ -47,9 +47,6 @@ export class SessionTable {
    */
   #slots = new Uint32Array(0);
   #mask = 0;
-  /** The last key `find` hashed, and its hash: a miss is most often followed by adding that key. */
-  #lastKey: string | undefined;
-  #lastHash = 0;
 
   constructor(maxSize: number) {
     this.#maxSize = Math.max(1, maxSize);
@@ -62,7 +59,7 @@ export class SessionTable {
 
   /** Where `key` is bound, or NOT_BOUND. */
   find(key: string): BindingAt {
-    const full = this.#hashOf(key);
+    const full = sessionKeyHash(key);
     const hash = full >>> 0;
     const mask = this.#mask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -107,7 +104,7 @@ export class SessionTable {
       this.#resize(Math.min(this.#maxSize, this.#capacity * 2));
     }
     const at = (this.#head + this.#size) % this.#capacity;
-    const full = this.#hashOf(key);
+    const full = sessionKeyHash(key);
     this.#keyHashes[at] = full;
     this.#accounts[at] = accountId;
     this.#lastSeen[at] = now;
@@ -151,14 +148,6 @@ export class SessionTable {
       const at = (this.#head + n) % this.#capacity;
       visit(this.#accounts[at] ?? "", this.#epochs[at] ?? 0);
     }
-  }
-
-  #hashOf(key: string): number {
-    if (key !== this.#lastKey) {
-      this.#lastKey = key;
-      this.#lastHash = hash53(key);
-    }
-    return this.#lastHash;
   }
 
   /** The table slot that holds ring position `at`. */

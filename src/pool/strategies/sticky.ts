@@ -77,7 +77,7 @@ export function createStickyStrategy(options: StickyOptions): StickyStrategy {
     choose(candidates, request) {
       const key = request.sessionKey;
       if (key === undefined) return unkeyed.choose(candidates, request);
-      const now = options.clock.now();
+      const now = candidates.at ?? options.clock.now();
       if (now >= nextExpiry) expire(now);
       const at = bindings.find(key);
       const bound =
