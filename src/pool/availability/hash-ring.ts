@@ -21,7 +21,8 @@ import { hash53, sessionKeyHash } from "../hash53.ts";
 
 /**
  * Points per account. 32 spread sessions within about ±18% of the mean (one standard deviation;
- * rendezvous hashing was exact) for about 350 B per account; 16 would halve the memory at ±25%.
+ * rendezvous hashing was exact) for 256 B per account (a point and its owner, 4 B each, per node);
+ * 16 would halve the memory at ±25%.
  */
 export const VIRTUAL_NODES = 32;
 
