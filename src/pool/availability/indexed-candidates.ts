@@ -12,7 +12,8 @@ import type { ServingSet } from "./serving-set.ts";
 
 /**
  * A set of ring positions is sparse when fewer than one in this many are in it: a ring bucket
- * (8 to 64 points) then rarely holds one before a key's point (hash-ring.ts firstCandidateFrom).
+ * (about eight points, a few dozen in the largest rings) then rarely holds one before a key's
+ * point, and the search starts at the bucket (see #hashedAt).
  */
 const SPARSE_RATIO = 64;
 

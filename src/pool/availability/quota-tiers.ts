@@ -52,7 +52,10 @@ export class TieredCandidates implements CandidateSet {
     return this.#first(true, key);
   }
 
-  /** Asks `nextAfter(text)` (or, when `hashed`, `hashed(text)`) of the tiers, best first (no closure per question). */
+  /**
+   * Asks `nextAfter(text)` (or, when `hashed`, `hashed(text)`) of the tiers, best first: a flag
+   * rather than a closure, so that a question allocates nothing.
+   */
   #first(hashed: boolean, text: string | undefined): string | undefined {
     for (let t = this.#best >= 0 ? this.#best : TIER_COUNT - 1; t >= 0; t--) {
       const tier = this.#tier(t);

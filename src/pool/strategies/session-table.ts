@@ -43,7 +43,7 @@ export class SessionTable {
   #epochs = new Float64Array(0);
   /**
    * Per slot, side by side (one cache line and page per probe, not two): the ring position + 1
-   * (0 is an empty slot) and the key's hash.
+   * (0 is an empty slot) and the low 32 bits of the key's hash.
    */
   #slots = new Uint32Array(0);
   #mask = 0;

@@ -19,7 +19,10 @@ import { NOT_BOUND, SessionTable } from "./session-table.ts";
 export interface StickyOptions {
   readonly clock: Clock;
   readonly idleMs: number;
-  /** Most bindings kept at once (100,000 by default: about 6 MB in all; a binding keeps its key's hash, not the key). */
+  /**
+   * Most bindings kept at once (100,000 by default: about 6 MB in all, as a binding keeps its
+   * key's hash, not the key).
+   */
   readonly maxSessions?: number;
 }
 
