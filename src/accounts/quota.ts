@@ -59,12 +59,25 @@ export interface QuotaPolicy {
   readonly groups: readonly string[];
 }
 
+/** Model names whose group is remembered before the memory starts over (clients name models). */
+const GROUP_MEMO_LIMIT = 1024;
+const groupByModel = new Map<string, string | undefined>();
+
 /**
  * The quota group a model belongs to, by the reference's normalisation: image models, then the
- * Claude family, then flash, then pro. Undefined for a model outside every group.
+ * Claude family, then flash, then pro. Undefined for a model outside every group. Remembered per
+ * name: every request, health check and quota reading asks it of the same dozen names.
  */
 export function quotaGroupOf(model: string): string | undefined {
-  const name = model.toLowerCase();
+  const known = groupByModel.get(model);
+  if (known !== undefined || groupByModel.has(model)) return known;
+  if (groupByModel.size >= GROUP_MEMO_LIMIT) groupByModel.clear();
+  const group = normalisedGroup(model.toLowerCase());
+  groupByModel.set(model, group);
+  return group;
+}
+
+function normalisedGroup(name: string): string | undefined {
   if (name.includes("image")) return "gemini-3.1-flash-image";
   if (/claude|opus|sonnet|haiku/.test(name)) return "claude";
   if (name.includes("flash")) return "gemini-3-flash";
@@ -84,18 +97,33 @@ export interface GroupQuota {
   readonly resetAt?: number;
 }
 
+/** Each quota's standing per group, read once: quotas are never changed in place. */
+const standingsOf = new WeakMap<AccountQuota, ReadonlyMap<string, GroupQuota>>();
+
 /** The group's standing in `quota`; undefined when no model of the group is in it (counts as 100%). */
 export function groupQuota(quota: AccountQuota, group: string): GroupQuota | undefined {
-  let percentage: number | undefined;
-  let resetAt: number | undefined;
-  for (const model of quota.models) {
-    if (quotaGroupOf(model.name) !== group) continue;
-    percentage = Math.max(percentage ?? 0, model.percentage);
-    const at = resetSeconds(model.resetTime);
-    if (at !== undefined && (resetAt === undefined || at < resetAt)) resetAt = at;
+  let standings = standingsOf.get(quota);
+  if (standings === undefined) {
+    standings = groupStandings(quota);
+    standingsOf.set(quota, standings);
   }
-  if (percentage === undefined) return undefined;
-  return resetAt === undefined ? { percentage } : { percentage, resetAt };
+  return standings.get(group);
+}
+
+/** Every group's standing, in one pass over the models. */
+function groupStandings(quota: AccountQuota): ReadonlyMap<string, GroupQuota> {
+  const standings = new Map<string, GroupQuota>();
+  for (const model of quota.models) {
+    const group = quotaGroupOf(model.name);
+    if (group === undefined) continue;
+    const known = standings.get(group);
+    const at = resetSeconds(model.resetTime);
+    const resetAt =
+      known?.resetAt === undefined ? at : at === undefined ? known.resetAt : Math.min(at, known.resetAt);
+    const percentage = Math.max(known?.percentage ?? 0, model.percentage);
+    standings.set(group, resetAt === undefined ? { percentage } : { percentage, resetAt });
+  }
+  return standings;
 }
 
 function resetSeconds(resetTime: string | undefined): number | undefined {

@@ -8,15 +8,14 @@ import type { Account } from "../accounts/account.ts";
 import type { Settings } from "../config/setting-table.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { mapLimited } from "../platform/map-limited.ts";
-import { NO_QUOTA_SOURCE } from "../proxy/admin/admin-handlers.ts";
-import { createQuotaRefresher } from "../proxy/run-proxy.ts";
 import { createUpstreamProfile } from "../proxy/upstream/create-upstream-profile.ts";
+import { NO_QUOTA_SOURCE } from "../proxy/upstream/upstream-profile.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { findAccount } from "../stores/find-account.ts";
 import { publicAccount, table } from "./accounts-list.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli-context.ts";
-import { createPool } from "./wiring.ts";
+import { createPool, createQuotaRefresher } from "./wiring.ts";
 
 /** Quota calls in flight at once, as in the proxy's sweeps. */
 const CONCURRENCY = 4;
@@ -45,13 +44,8 @@ export async function accountsQuota(
   const pool = createPool(settings, { store, oauth: deps.oauth, clock: ctx.clock, log: ctx.log });
   await pool.start();
   const quotas = createQuotaRefresher(
-    {
-      settings: { ...settings, quotaRefreshIntervalSeconds: 0 },
-      pool,
-      store,
-      clock: ctx.clock,
-      log: ctx.log,
-    },
+    { ...settings, quotaRefreshIntervalSeconds: 0 },
+    { pool, store, clock: ctx.clock, log: ctx.log },
     profile,
   );
   const fetched: Fetched[] = await mapLimited(accounts.value, CONCURRENCY, async (account) => ({

@@ -12,7 +12,7 @@ import { openBrowser } from "../platform/open-browser.ts";
 import { runtimeVersion } from "../platform/runtime.ts";
 import { createAdminRoutes } from "../proxy/admin/admin-routes.ts";
 import { createModelMap } from "../proxy/model-map.ts";
-import { createQuotaRefresher, runProxy } from "../proxy/run-proxy.ts";
+import { runProxy } from "../proxy/run-proxy.ts";
 import { createUpstreamProfile } from "../proxy/upstream/create-upstream-profile.ts";
 import { createAccountTelemetry } from "../telemetry/account-telemetry.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
@@ -25,7 +25,7 @@ import { accountsManifest } from "./accounts-manifest.ts";
 import { accountsQuota } from "./accounts-quota.ts";
 import { accountsSetState } from "./accounts-state.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ProcessDeps } from "./cli-context.ts";
-import { createOAuth, createPool, createProcessLogger, createStore } from "./wiring.ts";
+import { createOAuth, createPool, createProcessLogger, createQuotaRefresher, createStore } from "./wiring.ts";
 
 export interface ProcessIO {
   readonly argv: readonly string[];
@@ -80,7 +80,8 @@ async function runConfigured(ctx: CliContext, config: LoadedConfig): Promise<num
         const modelMap = createModelMap(settings.modelMap);
         const profile = createUpstreamProfile(settings, ctx.fetch, store);
         const quota = createQuotaRefresher(
-          { settings, pool, store, clock: ctx.clock, log: ctx.log },
+          settings,
+          { pool, store, clock: ctx.clock, log: ctx.log },
           profile,
         );
         const admin = createAdminRoutes({

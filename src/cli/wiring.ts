@@ -1,4 +1,4 @@
-/** Builds the shared pieces from validated settings: logger, OAuth client, store, pool. */
+/** Builds the shared pieces from validated settings: logger, OAuth client, store, pool, quota fetcher. */
 import type { Tracer } from "@opentelemetry/api";
 import { quotaPolicyOf } from "../config/quota-policy.ts";
 import type { Settings } from "../config/setting-table.ts";
@@ -10,10 +10,12 @@ import {
 } from "../oauth/google-oauth-client.ts";
 import { AccountPool } from "../pool/account-pool.ts";
 import type { PoolObserver } from "../pool/pool-observer.ts";
+import { QuotaRefresher } from "../pool/quota-refresher.ts";
 import { createFixedStrategy } from "../pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../pool/strategies/selection-strategy.ts";
 import { createStickyStrategy } from "../pool/strategies/sticky.ts";
+import type { UpstreamProfile } from "../proxy/upstream/upstream-profile.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { createFileAccountStore } from "../stores/file/file-account-store.ts";
 import type { Clock } from "../time/clock.ts";
@@ -103,4 +105,20 @@ export function createPool(
     quotaPreference: settings.quotaPreference,
   });
   return pool;
+}
+
+/** The quota fetcher, where the upstream tells quota (the code-assist profile). */
+export function createQuotaRefresher(
+  settings: Settings,
+  deps: { pool: AccountPool; store: AccountStore; clock: Clock; log: Logger },
+  profile: UpstreamProfile,
+): QuotaRefresher | undefined {
+  if (profile.fetchQuota === undefined) return undefined;
+  const policy = quotaPolicyOf(settings);
+  return new QuotaRefresher({
+    ...deps,
+    fetchQuota: profile.fetchQuota,
+    intervalMs: settings.quotaRefreshIntervalSeconds * 1000,
+    ...(policy === undefined ? {} : { policy }),
+  });
 }

@@ -3,13 +3,12 @@
  * signal: first, for --shutdown-delay seconds, it drains (see `drain`), then it stops listening.
  */
 import type { AnyElysia } from "elysia";
-import { quotaPolicyOf } from "../config/quota-policy.ts";
 import type { Settings } from "../config/setting-table.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
-import { QuotaRefresher } from "../pool/quota-refresher.ts";
+import type { QuotaRefresher } from "../pool/quota-refresher.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { observePoolStates } from "../telemetry/account-states-gauge.ts";
 import { observeQuota } from "../telemetry/quota-gauges.ts";
@@ -20,7 +19,6 @@ import { createClientAccess } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
 import { createModelMap, describeModelMap, type ModelMap } from "./model-map.ts";
 import { refuseInProtocol, servedHandler } from "./served-handler.ts";
-import { createUpstreamProfile } from "./upstream/create-upstream-profile.ts";
 import type { UpstreamProfile } from "./upstream/upstream-profile.ts";
 
 export interface ProxyDeps {
@@ -36,32 +34,13 @@ export interface ProxyDeps {
   readonly telemetry?: Telemetry;
   /** Client model names → upstream models; built from the settings when not given. */
   readonly modelMap?: ModelMap;
-  /** The upstream profile; made from the settings when not given (the CLI shares it with the admin API). */
-  readonly profile?: UpstreamProfile;
-  /** The quota fetcher; made from the settings and the profile when not given. */
-  readonly quota?: QuotaRefresher | undefined;
+  /** The upstream profile (shared with the admin API and the quota fetcher). */
+  readonly profile: UpstreamProfile;
+  /** The quota fetcher; undefined where the upstream tells no quota (the Gemini API). */
+  readonly quota: QuotaRefresher | undefined;
 }
 
 export const EXIT_CONFIG = 2;
-
-/** The quota fetcher, where the upstream tells quota (the code-assist profile). */
-export function createQuotaRefresher(
-  deps: Pick<ProxyDeps, "settings" | "pool" | "store" | "clock" | "log">,
-  profile: UpstreamProfile,
-): QuotaRefresher | undefined {
-  if (profile.fetchQuota === undefined) return undefined;
-  const { settings } = deps;
-  const policy = quotaPolicyOf(settings);
-  return new QuotaRefresher({
-    pool: deps.pool,
-    store: deps.store,
-    fetchQuota: profile.fetchQuota,
-    clock: deps.clock,
-    log: deps.log,
-    intervalMs: settings.quotaRefreshIntervalSeconds * 1000,
-    ...(policy === undefined ? {} : { policy }),
-  });
-}
 
 export async function runProxy(deps: ProxyDeps): Promise<number> {
   const { settings, store, pool, log } = deps;
@@ -81,8 +60,7 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   log.info(`Model map: ${describeModelMap(modelMap)}; other names are passed through`);
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
   let ready = false;
-  const profile = deps.profile ?? createUpstreamProfile(settings, deps.fetch, store);
-  const quota = deps.quota ?? createQuotaRefresher(deps, profile);
+  const { profile, quota } = deps;
   const forward = {
     // Upstream spans only when spans are exported: a no-op span still costs a context switch.
     ...(telemetry.tracing ? { tracer: telemetry.tracer } : {}),

@@ -90,8 +90,6 @@ export class AvailabilityIndex {
   readonly #blocked = new Map<string, Set<number>>();
   /** Slots of serving-capable accounts protected for each quota group (only groups with one). */
   readonly #protected = new Map<string, Set<number>>();
-  /** The quota group of each model name asked about (bounded; see #groupOf). */
-  readonly #groupOfModel = new Map<string, string | undefined>();
   /** With quota preference: each slot's tier per group (slot × TIER_GROUPS.length + group). */
   #tiers: Uint8Array | undefined;
   #base: Level | undefined;
@@ -201,7 +199,7 @@ export class AvailabilityIndex {
       now,
     );
     const group =
-      this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(this.#groupOf(model) ?? "");
+      this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(quotaGroupOf(model) ?? "");
     if (group < 0) return all;
     return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, ownModel, now));
   }
@@ -242,18 +240,8 @@ export class AvailabilityIndex {
   /** The quota group of `model` when some account is protected for it; else undefined. */
   #protectedGroupOf(model: string | undefined): string | undefined {
     if (model === undefined || this.#protected.size === 0) return undefined;
-    const group = this.#groupOf(model);
-    return group !== undefined && this.#protected.has(group) ? group : undefined;
-  }
-
-  /** quotaGroupOf, remembered: requests name few models, but a bound keeps odd clients harmless. */
-  #groupOf(model: string): string | undefined {
-    const known = this.#groupOfModel.get(model);
-    if (known !== undefined || this.#groupOfModel.has(model)) return known;
-    if (this.#groupOfModel.size >= GROUP_CACHE_LIMIT) this.#groupOfModel.clear();
     const group = quotaGroupOf(model);
-    this.#groupOfModel.set(model, group);
-    return group;
+    return group !== undefined && this.#protected.has(group) ? group : undefined;
   }
 
   readonly #locate = (id: string): number => {
@@ -350,7 +338,7 @@ export class AvailabilityIndex {
     for (const [group, protectedSlots] of this.#protected)
       level.byGroup.set(group, this.#servingSet(layout, protectedSlots));
     for (const [model, blocked] of this.#blocked) {
-      const group = this.#groupOf(model);
+      const group = quotaGroupOf(model);
       const protectedSlots = group === undefined ? undefined : this.#protected.get(group);
       const out = protectedSlots === undefined ? blocked : new Set([...blocked, ...protectedSlots]);
       level.byModel.set(model, this.#servingSet(layout, out));
@@ -434,7 +422,7 @@ export class AvailabilityIndex {
   /** Until its first block, a model's serving sets are its group's (the common ones when none). */
   readonly #addModel = (model: string): void => {
     this.#blocked.set(model, new Set());
-    const group = this.#groupOf(model);
+    const group = quotaGroupOf(model);
     for (const level of [this.#base, this.#recent]) {
       const from = (group === undefined ? undefined : level?.byGroup.get(group)) ?? level?.common;
       if (level !== undefined && from !== undefined) level.byModel.set(model, from.clone());
@@ -493,7 +481,7 @@ export class AvailabilityIndex {
       });
     });
     for (const [model, set] of level.byModel) {
-      const group = this.#groupOf(model);
+      const group = quotaGroupOf(model);
       const out = this.#blocked.get(model)?.has(slot) === true || this.#isProtected(group, slot);
       write(set, serves && !out);
     }
@@ -503,9 +491,6 @@ export class AvailabilityIndex {
     return group !== undefined && this.#protected.get(group)?.has(slot) === true;
   }
 }
-
-/** Model names whose group is remembered before the memory starts over. */
-const GROUP_CACHE_LIMIT = 1024;
 
 /** The serving set of `layout` whose accounts are the slots `serves` marks with 1. */
 function servingSetOf(layout: AccountLayout, serves: Uint8Array): ServingSet {

@@ -19,7 +19,7 @@ export function tierOf(percentage: number | undefined): number {
 
 /**
  * The request's candidates with quota preference: membership from all of them, choices from the
- * best tier that has one. `tiers` lists the tiers' candidates from the best down.
+ * best tier that has one.
  */
 export class TieredCandidates implements CandidateSet {
   readonly #all: CandidateSet;

@@ -11,6 +11,7 @@ import type { PoolAccountView } from "../../pool/account-pool.ts";
 import { type EnrollError, type EnrollOutcome, enrollRefreshToken } from "../../pool/enroll-account.ts";
 import { findAccount } from "../../stores/find-account.ts";
 import { unixSeconds } from "../../time/clock.ts";
+import { NO_QUOTA_SOURCE } from "../upstream/upstream-profile.ts";
 import {
   type AdminAccount,
   adminAccountView,
@@ -162,10 +163,6 @@ export async function fetchQuota(deps: AdminDeps, idOrEmail: string): Promise<Re
   }
   return adminJson(200, { account: viewAfterWrite(deps, fetched.value) });
 }
-
-/** Why quota cannot be fetched with the Gemini API profile. */
-export const NO_QUOTA_SOURCE =
-  "The gemini upstream profile has no quota endpoint: the Gemini API tells quota only in its 429 replies, which cool the account down per model; quota is fetched with --upstream-profile code-assist";
 
 /** `GET /admin/pool`: what the pool holds now, and why each account that cannot serve is out. */
 export function describePool(deps: AdminDeps): Response {

@@ -47,6 +47,10 @@ export type ProfileFailure =
   /** The client's body cannot be serialized (too deeply nested, say): the client's fault, no account's. */
   | { readonly kind: "unserializable_body"; readonly cause: unknown };
 
+/** Why quota cannot be fetched with the Gemini API profile (a profile without fetchQuota). */
+export const NO_QUOTA_SOURCE =
+  "The gemini upstream profile has no quota endpoint: the Gemini API tells quota only in its 429 replies, which cool the account down per model; quota is fetched with --upstream-profile code-assist";
+
 export interface UpstreamProfile {
   readonly name: "gemini" | "code-assist";
   /**
