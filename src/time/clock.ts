@@ -1,11 +1,33 @@
-/** Owns the notion of "now": every component takes a Clock so tests can move time by hand. */
+/**
+ * Owns the notion of "now" and of waiting: every component takes a Clock, so tests move time by
+ * hand and fire timers when they choose, and nothing under test reads the real time.
+ */
+
+/** Cancels a timer; harmless after it fired. */
+export type CancelTimer = () => void;
+
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
+  /** Calls `fire` once, `ms` milliseconds from now, unless cancelled first. */
+  setTimer(fire: () => void, ms: number): CancelTimer;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(fire, ms) {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  },
+};
 
 export function unixSeconds(clock: Clock): number {
   return Math.floor(clock.now() / 1000);
+}
+
+/** Resolves after `ms` on the clock's timers. */
+export function pause(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.setTimer(resolve, ms);
+  });
 }

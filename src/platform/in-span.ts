@@ -1,0 +1,28 @@
+/**
+ * The one way code runs inside a span: the span is active for the work (children nest under it),
+ * a thrown error marks it failed, and it ends whatever happens. `settle` writes what the result
+ * says on the span (attributes, an error status) before it ends.
+ */
+import { type Span, type SpanOptions, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+
+export function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  work: (span: Span) => Promise<T>,
+  settle?: (result: T, span: Span) => void,
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, async (span: Span): Promise<T> => {
+    try {
+      const result = await work(span);
+      settle?.(result, span);
+      return result;
+    } catch (error) {
+      // The error's name only: a message may quote a reply that holds a token.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : "error" });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
