@@ -5,6 +5,7 @@
  * the safety net: slow while the OS watch runs, fast (the poll) while there is none.
  */
 import { type FSWatcher, statSync, watch } from "node:fs";
+import { type CancelTimer, type Clock, systemClock } from "../time/clock.ts";
 
 export interface WatchDirectoryOptions {
   readonly dir: string;
@@ -17,6 +18,8 @@ export interface WatchDirectoryOptions {
    * may have changed (every tick, and OS events that carry no name). Must not throw.
    */
   readonly onChange: (name: string | undefined) => void;
+  /** Runs the ticks; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 export interface DirectoryWatch {
@@ -28,7 +31,8 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
   let closed = false;
   let watcher: FSWatcher | undefined;
   let watchedInode: number | bigint | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const clock = options.clock ?? systemClock;
+  let cancelTick: CancelTimer | undefined;
 
   const stopWatcher = (): void => {
     watcher?.close();
@@ -68,8 +72,11 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
   };
 
   const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(tick, watcher === undefined ? options.pollIntervalMs : options.rescanIntervalMs);
+    cancelTick?.();
+    cancelTick = clock.setTimer(
+      tick,
+      watcher === undefined ? options.pollIntervalMs : options.rescanIntervalMs,
+    );
   };
 
   function tick(): void {
@@ -85,7 +92,7 @@ export function watchDirectory(options: WatchDirectoryOptions): DirectoryWatch {
   return {
     close() {
       closed = true;
-      clearTimeout(timer);
+      cancelTick?.();
       stopWatcher();
     },
   };
