@@ -2,6 +2,7 @@
  * Which signals go out over OTLP, read from the standard variables: a signal is exported when
  * `OTEL_EXPORTER_OTLP_ENDPOINT` or its own `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` is set and
  * `OTEL_<SIGNAL>_EXPORTER` does not say `none`. grantpool speaks OTLP over HTTP with protobuf.
+ * This is the gating only: the exporters and the SDK read the other OTEL_* settings themselves.
  */
 export type Signal = "traces" | "metrics" | "logs";
 
@@ -51,35 +52,4 @@ export function planOtlp(env: Env): OtlpPlan {
   };
   const plan = { traces: wants("traces"), metrics: wants("metrics"), logs: wants("logs") };
   return { ...plan, warnings: [...new Set(warnings)] };
-}
-
-/** A non-negative integer (milliseconds, a queue size) from a variable such as OTEL_METRIC_EXPORT_INTERVAL, else undefined. */
-export function integerFromEnv(env: Env, name: string): number | undefined {
-  const raw = env[name];
-  if (!isSet(raw)) return undefined;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : undefined;
-}
-
-export interface BatchOptions {
-  scheduledDelayMillis?: number;
-  exportTimeoutMillis?: number;
-  maxQueueSize?: number;
-  maxExportBatchSize?: number;
-}
-
-/** The standard batch settings (`OTEL_BSP_*` for spans, `OTEL_BLRP_*` for log records). */
-export function batchOptionsFromEnv(env: Env, prefix: "OTEL_BSP" | "OTEL_BLRP"): BatchOptions {
-  const options: BatchOptions = {};
-  const pairs = [
-    ["SCHEDULE_DELAY", "scheduledDelayMillis"],
-    ["EXPORT_TIMEOUT", "exportTimeoutMillis"],
-    ["MAX_QUEUE_SIZE", "maxQueueSize"],
-    ["MAX_EXPORT_BATCH_SIZE", "maxExportBatchSize"],
-  ] as const;
-  for (const [suffix, key] of pairs) {
-    const value = integerFromEnv(env, `${prefix}_${suffix}`);
-    if (value !== undefined) options[key] = value;
-  }
-  return options;
 }

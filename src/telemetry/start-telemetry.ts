@@ -16,15 +16,19 @@ import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { envDetector, resourceFromAttributes, serviceInstanceIdDetector } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import { type IMetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import {
+  type IMetricReader,
+  type MetricProducer,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Logger } from "../log/logger.ts";
 import { redact } from "../log/redact.ts";
 import type { Throttle } from "../log/throttle.ts";
 import { VERSION } from "../version.ts";
+import { logBatchOptionsFromEnv, positiveFromEnv } from "./env-settings.ts";
 import { createGrantpoolMetrics } from "./grantpool-metrics.ts";
-import { batchOptionsFromEnv, integerFromEnv, planOtlp } from "./otlp-signals.ts";
+import { planOtlp } from "./otlp-signals.ts";
 import { createPrometheusScrape } from "./prometheus-scrape.ts";
 import { resourceAttributes } from "./resource-attributes.ts";
 import { createServerDurations } from "./server-durations.ts";
@@ -91,6 +95,21 @@ function routeDiagnostics(options: StartTelemetryOptions): void {
   );
 }
 
+/**
+ * The periodic OTLP metric export, every OTEL_METRIC_EXPORT_INTERVAL. Built here because the
+ * SDK's own reader from the environment cannot take our metric producers.
+ */
+function otlpMetricReader(metricProducers: MetricProducer[]): IMetricReader {
+  const interval = positiveFromEnv("OTEL_METRIC_EXPORT_INTERVAL");
+  const timeout = positiveFromEnv("OTEL_METRIC_EXPORT_TIMEOUT");
+  return new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter(),
+    metricProducers,
+    ...(interval === undefined ? {} : { exportIntervalMillis: interval }),
+    ...(timeout === undefined ? {} : { exportTimeoutMillis: Math.min(timeout, interval ?? timeout) }),
+  });
+}
+
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const { env, log } = options;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return DISABLED_TELEMETRY;
@@ -103,18 +122,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     const metricProducers = [serverDurations.producer];
     const prometheus = options.prometheus ? createPrometheusScrape(metricProducers) : undefined;
     const metricReaders: IMetricReader[] = prometheus === undefined ? [] : [prometheus.reader];
-    if (plan.metrics) {
-      const interval = integerFromEnv(env, "OTEL_METRIC_EXPORT_INTERVAL");
-      const timeout = integerFromEnv(env, "OTEL_METRIC_EXPORT_TIMEOUT");
-      metricReaders.push(
-        new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter(),
-          metricProducers,
-          ...(interval === undefined ? {} : { exportIntervalMillis: interval }),
-          ...(timeout === undefined ? {} : { exportTimeoutMillis: Math.min(timeout, interval ?? timeout) }),
-        }),
-      );
-    }
+    if (plan.metrics) metricReaders.push(otlpMetricReader(metricProducers));
     const sdk = new NodeSDK({
       resource: resourceFromAttributes(
         resourceAttributes({
@@ -128,21 +136,10 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       // Synchronous detectors only; the process detector is left out (command lines can hold keys).
       resourceDetectors: [envDetector, serviceInstanceIdDetector],
       metricReaders,
-      spanProcessors: plan.traces
-        ? [
-            new BatchSpanProcessor({
-              exporter: new OTLPTraceExporter(),
-              ...batchOptionsFromEnv(env, "OTEL_BSP"),
-            }),
-          ]
-        : [],
+      // Given an exporter, the SDK batches spans as OTEL_BSP_* and OTEL_TRACES_SAMPLER* say.
+      ...(plan.traces ? { traceExporter: new OTLPTraceExporter() } : { spanProcessors: [] }),
       logRecordProcessors: plan.logs
-        ? [
-            new BatchLogRecordProcessor({
-              exporter: new OTLPLogExporter(),
-              ...batchOptionsFromEnv(env, "OTEL_BLRP"),
-            }),
-          ]
+        ? [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), ...logBatchOptionsFromEnv() })]
         : [],
     });
     sdk.start();

@@ -1,9 +1,10 @@
 /**
- * Decodes OTLP/HTTP protobuf export requests (opentelemetry-proto v1: collector/*, trace, metrics,
- * logs, common, resource) into flat plain objects for assertions. Field numbers follow the .proto
- * files; it shares no code with the OpenTelemetry JS serializer it checks.
+ * Decodes OTLP/HTTP protobuf export requests into flat plain objects for assertions, with
+ * protobufjs and the official opentelemetry-proto definitions (v1.9.0, kept in otlp-proto/ since
+ * no npm package ships them). It shares no code with the OpenTelemetry JS serializer it checks.
  */
-
+import * as path from "node:path";
+import protobuf from "protobufjs";
 import type {
   AttributeMap,
   DecodedLogRecord,
@@ -11,264 +12,189 @@ import type {
   DecodedPoint,
   DecodedScope,
   DecodedSpan,
-  DecodedSpanEvent,
+  Int64,
   MetricType,
   Origin,
 } from "./otlp-types.ts";
-import {
-  boolOf,
-  bytesOf,
-  decodeMessage,
-  doubleOf,
-  embeddedMessage,
-  enumOf,
-  type FieldReaders,
-  hexOf,
-  int64ToJs,
-  numberOf,
-  repeatedDoubleOf,
-  repeatedFixed64Of,
-  repeatedMessages,
-  signedOf,
-  stringOf,
-  unsignedOf,
-  type WireField,
-} from "./protobuf-wire.ts";
 
 const SPAN_KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"] as const;
 const STATUS_CODES = ["unset", "ok", "error"] as const;
 const TEMPORALITIES = ["unspecified", "delta", "cumulative"] as const;
 
+const root = new protobuf.Root();
+root.resolvePath = (_origin, target) => path.join(import.meta.dir, "otlp-proto", target);
+root.loadSync(
+  ["trace/v1/trace_service", "metrics/v1/metrics_service", "logs/v1/logs_service"].map(
+    (name) => `opentelemetry/proto/collector/${name}.proto`,
+  ),
+);
+const requestType = (signal: string, name: string) =>
+  root.lookupType(`opentelemetry.proto.collector.${signal}.v1.Export${name}ServiceRequest`);
+const TRACE_REQUEST = requestType("trace", "Trace");
+const METRICS_REQUEST = requestType("metrics", "Metrics");
+const LOGS_REQUEST = requestType("logs", "Logs");
+
+// The decoded messages, as far as these readers look into them. Absent fields read as the
+// proto3 default from the prototype; `present` tells a field that was on the wire.
+// biome-ignore lint/suspicious/noExplicitAny: protobufjs reflection decodes to untyped messages
+type Message = Record<string, any>;
+type Long = { toBigInt(): bigint };
+
+function present(message: Message, field: string): boolean {
+  return Object.hasOwn(message, field);
+}
+
+/** A 64-bit field (a Long, or a number when it came from a 32-bit-safe default). */
+function bigintOf(value: Long | number): bigint {
+  return typeof value === "number" ? BigInt(value) : value.toBigInt();
+}
+
+function int64Of(value: Long | number): Int64 {
+  const big = bigintOf(value);
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex");
+}
+
+function nameOf<T extends string>(names: readonly T[], value: number): T {
+  return names[value] ?? (names[0] as T);
+}
+
 // ---- common/v1, resource/v1 ----
 
-const ANY_VALUE: FieldReaders<{ value: unknown }> = {
-  1: (f) => ({ value: stringOf(f) }),
-  2: (f) => ({ value: boolOf(f) }),
-  3: (f) => ({ value: int64ToJs(signedOf(f)) }),
-  4: (f) => ({ value: doubleOf(f) }),
-  5: (f) => ({ value: repeatedMessages(bytesOf(f), 1).map(decodeAnyValue) }), // ArrayValue{1 values}
-  6: (f) => ({ value: decodeMessage(bytesOf(f), {}, { 1: keyValue }) }), // KeyValueList{1 values}
-  7: (f) => ({ value: bytesOf(f).slice() }),
-};
-
 /** AnyValue → string | boolean | Int64 | number | unknown[] | Record | Uint8Array; undefined when empty. */
-export function decodeAnyValue(bytes: Uint8Array): unknown {
-  return decodeMessage(bytes, { value: undefined as unknown }, ANY_VALUE).value;
+export function anyValueOf(value: Message | null | undefined): unknown {
+  const which: string | undefined = value?.value;
+  if (value === null || value === undefined || which === undefined) return undefined;
+  if (which === "intValue") return int64Of(value.intValue);
+  if (which === "arrayValue") return (value.arrayValue.values as Message[]).map(anyValueOf);
+  if (which === "kvlistValue") return attributesOf(value.kvlistValue.values);
+  if (which === "bytesValue") return Uint8Array.from(value.bytesValue);
+  return value[which];
 }
 
-const KEY_VALUE: FieldReaders<{ key: string; value: unknown }> = {
-  1: (f) => ({ key: stringOf(f) }),
-  2: (f) => ({ value: decodeAnyValue(bytesOf(f)) }),
-};
-
-/** One KeyValue field as a one-entry map, to merge into an attribute map. */
-function keyValue(f: WireField): AttributeMap {
-  const { key, value } = decodeMessage(bytesOf(f), { key: "", value: undefined as unknown }, KEY_VALUE);
-  return { [key]: value };
+function attributesOf(keyValues: readonly Message[] | undefined): AttributeMap {
+  return Object.fromEntries((keyValues ?? []).map((kv) => [kv.key, anyValueOf(kv.value)]));
 }
 
-/** A reader for a repeated `attributes` KeyValue field. */
-const attribute = <T extends { attributes: AttributeMap }>(f: WireField, decoded: T): Partial<T> =>
-  ({ attributes: { ...decoded.attributes, ...keyValue(f) } }) as Partial<T>;
-
-const SCOPE: FieldReaders<DecodedScope> = {
-  1: (f) => ({ name: stringOf(f) }),
-  2: (f) => ({ version: stringOf(f) }),
-  3: attribute,
-};
+function scopeOf(scope: Message | null): DecodedScope {
+  return {
+    name: scope?.name ?? "",
+    version: scope?.version ?? "",
+    attributes: attributesOf(scope?.attributes),
+  };
+}
 
 /**
- * Walks the Export*ServiceRequest → Resource* → Scope* nesting shared by the three signals
- * (each level: 1 = resource/scope, 2 = the repeated children) and decodes each leaf with `leaf`.
+ * Walks the Export*ServiceRequest → Resource* → Scope* nesting shared by the three signals and
+ * decodes each leaf with `leaf`.
  */
-function decodeExport<T>(body: Uint8Array, leaf: (bytes: Uint8Array, origin: Origin) => T): T[] {
-  return repeatedMessages(body, 1).flatMap((resourceLevel) => {
-    const resource = decodeMessage(embeddedMessage(resourceLevel, 1), {}, { 1: keyValue });
-    return repeatedMessages(resourceLevel, 2).flatMap((scopeLevel) => {
-      const scope = decodeMessage(
-        embeddedMessage(scopeLevel, 1),
-        { name: "", version: "", attributes: {} },
-        SCOPE,
-      );
-      return repeatedMessages(scopeLevel, 2).map((bytes) => leaf(bytes, { resource, scope }));
+function decodeExport<T>(
+  type: protobuf.Type,
+  body: Uint8Array,
+  levels: readonly [resources: string, scopes: string, leaves: string],
+  leaf: (message: Message, origin: Origin) => T,
+): T[] {
+  const [resources, scopes, leaves] = levels;
+  return (type.decode(body) as Message)[resources].flatMap((resourceLevel: Message) => {
+    const resource = attributesOf(resourceLevel.resource?.attributes);
+    return resourceLevel[scopes].flatMap((scopeLevel: Message) => {
+      const scope = scopeOf(scopeLevel.scope);
+      return scopeLevel[leaves].map((message: Message) => leaf(message, { resource, scope }));
     });
   });
 }
 
 // ---- trace/v1 ----
 
-const EVENT: FieldReaders<DecodedSpanEvent> = {
-  1: (f) => ({ timeUnixNano: unsignedOf(f) }),
-  2: (f) => ({ name: stringOf(f) }),
-  3: attribute,
-};
-
-const STATUS: FieldReaders<DecodedSpan["status"]> = {
-  2: (f) => ({ message: stringOf(f) }),
-  3: (f) => ({ code: enumOf(STATUS_CODES, f) }),
-};
-
-const SPAN: FieldReaders<DecodedSpan> = {
-  1: (f) => ({ traceId: hexOf(f) }),
-  2: (f) => ({ spanId: hexOf(f) }),
-  3: (f) => ({ traceState: stringOf(f) }),
-  4: (f) => ({ parentSpanId: hexOf(f) || undefined }),
-  5: (f) => ({ name: stringOf(f) }),
-  6: (f) => ({ kind: enumOf(SPAN_KINDS, f) }),
-  7: (f) => ({ startTimeUnixNano: unsignedOf(f) }),
-  8: (f) => ({ endTimeUnixNano: unsignedOf(f) }),
-  9: attribute,
-  11: (f, span) => ({
-    events: [
-      ...span.events,
-      decodeMessage(bytesOf(f), { name: "", timeUnixNano: 0n, attributes: {} }, EVENT),
-    ],
-  }),
-  15: (f) => ({ status: decodeMessage(bytesOf(f), { code: "unset", message: "" }, STATUS) }),
-  16: (f) => ({ flags: numberOf(f) }),
-};
+function spanOf(span: Message, origin: Origin): DecodedSpan {
+  return {
+    ...origin,
+    traceId: hexOf(span.traceId),
+    spanId: hexOf(span.spanId),
+    parentSpanId: hexOf(span.parentSpanId) || undefined,
+    traceState: span.traceState,
+    name: span.name,
+    kind: nameOf(SPAN_KINDS, span.kind),
+    startTimeUnixNano: bigintOf(span.startTimeUnixNano),
+    endTimeUnixNano: bigintOf(span.endTimeUnixNano),
+    attributes: attributesOf(span.attributes),
+    events: (span.events as Message[]).map((event) => ({
+      name: event.name,
+      timeUnixNano: bigintOf(event.timeUnixNano),
+      attributes: attributesOf(event.attributes),
+    })),
+    status: { code: nameOf(STATUS_CODES, span.status?.code ?? 0), message: span.status?.message ?? "" },
+    flags: span.flags,
+  };
+}
 
 export function decodeTraceExport(body: Uint8Array): DecodedSpan[] {
-  return decodeExport(body, (bytes, origin) =>
-    decodeMessage(
-      bytes,
-      {
-        ...origin,
-        traceId: "",
-        spanId: "",
-        parentSpanId: undefined,
-        traceState: "",
-        name: "",
-        kind: "unspecified",
-        startTimeUnixNano: 0n,
-        endTimeUnixNano: 0n,
-        attributes: {},
-        events: [],
-        status: { code: "unset", message: "" },
-        flags: 0,
-      },
-      SPAN,
-    ),
-  );
+  return decodeExport(TRACE_REQUEST, body, ["resourceSpans", "scopeSpans", "spans"], spanOf);
 }
 
 // ---- metrics/v1 ----
 
-/** Fields every data point kind shares: 2 = start time, 3 = time. */
-const TIMES: FieldReaders<DecodedPoint> = {
-  2: (f) => ({ startTimeUnixNano: unsignedOf(f) }),
-  3: (f) => ({ timeUnixNano: unsignedOf(f) }),
-};
-/** Histogram, ExponentialHistogram and Summary points: 4 = count (fixed64), 5 = sum (double). */
-const COUNT_SUM: FieldReaders<DecodedPoint> = {
-  ...TIMES,
-  4: (f) => ({ count: int64ToJs(unsignedOf(f)) }),
-  5: (f) => ({ sum: doubleOf(f) }),
-};
-
-const POINTS: Record<MetricType, FieldReaders<DecodedPoint>> = {
-  gauge: numberPoint(),
-  sum: numberPoint(),
-  histogram: {
-    ...COUNT_SUM,
-    6: (f, p) => ({ buckets: [...(p.buckets ?? []), ...repeatedFixed64Of(f).map(int64ToJs)] }),
-    7: (f, p) => ({ bounds: [...(p.bounds ?? []), ...repeatedDoubleOf(f)] }),
-    9: attribute,
-    11: (f) => ({ min: doubleOf(f) }),
-    12: (f) => ({ max: doubleOf(f) }),
-  },
-  exponentialHistogram: {
-    ...COUNT_SUM,
-    1: attribute,
-    12: (f) => ({ min: doubleOf(f) }),
-    13: (f) => ({ max: doubleOf(f) }),
-  },
-  summary: { ...COUNT_SUM, 7: attribute },
-};
-
-function numberPoint(): FieldReaders<DecodedPoint> {
+/** A data point of any kind; fields the wire did not carry stay out (undefined). */
+function pointOf(point: Message): DecodedPoint {
+  const optional = (field: string, read: (value: never) => unknown = (value) => value) =>
+    present(point, field) && point[field] !== null ? read(point[field] as never) : undefined;
+  const buckets = (point.bucketCounts ?? []) as (Long | number)[];
+  const bounds = (point.explicitBounds ?? []) as number[];
   return {
-    ...TIMES,
-    4: (f) => ({ value: doubleOf(f) }), // as_double
-    6: (f) => ({ value: int64ToJs(signedOf(f)) }), // as_int, sfixed64
-    7: attribute,
+    attributes: attributesOf(point.attributes),
+    startTimeUnixNano: bigintOf(point.startTimeUnixNano),
+    timeUnixNano: bigintOf(point.timeUnixNano),
+    value: (point.value === "asInt" ? int64Of(point.asInt) : optional("asDouble")) as Int64 | undefined,
+    count: optional("count", int64Of) as Int64 | undefined,
+    sum: optional("sum") as number | undefined,
+    buckets: buckets.length === 0 ? undefined : buckets.map(int64Of),
+    bounds: bounds.length === 0 ? undefined : bounds,
+    min: optional("min") as number | undefined,
+    max: optional("max") as number | undefined,
   };
 }
 
-/** Gauge, Sum, Histogram, ExponentialHistogram, Summary: 1 = data_points, 2 = temporality, 3 = is_monotonic. */
-const METRIC_DATA: FieldReaders<DecodedMetric> = {
-  1: (f, metric) => {
-    const point = decodeMessage(
-      bytesOf(f),
-      { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n },
-      POINTS[metric.type ?? "gauge"],
-    );
-    return { points: [...metric.points, point] };
-  },
-  2: (f) => ({ temporality: enumOf(TEMPORALITIES, f) }),
-  3: (f) => ({ isMonotonic: boolOf(f) }),
-};
-
-/** A Metric.data oneof member; `defaults` are the proto3 defaults the wire omits. */
-function metricData(type: MetricType, defaults: Partial<DecodedMetric> = {}) {
-  return (f: WireField, metric: DecodedMetric) =>
-    decodeMessage(bytesOf(f), Object.assign(metric, { type }, defaults), METRIC_DATA);
+function metricOf(metric: Message, origin: Origin): DecodedMetric {
+  const type = metric.data as MetricType | undefined;
+  const data: Message | undefined = type === undefined ? undefined : metric[type];
+  const hasTemporality = type === "sum" || type === "histogram" || type === "exponentialHistogram";
+  return {
+    ...origin,
+    name: metric.name,
+    description: metric.description,
+    unit: metric.unit,
+    type,
+    points: ((data?.dataPoints ?? []) as Message[]).map(pointOf),
+    temporality: hasTemporality ? nameOf(TEMPORALITIES, data?.aggregationTemporality ?? 0) : undefined,
+    isMonotonic: type === "sum" ? data?.isMonotonic : undefined,
+  };
 }
 
-const METRIC: FieldReaders<DecodedMetric> = {
-  1: (f) => ({ name: stringOf(f) }),
-  2: (f) => ({ description: stringOf(f) }),
-  3: (f) => ({ unit: stringOf(f) }),
-  5: metricData("gauge"),
-  7: metricData("sum", { temporality: "unspecified", isMonotonic: false }),
-  9: metricData("histogram", { temporality: "unspecified" }),
-  10: metricData("exponentialHistogram", { temporality: "unspecified" }),
-  11: metricData("summary"),
-};
-
 export function decodeMetricsExport(body: Uint8Array): DecodedMetric[] {
-  return decodeExport(body, (bytes, origin) =>
-    decodeMessage(
-      bytes,
-      { ...origin, name: "", description: "", unit: "", type: undefined, points: [] },
-      METRIC,
-    ),
-  );
+  return decodeExport(METRICS_REQUEST, body, ["resourceMetrics", "scopeMetrics", "metrics"], metricOf);
 }
 
 // ---- logs/v1 ----
 
-const LOG_RECORD: FieldReaders<DecodedLogRecord> = {
-  1: (f) => ({ timeUnixNano: unsignedOf(f) }),
-  2: (f) => ({ severityNumber: numberOf(f) }),
-  3: (f) => ({ severityText: stringOf(f) }),
-  5: (f) => ({ body: decodeAnyValue(bytesOf(f)) }),
-  6: attribute,
-  8: (f) => ({ flags: numberOf(f) }),
-  9: (f) => ({ traceId: hexOf(f) || undefined }),
-  10: (f) => ({ spanId: hexOf(f) || undefined }),
-  11: (f) => ({ observedTimeUnixNano: unsignedOf(f) }),
-  12: (f) => ({ eventName: stringOf(f) || undefined }),
-};
+function logRecordOf(record: Message, origin: Origin): DecodedLogRecord {
+  return {
+    ...origin,
+    timeUnixNano: bigintOf(record.timeUnixNano),
+    observedTimeUnixNano: bigintOf(record.observedTimeUnixNano),
+    severityNumber: record.severityNumber,
+    severityText: record.severityText,
+    body: anyValueOf(record.body),
+    attributes: attributesOf(record.attributes),
+    traceId: hexOf(record.traceId) || undefined,
+    spanId: hexOf(record.spanId) || undefined,
+    flags: record.flags,
+    eventName: record.eventName || undefined,
+  };
+}
 
 export function decodeLogsExport(body: Uint8Array): DecodedLogRecord[] {
-  return decodeExport(body, (bytes, origin) =>
-    decodeMessage(
-      bytes,
-      {
-        ...origin,
-        timeUnixNano: 0n,
-        observedTimeUnixNano: 0n,
-        severityNumber: 0,
-        severityText: "",
-        body: undefined,
-        attributes: {},
-        traceId: undefined,
-        spanId: undefined,
-        flags: 0,
-        eventName: undefined,
-      },
-      LOG_RECORD,
-    ),
-  );
+  return decodeExport(LOGS_REQUEST, body, ["resourceLogs", "scopeLogs", "logRecords"], logRecordOf);
 }

@@ -2,7 +2,7 @@
  * A local OTLP/HTTP collector for tests: one Bun.serve server on 127.0.0.1, port 0, accepting
  * protobuf exports on /v1/traces, /v1/metrics and /v1/logs (optionally gzip-compressed) and
  * replying as a collector does: 200 with an empty ExportServiceResponse. It decodes what it
- * receives with its own protobuf reader (otlp-protobuf.ts), never with the OpenTelemetry packages
+ * receives with protobufjs and the official .proto files (otlp-protobuf.ts), never with the OpenTelemetry packages
  * under test, and keeps the payloads so tests can scan them for secrets.
  */
 import { decodeLogsExport, decodeMetricsExport, decodeTraceExport } from "./otlp-protobuf.ts";

@@ -1,5 +1,7 @@
 /** The decoded shapes of OTLP export requests (what otlp-protobuf.ts produces). */
-import type { Int64 } from "./protobuf-wire.ts";
+
+/** A 64-bit integer: a number when it is safe as one, else a bigint. */
+export type Int64 = number | bigint;
 
 export type AttributeMap = Record<string, unknown>;
 
@@ -51,14 +53,14 @@ export interface DecodedPoint {
   attributes: AttributeMap;
   startTimeUnixNano: bigint;
   timeUnixNano: bigint;
-  value?: Int64;
-  count?: Int64;
-  sum?: number;
+  value?: Int64 | undefined;
+  count?: Int64 | undefined;
+  sum?: number | undefined;
   /** Explicit-bucket histograms only: `buckets.length === bounds.length + 1`. */
-  buckets?: Int64[];
-  bounds?: number[];
-  min?: number;
-  max?: number;
+  buckets?: Int64[] | undefined;
+  bounds?: number[] | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
 }
 
 export interface DecodedMetric extends Origin {
@@ -68,8 +70,8 @@ export interface DecodedMetric extends Origin {
   /** Undefined when the metric carries no data (or a kind this decoder does not know). */
   type: MetricType | undefined;
   points: DecodedPoint[];
-  temporality?: TemporalityName;
-  isMonotonic?: boolean;
+  temporality?: TemporalityName | undefined;
+  isMonotonic?: boolean | undefined;
 }
 
 export interface DecodedLogRecord extends Origin {

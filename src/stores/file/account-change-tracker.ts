@@ -10,12 +10,14 @@
 import * as path from "node:path";
 import type { Account } from "../../accounts/account.ts";
 import { mapLimited } from "../../platform/map-limited.ts";
-import { watchDirectory } from "../../platform/watch-directory.ts";
+import { type DirectoryWatch, watchDirectory } from "../../platform/watch-directory.ts";
+import { type CancelTimer, type Clock, systemClock } from "../../time/clock.ts";
 import type { StoreEvent } from "../account-store.ts";
 import {
   type DirectoryScan,
   idFromFileName,
   isAccountFileName,
+  type LoadedAccountFile,
   listAccountFileNames,
   loadAccountFile,
   readStamp,
@@ -32,24 +34,17 @@ export interface AccountChangeTrackerOptions {
   readonly reports: BrokenFileReports;
   readonly emit: (event: StoreEvent) => void;
   readonly onScanError: (error: unknown) => void;
+  /**
+   * The debounce's timers: real time by default, since a burst of file events settles in real
+   * time whatever the domain clock says.
+   */
+  readonly clock?: Clock;
 }
 
 export type OwnChange =
   | { readonly type: "wrote"; readonly hash: string; readonly account: Account }
   | { readonly type: "removed" }
   | { readonly type: "failed" };
-
-export interface AccountChangeTracker {
-  /** The store is about to write or delete `name`; rescans leave it alone until end(). */
-  begin(name: string): void;
-  end(name: string, change: OwnChange): void;
-  /**
-   * What the scan at the start read, once, and only in the same turn of the event loop in which
-   * watching began: nothing can have been reported since, so a first list() needs no second read.
-   */
-  takeStartingScan(): DirectoryScan | undefined;
-  close(): void;
-}
 
 interface KnownFile {
   /** Empty when unknown, which makes the next scan read the file. */
@@ -75,43 +70,112 @@ function requestOf(name: string | undefined): "file" | "all" | "none" {
   return "none";
 }
 
-export function startAccountChangeTracker(options: AccountChangeTrackerOptions): AccountChangeTracker {
-  const { dir, reports, emit } = options;
-  const known = new Map<string, KnownFile>();
-  const inFlight = new Set<string>();
-  const named = new Set<string>();
-  let rescanWanted = false;
-  let closed = false;
-  let running = false;
-  let debounce: ReturnType<typeof setTimeout> | undefined;
+/** Watches the directory from construction until close(). */
+export class AccountChangeTracker {
+  readonly #options: AccountChangeTrackerOptions;
+  readonly #clock: Clock;
+  readonly #known = new Map<string, KnownFile>();
+  readonly #inFlight = new Set<string>();
+  readonly #named = new Set<string>();
+  #rescanWanted = false;
+  #closed = false;
+  #running = false;
+  #cancelDebounce: CancelTimer | undefined;
+  #startingScan: DirectoryScan | undefined;
+  readonly #cancelStartingScanExpiry: CancelTimer;
+  readonly #watch: DirectoryWatch;
+
+  constructor(options: AccountChangeTrackerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    // Watch first, then read: a change made while the scan runs is reported after it.
+    this.#watch = watchDirectory({
+      dir: options.dir,
+      pollIntervalMs: options.pollIntervalMs,
+      rescanIntervalMs: options.rescanIntervalMs,
+      onChange: (name) => this.#request(name),
+    });
+    const scan = scanDirectorySync(options.dir);
+    this.#startingScan = scan;
+    for (const { name, stamp, hash, kind } of scan.files) this.#known.set(name, { stamp, hash, state: kind });
+    // A file that could not be opened at start is read as soon as descriptors allow.
+    if (!scan.complete) this.#request(undefined);
+    this.#cancelStartingScanExpiry = this.#clock.setTimer(() => {
+      this.#startingScan = undefined;
+    }, 0);
+  }
+
+  /** The store is about to write or delete `name`; rescans leave it alone until end(). */
+  begin(name: string): void {
+    this.#inFlight.add(name);
+  }
+
+  end(name: string, change: OwnChange): void {
+    this.#inFlight.delete(name);
+    if (this.#closed || change.type === "failed") return;
+    if (change.type === "removed") {
+      const before = this.#known.get(name);
+      this.#known.delete(name);
+      if (before?.state !== "broken") this.#options.emit({ type: "remove", id: idFromFileName(name) });
+      return;
+    }
+    // Stamp left empty: the next look at the file reads it once more and finds the same hash.
+    this.#known.set(name, { stamp: "", hash: change.hash, state: "account" });
+    this.#options.emit({ type: "upsert", account: change.account });
+  }
+
+  /**
+   * What the scan at the start read, once, and only in the same turn of the event loop in which
+   * watching began: nothing can have been reported since, so a first list() needs no second read.
+   */
+  takeStartingScan(): DirectoryScan | undefined {
+    const scan = this.#startingScan;
+    this.#startingScan = undefined;
+    return scan?.complete === true ? scan : undefined;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#cancelDebounce?.();
+    this.#cancelStartingScanExpiry();
+    this.#startingScan = undefined;
+    this.#watch.close();
+  }
 
   // A read awaits between reading and recording; a write of ours may have happened meanwhile.
-  const untouched = (name: string, before: KnownFile | undefined): boolean =>
-    !closed && !inFlight.has(name) && known.get(name) === before;
+  #untouched(name: string, before: KnownFile | undefined): boolean {
+    return !this.#closed && !this.#inFlight.has(name) && this.#known.get(name) === before;
+  }
 
-  const forget = (name: string, before: KnownFile): void => {
-    known.delete(name);
-    reports.gone(path.join(dir, name));
-    if (before.state !== "broken") emit({ type: "remove", id: idFromFileName(name) });
-  };
+  #forget(name: string, before: KnownFile): void {
+    this.#known.delete(name);
+    this.#options.reports.gone(path.join(this.#options.dir, name));
+    if (before.state !== "broken") this.#options.emit({ type: "remove", id: idFromFileName(name) });
+  }
 
   /** Reads `name` (unless `force` is false and its stamp is unchanged) and reports what changed. */
-  const checkFile = async (name: string, force: boolean): Promise<void> => {
-    if (inFlight.has(name)) return;
-    const before = known.get(name);
+  async #checkFile(name: string, force: boolean): Promise<void> {
+    const { dir } = this.#options;
+    if (this.#inFlight.has(name)) return;
+    const before = this.#known.get(name);
     if (!force && before !== undefined && before.stamp !== "") {
       const stamp = await readStamp(path.join(dir, name));
       if (stamp === undefined || stamp === before.stamp) return;
     }
     const loaded = await loadAccountFile(dir, name);
-    if (!untouched(name, before)) return;
+    if (!this.#untouched(name, before)) return;
     if (loaded === undefined) {
-      if (before !== undefined) forget(name, before);
+      if (before !== undefined) this.#forget(name, before);
       return;
     }
-    known.set(name, { stamp: loaded.stamp, hash: loaded.hash, state: loaded.kind });
+    this.#known.set(name, { stamp: loaded.stamp, hash: loaded.hash, state: loaded.kind });
     if (before?.hash === loaded.hash) return; // touched or rewritten, but the same content
-    const file = path.join(dir, name);
+    this.#report(name, loaded, before);
+  }
+
+  #report(name: string, loaded: LoadedAccountFile, before: KnownFile | undefined): void {
+    const { reports, emit } = this.#options;
+    const file = path.join(this.#options.dir, name);
     if (loaded.kind === "account") {
       reports.readable(file);
       emit({ type: "upsert", account: loaded.account });
@@ -121,97 +185,51 @@ export function startAccountChangeTracker(options: AccountChangeTrackerOptions):
       if (before !== undefined && before.state !== "broken")
         emit({ type: "remove", id: idFromFileName(name) });
     }
-  };
+  }
 
-  const rescan = async (forced: ReadonlySet<string>): Promise<void> => {
-    const snapshot = new Map(known);
-    const names = await listAccountFileNames(dir);
-    await mapLimited(names, CONCURRENT_READS, (name) => checkFile(name, forced.has(name)));
+  async #rescan(forced: ReadonlySet<string>): Promise<void> {
+    const snapshot = new Map(this.#known);
+    const names = await listAccountFileNames(this.#options.dir);
+    await mapLimited(names, CONCURRENT_READS, (name) => this.#checkFile(name, forced.has(name)));
     const present = new Set(names);
     for (const [name, before] of snapshot) {
-      if (!present.has(name) && untouched(name, before)) forget(name, before);
+      if (!present.has(name) && this.#untouched(name, before)) this.#forget(name, before);
     }
-  };
+  }
 
-  const run = async (): Promise<void> => {
-    running = true;
+  async #run(): Promise<void> {
+    this.#running = true;
     try {
-      while (!closed && (rescanWanted || named.size > 0)) {
-        const names = new Set(named);
-        named.clear();
-        if (rescanWanted) {
-          rescanWanted = false;
-          await rescan(names);
-        } else await mapLimited([...names], CONCURRENT_READS, (name) => checkFile(name, true));
+      while (!this.#closed && (this.#rescanWanted || this.#named.size > 0)) {
+        const names = new Set(this.#named);
+        this.#named.clear();
+        if (this.#rescanWanted) {
+          this.#rescanWanted = false;
+          await this.#rescan(names);
+        } else await mapLimited([...names], CONCURRENT_READS, (name) => this.#checkFile(name, true));
       }
     } catch (error) {
-      options.onScanError(error);
+      this.#options.onScanError(error);
     } finally {
-      running = false;
+      this.#running = false;
     }
-  };
+  }
 
-  const schedule = (): void => {
-    if (closed || running || debounce !== undefined) return;
-    debounce = setTimeout(() => {
-      debounce = undefined;
-      void run();
+  #schedule(): void {
+    if (this.#closed || this.#running || this.#cancelDebounce !== undefined) return;
+    this.#cancelDebounce = this.#clock.setTimer(() => {
+      this.#cancelDebounce = undefined;
+      void this.#run();
     }, DEBOUNCE_MS);
-  };
+  }
 
-  const request = (name: string | undefined): void => {
-    if (closed) return;
+  #request(name: string | undefined): void {
+    if (this.#closed) return;
     const wanted = requestOf(name);
     if (wanted === "none") return;
-    if (wanted === "all") rescanWanted = true;
-    else named.add(name as string);
+    if (wanted === "all") this.#rescanWanted = true;
+    else this.#named.add(name as string);
     // A run under way picks the request up before it ends.
-    schedule();
-  };
-
-  // Watch first, then read: a change made while the scan runs is reported after it.
-  const watch = watchDirectory({
-    dir,
-    pollIntervalMs: options.pollIntervalMs,
-    rescanIntervalMs: options.rescanIntervalMs,
-    onChange: request,
-  });
-  let startingScan: DirectoryScan | undefined = scanDirectorySync(dir);
-  for (const { name, stamp, hash, kind } of startingScan.files) known.set(name, { stamp, hash, state: kind });
-  // A file that could not be opened at start is read as soon as descriptors allow.
-  if (!startingScan.complete) request(undefined);
-  const expireStartingScan = setTimeout(() => {
-    startingScan = undefined;
-  }, 0);
-
-  return {
-    begin(name) {
-      inFlight.add(name);
-    },
-    end(name, change) {
-      inFlight.delete(name);
-      if (closed || change.type === "failed") return;
-      if (change.type === "removed") {
-        const before = known.get(name);
-        known.delete(name);
-        if (before?.state !== "broken") emit({ type: "remove", id: idFromFileName(name) });
-        return;
-      }
-      // Stamp left empty: the next look at the file reads it once more and finds the same hash.
-      known.set(name, { stamp: "", hash: change.hash, state: "account" });
-      emit({ type: "upsert", account: change.account });
-    },
-    takeStartingScan() {
-      const scan = startingScan;
-      startingScan = undefined;
-      return scan?.complete === true ? scan : undefined;
-    },
-    close() {
-      closed = true;
-      clearTimeout(debounce);
-      clearTimeout(expireStartingScan);
-      startingScan = undefined;
-      watch.close();
-    },
-  };
+    this.#schedule();
+  }
 }

@@ -8,7 +8,7 @@ import { promises as fs, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Account } from "../../accounts/account.ts";
 import { decodeAccountFile } from "./account-file-decoder.ts";
-import { errorCode } from "./file-store-errors.ts";
+import { errorCode } from "./fs-error-code.ts";
 import {
   MAX_ACCOUNT_FILE_BYTES,
   type RegularFileRead,

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { errorCode } from "./file-store-errors.ts";
+import { errorCode } from "./fs-error-code.ts";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;

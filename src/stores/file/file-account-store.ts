@@ -13,12 +13,11 @@ import type { Clock } from "../../time/clock.ts";
 import type {
   AccountChange,
   AccountStore,
-  StoreEvent,
   StoreListener,
   UpdateResult,
   UpsertResult,
 } from "../account-store.ts";
-import { type AccountChangeTracker, startAccountChangeTracker } from "./account-change-tracker.ts";
+import { AccountChangeTracker } from "./account-change-tracker.ts";
 import {
   ACCOUNTS_DIRECTORY,
   accountFileName,
@@ -31,17 +30,12 @@ import {
 } from "./account-directory.ts";
 import { decodeAccountFile } from "./account-file-decoder.ts";
 import { encodeAccountFile } from "./account-file-encoder.ts";
-import { createAsyncMutex } from "./async-mutex.ts";
-import {
-  ensurePrivateDirectory,
-  removeFileDurably,
-  removeOrphanTempFiles,
-  writeFileAtomic,
-} from "./atomic-write.ts";
-import { createBrokenFileReports } from "./broken-file-reports.ts";
-import { AccountFileConflictError, AccountFileIoError, InvalidAccountError } from "./file-store-errors.ts";
-import { acquireLockFile } from "./lock-file.ts";
-import { createReferenceIndex } from "./reference-index.ts";
+import { removeFileDurably, writeFileAtomic } from "./atomic-write.ts";
+import { type BrokenFileReports, createBrokenFileReports } from "./broken-file-reports.ts";
+import { ExclusiveWrites } from "./exclusive-writes.ts";
+import { accountFileConflict, fileIoError, invalidAccount } from "./file-store-errors.ts";
+import { createReferenceIndex, type ReferenceIndex } from "./reference-index.ts";
+import { StoreListeners } from "./store-listeners.ts";
 
 export interface FileAccountStoreOptions {
   readonly dataDir: string;
@@ -76,213 +70,194 @@ function oldestByEmail(files: readonly AccountFile[], email: string): AccountFil
     .sort((a, b) => a.account.createdAt - b.account.createdAt || a.account.id.localeCompare(b.account.id))[0];
 }
 
-export function createFileAccountStore(options: FileAccountStoreOptions): AccountStore {
-  const { log } = options;
-  const dir = path.join(options.dataDir, ACCOUNTS_DIRECTORY);
-  const lockPath = path.join(dir, ".lock");
-  const reports = createBrokenFileReports(log);
-  const index = createReferenceIndex({ dataDir: options.dataDir, log });
-  const mutex = createAsyncMutex();
-  const listeners = new Set<StoreListener>();
-  let tracker: AccountChangeTracker | undefined;
-  let closed = false;
-  let lastScanError: string | undefined;
+function byCreation(a: Account, b: Account): number {
+  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+}
 
-  const readOne = async (name: string): Promise<AccountFile | undefined> => {
-    const file = path.join(dir, name);
-    const loaded = await loadAccountFile(dir, name);
-    if (loaded === undefined) return undefined;
-    if (loaded.kind === "broken") {
-      reports.broken(file, loaded.hash, loaded.reason);
-      return undefined;
-    }
-    reports.readable(file);
-    return loaded;
-  };
+export class FileAccountStore implements AccountStore {
+  readonly kind = "file";
+  readonly #options: FileAccountStoreOptions;
+  readonly #dir: string;
+  readonly #reports: BrokenFileReports;
+  readonly #index: ReferenceIndex;
+  readonly #writes: ExclusiveWrites;
+  readonly #listeners: StoreListeners;
+  #tracker: AccountChangeTracker | undefined;
+  #closed = false;
+  #lastScanError: string | undefined;
 
-  const readAll = async (): Promise<AccountFile[]> => {
-    const names = await listAccountFileNames(dir);
-    const files = await mapLimited(names, CONCURRENT_READS, readOne);
-    return files.filter((file) => file !== undefined);
-  };
+  constructor(options: FileAccountStoreOptions) {
+    this.#options = options;
+    this.#dir = path.join(options.dataDir, ACCOUNTS_DIRECTORY);
+    this.#reports = createBrokenFileReports(options.log);
+    this.#index = createReferenceIndex({ dataDir: options.dataDir, log: options.log });
+    this.#listeners = new StoreListeners(options.log);
+    this.#writes = new ExclusiveWrites({
+      dir: this.#dir,
+      log: options.log,
+      index: this.#index,
+      ...(options.lockStaleMs === undefined ? {} : { lockStaleMs: options.lockStaleMs }),
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    });
+  }
 
-  /** Runs `task` as the only writer: first in this process, then across processes. */
-  const exclusive = <T>(task: () => Promise<T>): Promise<T> =>
-    mutex.run(async () => {
-      await ensurePrivateDirectory(dir).catch((error: unknown) => {
-        throw new AccountFileIoError("create", dir, error);
-      });
-      const lock = await acquireLockFile({
-        path: lockPath,
-        ...(options.lockStaleMs === undefined ? {} : { staleMs: options.lockStaleMs }),
-        ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
-        onBreak: (reason) => log.warn(`Breaking stale account store lock ${lockPath}: ${reason}`),
-      });
+  async list(): Promise<Account[]> {
+    const accounts = this.#startingAccounts() ?? (await this.#readAll()).map((file) => file.account);
+    return accounts.sort(byCreation);
+  }
+
+  async get(id: string): Promise<Account | undefined> {
+    if (!isValidAccountId(id)) return undefined;
+    return (await this.#readOne(accountFileName(id)))?.account;
+  }
+
+  update(id: string, change: AccountChange): Promise<UpdateResult> {
+    if (!isValidAccountId(id)) return Promise.resolve({ status: "missing" });
+    return this.#writes.run(async () => {
+      // Always the file as it is now: another process may have changed it since we last looked.
+      const current = await this.#readOne(accountFileName(id));
+      if (current === undefined) return { status: "missing" };
+      const proposed = change(current.account);
+      if (proposed === undefined) return { status: "unchanged", account: current.account };
+      const next: Account = { ...proposed, id }; // the stored id wins
+      if (unchanged(current, next)) return { status: "unchanged", account: current.account };
+      return { status: "updated", account: await this.#write(next, current.text) };
+    });
+  }
+
+  upsertByEmail(email: string, build: (existing: Account | undefined) => Account): Promise<UpsertResult> {
+    return this.#writes.run(async () => {
+      const existing = oldestByEmail(await this.#readAll(), email);
+      if (existing !== undefined) {
+        const next: Account = { ...build(existing.account), id: existing.account.id };
+        const account = unchanged(existing, next) ? existing.account : await this.#write(next, existing.text);
+        return { status: "updated", account, previous: existing.account };
+      }
+      const created = build(undefined);
+      if (!isValidAccountId(created.id)) {
+        throw invalidAccount(created.id, "the id must be a plain file name (letters, digits, . _ @ + -)");
+      }
+      // Never over another file: it may be an unreadable account that we must not touch.
+      const target = path.join(this.#dir, accountFileName(created.id));
+      if (await entryExists(target)) throw accountFileConflict(created.id, target);
+      return { status: "created", account: await this.#write(created) };
+    });
+  }
+
+  remove(id: string): Promise<boolean> {
+    if (!isValidAccountId(id)) return Promise.resolve(false);
+    return this.#writes.run(async () => {
+      const name = accountFileName(id);
+      const file = path.join(this.#dir, name);
+      // An unreadable file is never deleted: it may hold the only copy of a refresh token.
+      if ((await this.#readOne(name)) === undefined) return false;
+      const watching = this.#tracker;
+      watching?.begin(name);
       try {
-        // A writer that died holding the lock may have left its temporary files behind.
-        if (lock.brokeStale) {
-          await removeOrphanTempFiles(dir);
-          await index.removeOrphans();
-        }
-        return await task();
-      } finally {
-        await lock.release();
+        const removed = await removeFileDurably(file);
+        watching?.end(name, removed ? { type: "removed" } : { type: "failed" });
+        this.#reports.gone(file);
+        if (removed) await this.#index.accountRemoved(id);
+        return removed;
+      } catch (error) {
+        watching?.end(name, { type: "failed" });
+        throw fileIoError("delete", file, error);
       }
     });
+  }
+
+  watch(listener: StoreListener): () => void {
+    if (this.#closed) return () => {};
+    const unsubscribe = this.#listeners.add(listener);
+    this.#tracker ??= new AccountChangeTracker({
+      dir: this.#dir,
+      pollIntervalMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      rescanIntervalMs: this.#options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS,
+      reports: this.#reports,
+      emit: (event) => this.#listeners.dispatch(event),
+      onScanError: (error) => this.#onScanError(error),
+    });
+    return unsubscribe;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#tracker?.close();
+    this.#tracker = undefined;
+    this.#listeners.close();
+    // Let writes already under way finish before the caller tears anything down.
+    await this.#writes.drain();
+  }
+
+  async #readOne(name: string): Promise<AccountFile | undefined> {
+    const file = path.join(this.#dir, name);
+    const loaded = await loadAccountFile(this.#dir, name);
+    if (loaded === undefined) return undefined;
+    if (loaded.kind === "broken") {
+      this.#reports.broken(file, loaded.hash, loaded.reason);
+      return undefined;
+    }
+    this.#reports.readable(file);
+    return loaded;
+  }
+
+  async #readAll(): Promise<AccountFile[]> {
+    const names = await listAccountFileNames(this.#dir);
+    const files = await mapLimited(names, CONCURRENT_READS, (name) => this.#readOne(name));
+    return files.filter((file) => file !== undefined);
+  }
+
+  /** What watch() read just now, reported as list() would, so that a first list() reads nothing again. */
+  #startingAccounts(): Account[] | undefined {
+    const scan = this.#tracker?.takeStartingScan();
+    if (scan === undefined) return undefined;
+    const accounts: Account[] = [];
+    for (const file of scan.files) {
+      const where = path.join(this.#dir, file.name);
+      if (file.kind === "broken") this.#reports.broken(where, file.hash, file.reason);
+      else {
+        this.#reports.readable(where);
+        accounts.push(file.account);
+      }
+    }
+    return accounts;
+  }
 
   /** Writes `account` (over `previousText`, whose unknown members it keeps); returns what reads back. */
-  const write = async (account: Account, previousText?: string): Promise<Account> => {
+  async #write(account: Account, previousText?: string): Promise<Account> {
     const text = encodeAccountFile(account, previousText);
     const readBack = decodeAccountFile(text, { fileId: account.id, fallbackCreatedAt: 0 });
-    if (!readBack.ok) throw new InvalidAccountError(account.id, readBack.error);
+    if (!readBack.ok) throw invalidAccount(account.id, readBack.error);
     const name = accountFileName(account.id);
-    const file = path.join(dir, name);
+    const file = path.join(this.#dir, name);
     const bytes = new TextEncoder().encode(text);
-    const watching = tracker;
+    const watching = this.#tracker;
     watching?.begin(name);
     try {
       await writeFileAtomic(file, bytes);
     } catch (error) {
       watching?.end(name, { type: "failed" });
-      throw new AccountFileIoError("write", file, error);
+      throw fileIoError("write", file, error);
     }
     watching?.end(name, { type: "wrote", hash: hashOf(bytes), account: readBack.value });
-    await index.accountWritten(readBack.value);
+    await this.#index.accountWritten(readBack.value);
     return readBack.value;
-  };
+  }
 
-  const unchanged = (current: AccountFile, next: Account): boolean =>
-    encodeAccountFile(next, current.text) === encodeAccountFile(current.account, current.text);
-
-  const dispatch = (event: StoreEvent): void => {
-    if (closed) return;
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // One failing listener must not starve the others or break the watch.
-        log.error("Account store listener failed", { error: (error as Error).message });
-      }
-    }
-  };
-
-  /** What watch() read just now, reported as list() would, so that a first list() reads nothing again. */
-  const startingAccounts = (): Account[] | undefined => {
-    const scan = tracker?.takeStartingScan();
-    if (scan === undefined) return undefined;
-    const accounts: Account[] = [];
-    for (const file of scan.files) {
-      const where = path.join(dir, file.name);
-      if (file.kind === "broken") reports.broken(where, file.hash, file.reason);
-      else {
-        reports.readable(where);
-        accounts.push(file.account);
-      }
-    }
-    return accounts;
-  };
-
-  const onScanError = (error: unknown): void => {
+  #onScanError(error: unknown): void {
     const message = (error as { code?: string }).code ?? (error as Error).message;
-    if (message === lastScanError) return;
-    lastScanError = message;
-    log.warn(`Cannot scan account directory ${dir}: ${message}`, { path: dir });
-  };
+    if (message === this.#lastScanError) return;
+    this.#lastScanError = message;
+    this.#options.log.warn(`Cannot scan account directory ${this.#dir}: ${message}`, { path: this.#dir });
+  }
+}
 
-  return {
-    kind: "file",
+/** Whether writing `next` over `current` would leave the file as it is. */
+function unchanged(current: AccountFile, next: Account): boolean {
+  return encodeAccountFile(next, current.text) === encodeAccountFile(current.account, current.text);
+}
 
-    async list() {
-      const accounts = startingAccounts() ?? (await readAll()).map((file) => file.account);
-      return accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    },
-
-    async get(id) {
-      if (!isValidAccountId(id)) return undefined;
-      return (await readOne(accountFileName(id)))?.account;
-    },
-
-    update(id: string, change: AccountChange): Promise<UpdateResult> {
-      if (!isValidAccountId(id)) return Promise.resolve({ status: "missing" });
-      return exclusive(async () => {
-        // Always the file as it is now: another process may have changed it since we last looked.
-        const current = await readOne(accountFileName(id));
-        if (current === undefined) return { status: "missing" };
-        const proposed = change(current.account);
-        if (proposed === undefined) return { status: "unchanged", account: current.account };
-        const next: Account = { ...proposed, id }; // the stored id wins
-        if (unchanged(current, next)) return { status: "unchanged", account: current.account };
-        return { status: "updated", account: await write(next, current.text) };
-      });
-    },
-
-    upsertByEmail(email: string, build: (existing: Account | undefined) => Account): Promise<UpsertResult> {
-      return exclusive(async () => {
-        const existing = oldestByEmail(await readAll(), email);
-        if (existing !== undefined) {
-          const next: Account = { ...build(existing.account), id: existing.account.id };
-          const account = unchanged(existing, next) ? existing.account : await write(next, existing.text);
-          return { status: "updated", account, previous: existing.account };
-        }
-        const created = build(undefined);
-        if (!isValidAccountId(created.id)) {
-          throw new InvalidAccountError(
-            created.id,
-            "the id must be a plain file name (letters, digits, . _ @ + -)",
-          );
-        }
-        // Never over another file: it may be an unreadable account that we must not touch.
-        const target = path.join(dir, accountFileName(created.id));
-        if (await entryExists(target)) throw new AccountFileConflictError(created.id, target);
-        return { status: "created", account: await write(created) };
-      });
-    },
-
-    remove(id) {
-      if (!isValidAccountId(id)) return Promise.resolve(false);
-      return exclusive(async () => {
-        const name = accountFileName(id);
-        const file = path.join(dir, name);
-        // An unreadable file is never deleted: it may hold the only copy of a refresh token.
-        if ((await readOne(name)) === undefined) return false;
-        const watching = tracker;
-        watching?.begin(name);
-        try {
-          const removed = await removeFileDurably(file);
-          watching?.end(name, removed ? { type: "removed" } : { type: "failed" });
-          reports.gone(file);
-          if (removed) await index.accountRemoved(id);
-          return removed;
-        } catch (error) {
-          watching?.end(name, { type: "failed" });
-          throw new AccountFileIoError("delete", file, error);
-        }
-      });
-    },
-
-    watch(listener) {
-      if (closed) return () => {};
-      listeners.add(listener);
-      tracker ??= startAccountChangeTracker({
-        dir,
-        pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-        rescanIntervalMs: options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS,
-        reports,
-        emit: dispatch,
-        onScanError,
-      });
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-
-    async close() {
-      closed = true;
-      tracker?.close();
-      tracker = undefined;
-      listeners.clear();
-      // Let writes already under way finish before the caller tears anything down.
-      await mutex.run(async () => {});
-    },
-  };
+/** The file store over `<dataDir>/accounts/`; construction reads nothing. */
+export function createFileAccountStore(options: FileAccountStoreOptions): FileAccountStore {
+  return new FileAccountStore(options);
 }

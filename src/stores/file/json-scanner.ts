@@ -2,6 +2,10 @@
  * A strict JSON scanner that reports where a document goes wrong and where each member of an
  * object starts and ends. Engines' JSON.parse messages can quote the surrounding text (V8 does,
  * so Deno does), which may be a token: our messages name only a line, a column and punctuation.
+ *
+ * Ours rather than jsonc-parser: its `modify` edits the first of duplicated keys (JSON.parse reads
+ * the last), cannot insert raw values (`1.0`, 23-digit integers), and places errors inside strings
+ * at the string's start — each of which would break a guarantee the account files rely on.
  */
 
 export class JsonSyntaxError extends Error {
@@ -73,7 +77,7 @@ class Scanner {
   value(depth: number): void {
     if (depth > MAX_DEPTH) this.fail("Nesting too deep");
     const c = this.text[this.pos];
-    if (c === "{") this.object(depth + 1, undefined);
+    if (c === "{") this.object(depth + 1);
     else if (c === "[") this.array(depth + 1);
     else if (c === '"') this.string();
     else if (c === "-" || isDigit(this.text.charCodeAt(this.pos))) this.number();
@@ -83,15 +87,28 @@ class Scanner {
     else this.fail();
   }
 
-  object(depth: number, members: MemberSpan[] | undefined): void {
-    this.expect("{");
+  /** `open`, then items separated by commas, then `close`; `item` scans one item. */
+  sequence(open: string, close: string, item: () => void): void {
+    this.expect(open);
     this.whitespace();
-    if (this.text[this.pos] === "}") {
+    if (this.text[this.pos] === close) {
       this.pos++;
       return;
     }
     for (;;) {
       this.whitespace();
+      item();
+      this.whitespace();
+      if (this.text[this.pos] === close) {
+        this.pos++;
+        return;
+      }
+      this.expect(",");
+    }
+  }
+
+  object(depth: number, members?: MemberSpan[]): void {
+    this.sequence("{", "}", () => {
       const keyStart = this.pos;
       if (this.text[this.pos] !== '"') this.fail();
       this.string();
@@ -102,34 +119,15 @@ class Scanner {
       const valueStart = this.pos;
       this.value(depth);
       members?.push({ keyStart, keyEnd, valueStart, valueEnd: this.pos });
-      this.whitespace();
-      if (this.text[this.pos] === "}") {
-        this.pos++;
-        return;
-      }
-      this.expect(",");
-    }
+    });
   }
 
   array(depth: number, elements?: ValueSpan[]): void {
-    this.expect("[");
-    this.whitespace();
-    if (this.text[this.pos] === "]") {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      this.whitespace();
+    this.sequence("[", "]", () => {
       const start = this.pos;
       this.value(depth);
       elements?.push({ start, end: this.pos });
-      this.whitespace();
-      if (this.text[this.pos] === "]") {
-        this.pos++;
-        return;
-      }
-      this.expect(",");
-    }
+    });
   }
 
   string(): void {
@@ -197,27 +195,31 @@ export function checkJsonSyntax(text: string): void {
   scanner.end();
 }
 
+/** Scans `text` as one `open`-delimited JSON value, collecting with `scan`. */
+function scanWhole<T>(
+  text: string,
+  open: string,
+  expected: string,
+  scan: (scanner: Scanner, found: T[]) => void,
+): T[] {
+  const scanner = new Scanner(text);
+  const found: T[] = [];
+  scanner.whitespace();
+  if (text[scanner.pos] !== open) scanner.fail(`Expected a JSON ${expected}`);
+  scan(scanner, found);
+  scanner.end();
+  return found;
+}
+
 /**
  * The spans of the members of the JSON object `text` (in source order, duplicates included).
  * Throws JsonSyntaxError when `text` is not one JSON object.
  */
 export function scanObjectMembers(text: string): MemberSpan[] {
-  const scanner = new Scanner(text);
-  const members: MemberSpan[] = [];
-  scanner.whitespace();
-  if (text[scanner.pos] !== "{") scanner.fail("Expected a JSON object");
-  scanner.object(1, members);
-  scanner.end();
-  return members;
+  return scanWhole<MemberSpan>(text, "{", "object", (scanner, members) => scanner.object(1, members));
 }
 
 /** The spans of the elements of the JSON array `text`. Throws JsonSyntaxError when it is not one. */
 export function scanArrayElements(text: string): ValueSpan[] {
-  const scanner = new Scanner(text);
-  const elements: ValueSpan[] = [];
-  scanner.whitespace();
-  if (text[scanner.pos] !== "[") scanner.fail("Expected a JSON array");
-  scanner.array(1, elements);
-  scanner.end();
-  return elements;
+  return scanWhole<ValueSpan>(text, "[", "array", (scanner, elements) => scanner.array(1, elements));
 }

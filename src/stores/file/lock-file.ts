@@ -7,7 +7,10 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { errorCode, StoreLockTimeoutError } from "./file-store-errors.ts";
+import { backoffMs, jittered } from "../../time/backoff.ts";
+import { type Clock, pause, systemClock } from "../../time/clock.ts";
+import { lockTimeout } from "./file-store-errors.ts";
+import { errorCode } from "./fs-error-code.ts";
 
 export interface LockFileOptions {
   readonly path: string;
@@ -15,8 +18,8 @@ export interface LockFileOptions {
   readonly staleMs?: number;
   /** How long to wait for the lock before giving up. */
   readonly timeoutMs?: number;
-  /** Wall-clock milliseconds; lock ages are compared across processes, so never a fake clock. */
-  readonly now?: () => number;
+  /** The wall clock (the default): lock ages are compared across processes, so never domain time. */
+  readonly clock?: Clock;
   readonly onBreak?: (reason: string) => void;
 }
 
@@ -38,7 +41,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 // Lock files are created with their owner record in place, except on file systems without hard
 // links; an unreadable one older than this belongs to a process that died while creating it.
 const EMPTY_LOCK_GRACE_MS = 5_000;
-const MAX_BACKOFF_MS = 40;
+/** Waits between attempts on a held lock: short, because writes under it are. */
+const RETRY_BACKOFF = { firstMs: 2, maxMs: 40 };
 
 function pidIsAlive(pid: number): boolean {
   try {
@@ -169,17 +173,14 @@ async function removeDeadTakersFiles(lockPath: string): Promise<void> {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Waits (with a short, growing, jittered backoff) until the lock is ours. */
 export async function acquireLockFile(options: LockFileOptions): Promise<HeldLock> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const startedAt = now();
   const deadline = startedAt + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  let backoffMs = 2;
+  let attempt = 0;
   let brokeStale = false;
   for (;;) {
     const owner: LockOwner = {
@@ -201,9 +202,9 @@ export async function acquireLockFile(options: LockFileOptions): Promise<HeldLoc
       options.onBreak?.(reason);
       continue;
     }
-    if (now() > deadline) throw new StoreLockTimeoutError(options.path, now() - startedAt);
-    await delay(backoffMs + Math.random() * backoffMs);
-    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    if (now() > deadline) throw lockTimeout(options.path, now() - startedAt);
+    attempt += 1;
+    await pause(clock, jittered(backoffMs(RETRY_BACKOFF, attempt)));
   }
 }
 

@@ -3,6 +3,7 @@
  * their raw source text, so a value like `1.0`, `12345678901234567890123` or `"\u00e9"` survives a
  * rewrite exactly; JSON.parse/JSON.stringify would turn them into `1`, `1.2345678901234568e+22`, `"é"`.
  */
+import { isDeepStrictEqual } from "node:util";
 import { scanArrayElements, scanObjectMembers } from "./json-scanner.ts";
 
 /** A member as it appears in the source: its decoded key and the raw text of key and value. */
@@ -62,25 +63,12 @@ export function renderJson(value: JsonValue, depth: number): string {
   return text.split("\n").join(`\n${"  ".repeat(depth)}`);
 }
 
-/** Whether two parsed JSON values are equal (objects compared by members, in any order). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const aKeys = Object.keys(a);
-  const bKeys = Object.keys(b);
-  if (aKeys.length !== bKeys.length) return false;
-  const bRecord = b as Record<string, unknown>;
-  const aRecord = a as Record<string, unknown>;
-  return aKeys.every((key) => Object.hasOwn(bRecord, key) && sameJson(aRecord[key], bRecord[key]));
-}
-
 /**
  * The raw text for a member we know, at `depth`: the previous raw text when it still means the
  * same value (so an untouched `"created_at": 1760000000.0` stays as it was), else ours.
  */
 export function rawFor(value: JsonValue, previousRaw: string | undefined, depth: number): string {
-  if (previousRaw !== undefined && sameJson(JSON.parse(previousRaw), value)) return previousRaw;
+  if (previousRaw !== undefined && isDeepStrictEqual(JSON.parse(previousRaw), value)) return previousRaw;
   return renderJson(value, depth);
 }
 

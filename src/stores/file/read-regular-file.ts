@@ -22,7 +22,9 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { errorCode } from "./file-store-errors.ts";
+import { backoffMs } from "../../time/backoff.ts";
+import { type Clock, pause, systemClock } from "../../time/clock.ts";
+import { errorCode } from "./fs-error-code.ts";
 
 /**
  * The largest account file read. The reference's files, quota and device history included, stay
@@ -107,20 +109,47 @@ export function isDescriptorExhaustion(code: string | undefined): boolean {
   return code === "EMFILE" || code === "ENFILE";
 }
 
-const RETRY_FIRST_MS = 5;
-const RETRY_MAX_MS = 200;
+/** Waits between attempts while descriptors are exhausted. */
+const EXHAUSTED_BACKOFF = { firstMs: 5, maxMs: 200 };
 
-/** Runs `operation` until it does not fail for lack of file descriptors. */
-export async function retryWhileExhausted<T>(operation: () => Promise<T>): Promise<T> {
-  for (let delayMs = RETRY_FIRST_MS; ; delayMs = Math.min(delayMs * 2, RETRY_MAX_MS)) {
+/**
+ * Runs `operation` until it does not fail for lack of file descriptors. Descriptors come back as
+ * other reads and sockets close: the waits are short and on the real clock, not domain time.
+ */
+export async function retryWhileExhausted<T>(
+  operation: () => Promise<T>,
+  clock: Clock = systemClock,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       if (!isDescriptorExhaustion(errorCode(error))) throw error;
     }
-    // Descriptors come back as other reads and sockets close; a short wait, not domain time.
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await pause(clock, backoffMs(EXHAUSTED_BACKOFF, attempt));
   }
+}
+
+type Space = NonNullable<ReturnType<Collected["space"]>>;
+
+/**
+ * The reading of an open file whose descriptor has this stat, for both the async and the sync
+ * read: it yields where to read next and takes how many bytes came.
+ */
+function* collect(stat: Stats, maxBytes: number): Generator<Space, RegularFileRead, number> {
+  const swapped = refusalOf(stat, maxBytes);
+  if (swapped !== undefined) return { kind: "refused", reason: swapped, stat };
+  const collected = new Collected(stat.size, maxBytes);
+  for (let space = collected.space(); space !== undefined; space = collected.space()) {
+    const bytesRead = yield space;
+    if (bytesRead === 0) return { kind: "read", bytes: collected.bytes(), stat };
+    collected.add(bytesRead);
+  }
+  return { kind: "refused", reason: grew(maxBytes), stat };
+}
+
+function readFailure(error: unknown): RegularFileRead {
+  return { kind: "refused", reason: `cannot be read (${errorCode(error) ?? "error"})` };
 }
 
 function openFailure(code: string | undefined): RegularFileRead {
@@ -155,18 +184,15 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
     return openFailure(errorCode(error));
   }
   try {
-    const stat = await handle.stat();
-    const swapped = refusalOf(stat, maxBytes);
-    if (swapped !== undefined) return { kind: "refused", reason: swapped, stat };
-    const collected = new Collected(stat.size, maxBytes);
-    for (let space = collected.space(); space !== undefined; space = collected.space()) {
-      const { bytesRead } = await handle.read(space.buffer, space.offset, space.length, null);
-      if (bytesRead === 0) return { kind: "read", bytes: collected.bytes(), stat };
-      collected.add(bytesRead);
+    const steps = collect(await handle.stat(), maxBytes);
+    let step = steps.next();
+    while (!step.done) {
+      const { buffer, offset, length } = step.value;
+      step = steps.next((await handle.read(buffer, offset, length, null)).bytesRead);
     }
-    return { kind: "refused", reason: grew(maxBytes), stat };
+    return step.value;
   } catch (error) {
-    return { kind: "refused", reason: `cannot be read (${errorCode(error) ?? "error"})` };
+    return readFailure(error);
   } finally {
     await handle.close().catch(() => {});
   }
@@ -194,18 +220,13 @@ export function readRegularFileSync(file: string, maxBytes: number): RegularFile
     return openFailure(errorCode(error));
   }
   try {
-    const stat = fstatSync(fd);
-    const swapped = refusalOf(stat, maxBytes);
-    if (swapped !== undefined) return { kind: "refused", reason: swapped, stat };
-    const collected = new Collected(stat.size, maxBytes);
-    for (let space = collected.space(); space !== undefined; space = collected.space()) {
-      const bytesRead = readSync(fd, space.buffer, space.offset, space.length, null);
-      if (bytesRead === 0) return { kind: "read", bytes: collected.bytes(), stat };
-      collected.add(bytesRead);
-    }
-    return { kind: "refused", reason: grew(maxBytes), stat };
+    const steps = collect(fstatSync(fd), maxBytes);
+    let step = steps.next();
+    while (!step.done)
+      step = steps.next(readSync(fd, step.value.buffer, step.value.offset, step.value.length, null));
+    return step.value;
   } catch (error) {
-    return { kind: "refused", reason: `cannot be read (${errorCode(error) ?? "error"})` };
+    return readFailure(error);
   } finally {
     closeSync(fd);
   }

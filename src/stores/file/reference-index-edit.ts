@@ -9,6 +9,7 @@
  * follow the reference's own rules (add_account, upsert_account, delete_account in
  * modules/account.rs).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Account } from "../../accounts/account.ts";
 import { err, ok, type Result } from "../../result.ts";
 import { type Fields, lastRaw, mergeMembers, renderFields } from "./merge-raw-members.ts";
@@ -20,7 +21,6 @@ import {
   readRawMembers,
   renderRawArray,
   renderRawObject,
-  sameJson,
   stripBom,
 } from "./raw-json-object.ts";
 
@@ -67,7 +67,7 @@ function parseString(raw: string | undefined): string | undefined {
 function isOutdated(entry: Entry, fields: Fields): boolean {
   return fields.some(([key, value]) => {
     const previous = lastRaw(entry.members, key);
-    return previous === undefined || !sameJson(JSON.parse(previous), value);
+    return previous === undefined || !isDeepStrictEqual(JSON.parse(previous), value);
   });
 }
 

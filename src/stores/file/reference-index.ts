@@ -13,7 +13,7 @@ import * as path from "node:path";
 import type { Account } from "../../accounts/account.ts";
 import type { Logger } from "../../log/logger.ts";
 import { removeOrphanTempFiles, writeFileAtomic } from "./atomic-write.ts";
-import { errorCode } from "./file-store-errors.ts";
+import { errorCode } from "./fs-error-code.ts";
 import { readRegularFile } from "./read-regular-file.ts";
 import { editReferenceIndex, type IndexChange } from "./reference-index-edit.ts";
 

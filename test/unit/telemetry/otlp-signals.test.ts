@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { batchOptionsFromEnv, planOtlp } from "../../../src/telemetry/otlp-signals.ts";
+import { planOtlp } from "../../../src/telemetry/otlp-signals.ts";
 
 describe("planOtlp", () => {
   test("exports nothing when no OTLP endpoint is set", () => {
@@ -38,16 +38,5 @@ describe("planOtlp", () => {
       "OTEL_METRICS_EXPORTER=console is not supported; grantpool exports otlp only",
     );
     expect(plan.warnings.filter((w) => w.includes("grpc"))).toHaveLength(3);
-  });
-});
-
-describe("batchOptionsFromEnv", () => {
-  test("reads the standard batch variables and ignores malformed ones", () => {
-    expect(
-      batchOptionsFromEnv(
-        { OTEL_BSP_SCHEDULE_DELAY: "200", OTEL_BSP_MAX_QUEUE_SIZE: "lots", OTEL_BLRP_SCHEDULE_DELAY: "9" },
-        "OTEL_BSP",
-      ),
-    ).toEqual({ scheduledDelayMillis: 200 });
   });
 });

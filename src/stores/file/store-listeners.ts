@@ -1,0 +1,39 @@
+/** The file store's watchers: each event reaches every listener, and one that throws is logged. */
+import type { Logger } from "../../log/logger.ts";
+import type { StoreEvent, StoreListener } from "../account-store.ts";
+
+export class StoreListeners {
+  readonly #listeners = new Set<StoreListener>();
+  readonly #log: Logger;
+  #closed = false;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  /** Adds `listener`; returns the function that removes it. */
+  add(listener: StoreListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  dispatch(event: StoreEvent): void {
+    if (this.#closed) return;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One failing listener must not starve the others or break the watch.
+        this.#log.error("Account store listener failed", { error: (error as Error).message });
+      }
+    }
+  }
+
+  /** No event reaches anyone from now on. */
+  close(): void {
+    this.#closed = true;
+    this.#listeners.clear();
+  }
+}
