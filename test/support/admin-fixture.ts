@@ -4,8 +4,8 @@
  * events never reach the pool, so a test sees only what the admin API applied to the pool itself.
  */
 import { Elysia } from "elysia";
+import type { EnrollDeps } from "../../src/account-operations/enroll-account.ts";
 import type { Account } from "../../src/accounts/account.ts";
-import type { EnrollDeps } from "../../src/pool/enroll-account.ts";
 import type { AdminDeps } from "../../src/proxy/admin/admin-deps.ts";
 import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
 import { createModelMap } from "../../src/proxy/model-map.ts";

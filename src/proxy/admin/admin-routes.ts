@@ -5,7 +5,7 @@
  * anything, and a malformed body is answered by our own validation, not by Elysia's parser.
  */
 import { Elysia } from "elysia";
-import { redact } from "../../log/redact.ts";
+import { MANUAL_REASON } from "../../account-operations/change-account-state.ts";
 import { requireAccess } from "../access/access-rule.ts";
 import { adminAccessRule } from "./admin-auth.ts";
 import { AddAccountBody, DisableAccountBody, EnableAccountBody, readJsonBody } from "./admin-bodies.ts";
@@ -15,13 +15,12 @@ import {
   describePool,
   fetchQuota,
   listAccounts,
-  MANUAL_REASON,
   reloadPool,
   removeAccount,
   setProxyDisabled,
 } from "./admin-handlers.ts";
 import { ADMIN_OPENAPI } from "./admin-openapi.ts";
-import { adminError, adminJson } from "./admin-replies.ts";
+import { adminError, adminJson, adminUnexpectedError } from "./admin-replies.ts";
 
 export type { AdminDeps } from "./admin-deps.ts";
 
@@ -55,11 +54,7 @@ export function createAdminRoutes(deps: AdminDeps) {
   return (
     new Elysia({ prefix: "/admin" })
       // Local to this plugin: the app's other routes keep their own error format.
-      .onError(({ error, request }) => {
-        const message = redact(error instanceof Error ? error.message : String(error));
-        deps.log.error(`Admin: ${request.method} ${new URL(request.url).pathname} failed: ${message}`);
-        return adminError(500, "INTERNAL", `The admin request failed: ${message}`);
-      })
+      .onError(({ error, request }) => adminUnexpectedError(request, error, deps.log))
       .onBeforeHandle(requireAccess(adminAccessRule(deps.adminKey)))
       .get("/accounts", () => listAccounts(deps))
       .post(
