@@ -21,14 +21,10 @@ import type { Account } from "../../accounts/account.ts";
 import { redact } from "../../log/redact.ts";
 import type { PoolAccountView } from "../../pool/account-pool.ts";
 import { NO_QUOTA_SOURCE } from "../upstream/upstream-profile.ts";
-import {
-  type AdminAccount,
-  adminAccountView,
-  adminPoolSummary,
-  poolMemberStatus,
-} from "./admin-account-view.ts";
+import { adminAccountView, adminPoolSummary, poolMemberStatus } from "./admin-account-view.ts";
 import type { AdminDeps } from "./admin-deps.ts";
 import { adminError, adminJson, adminNoContent, operationErrorReply } from "./admin-replies.ts";
+import type { AdminAccount } from "./admin-view-schemas.ts";
 
 /** The next steps the admin API's messages name: its own routes. */
 const ADMIN_NEXT_STEPS: NextSteps = {
