@@ -51,7 +51,7 @@ export type DisableAccountBody = v.InferOutput<typeof DisableAccountBody>;
 export const EnableAccountBody = v.strictObject({}, "must be empty or {}");
 export type EnableAccountBody = v.InferOutput<typeof EnableAccountBody>;
 
-type BodySchema<T> = v.GenericSchema<unknown, T>;
+export type BodySchema<T> = v.GenericSchema<unknown, T>;
 
 /** "refresh_token: is required; junk: unknown field" */
 export function describeBodyIssues(issues: readonly v.BaseIssue<unknown>[]): string {
