@@ -4,6 +4,7 @@
  * credential cannot slip into a reply when the Account type grows; their shapes are the schemas
  * of admin-view-schemas.ts.
  */
+import { storedState } from "../../account-operations/stored-state.ts";
 import type { Account } from "../../accounts/account.ts";
 import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
 import type { AccountHealth, Block } from "../../pool/account-health.ts";
@@ -75,10 +76,10 @@ function protectionViews(protections: ReadonlyMap<string, Block> | undefined): A
     .map(([group, block]) => definedOnly<AdminQuotaProtection>({ group, until: isoFromMs(block.until) }));
 }
 
+/** The stored state, or `cooldown` for an active account the pool holds back now. */
 function stateOfStored(account: Account, block: Block | undefined): AccountState {
-  if (account.disabled) return "disabled";
-  if (account.proxyDisabled) return "proxy_disabled";
-  return block === undefined ? "active" : "cooldown";
+  const stored = storedState(account);
+  return stored === "active" && block !== undefined ? "cooldown" : stored;
 }
 
 /**
