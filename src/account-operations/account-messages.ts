@@ -46,3 +46,8 @@ export function describeStateChange({ action, account, changed }: StateChanged, 
 export function describeRemoved(account: Account): string {
   return `removed ${named(account)}`;
 }
+
+/** The message as a sentence, for replies and terminal lines ("Enabled …"); logs keep it lower case. */
+export function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}

@@ -45,8 +45,3 @@ export function storeFailed(cause: unknown): AccountOperationError {
     cause,
   });
 }
-
-/** The message as a sentence, for replies and terminal lines ("Enabled …"); logs keep it lower case. */
-export function sentence(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}

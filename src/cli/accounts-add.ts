@@ -4,8 +4,7 @@
  * exit 1 if any failed. Tokens are never printed.
  */
 import { readFile } from "node:fs/promises";
-import { describeEnrolled } from "../account-operations/account-messages.ts";
-import { sentence } from "../account-operations/account-operation-error.ts";
+import { describeEnrolled, sentence } from "../account-operations/account-messages.ts";
 import {
   type EnrollDeps,
   type EnrollOutcome,

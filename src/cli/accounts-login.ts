@@ -4,8 +4,7 @@
  * is answered 400 and ignored, and the flow keeps waiting for the real callback.
  */
 
-import { describeEnrolled } from "../account-operations/account-messages.ts";
-import { sentence } from "../account-operations/account-operation-error.ts";
+import { describeEnrolled, sentence } from "../account-operations/account-messages.ts";
 import { type EnrollDeps, enrollGrant } from "../account-operations/enroll-account.ts";
 import { describeRejection } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";

@@ -2,8 +2,8 @@
  * `grantpool accounts enable|disable|remove ID`: ID is an account id or an email (any case). The
  * rules and the words are the account operations'; this only prints them.
  */
-import { describeRemoved, describeStateChange } from "../account-operations/account-messages.ts";
-import { type AccountOperationError, sentence } from "../account-operations/account-operation-error.ts";
+import { describeRemoved, describeStateChange, sentence } from "../account-operations/account-messages.ts";
+import type { AccountOperationError } from "../account-operations/account-operation-error.ts";
 import { disableAccount, enableAccount, removeAccount } from "../account-operations/change-account-state.ts";
 import { ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";

@@ -8,8 +8,8 @@ import {
   describeRemoved,
   describeStateChange,
   type NextSteps,
+  sentence,
 } from "../../account-operations/account-messages.ts";
-import { sentence } from "../../account-operations/account-operation-error.ts";
 import {
   disableAccount,
   enableAccount,

@@ -5,7 +5,8 @@
  * here. Admin replies describe accounts and keys, so none of them may be cached by anything in
  * between.
  */
-import { type AccountOperationError, sentence } from "../../account-operations/account-operation-error.ts";
+import { sentence } from "../../account-operations/account-messages.ts";
+import type { AccountOperationError } from "../../account-operations/account-operation-error.ts";
 import type { TokenFailureKind } from "../../accounts/token-failure.ts";
 import type { Logger } from "../../log/logger.ts";
 import { redact } from "../../log/redact.ts";
