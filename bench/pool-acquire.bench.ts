@@ -22,7 +22,7 @@ import { createFixedStrategy } from "../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../src/pool/strategies/selection-strategy.ts";
 import { createStickyStrategy, DEFAULT_MAX_SESSIONS } from "../src/pool/strategies/sticky.ts";
-import { createMemoryAccountStore } from "../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../src/stores/memory-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, UNUSED_OAUTH } from "./support/bench-accounts.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
@@ -50,7 +50,7 @@ function mixedAccounts(count: number): Account[] {
 
 async function mixedPool(count: number, strategy: (resolve: Resolve) => SelectionStrategy) {
   const pool: AccountPool = new AccountPool({
-    store: createMemoryAccountStore({ accounts: mixedAccounts(count) }),
+    store: new MemoryAccountStore({ accounts: mixedAccounts(count) }),
     oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,
@@ -385,7 +385,7 @@ async function alternatingMedianNs(batches: readonly Batch[]): Promise<number[]>
 /** In a child process: build a pool of `count` accounts and print its memory as JSON. */
 async function reportMemory(count: number): Promise<void> {
   const accounts = mixedAccounts(count);
-  const store = createMemoryAccountStore({ accounts });
+  const store = new MemoryAccountStore({ accounts });
   Bun.gc(true);
   const heapBefore = process.memoryUsage().heapUsed;
   const pool = await mixedPool(0, createRoundRobinStrategy); // warms the code paths

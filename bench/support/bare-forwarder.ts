@@ -20,8 +20,7 @@
  * --follow`) it does every duty of a proxy, and a followed stream's duration ends with its last
  * byte, as grantpool's does.
  */
-import { createKeyChecker } from "../../src/proxy/access/key-checker.ts";
-import { CLIENT_KEY_PLACES, presentedKeys } from "../../src/proxy/access/presented-keys.ts";
+import { CLIENT_KEY_PLACES, createKeyChecker, presentedKeys } from "../../src/proxy/access/key-check.ts";
 import { checkJsonObject, readBodyWithLimit } from "../../src/proxy/read-body.ts";
 import { routeTemplate } from "../../src/proxy/route-template.ts";
 import { followedResponse, whenBodyEnds } from "../../src/telemetry/followed-body.ts";

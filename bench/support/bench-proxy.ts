@@ -13,7 +13,7 @@ import { createModelMap } from "../../src/proxy/model-map.ts";
 import { servedHandler } from "../../src/proxy/served-handler.ts";
 import { createGeminiProfile } from "../../src/proxy/upstream/gemini-profile.ts";
 import type { UpstreamProfile } from "../../src/proxy/upstream/upstream-profile.ts";
-import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { observePoolStates } from "../../src/telemetry/account-states-gauge.ts";
 import { createAccountTelemetry } from "../../src/telemetry/account-telemetry.ts";
 import type { FetchHandler } from "../../src/telemetry/http-server-telemetry.ts";
@@ -35,7 +35,7 @@ export async function benchProxy(
 ): Promise<FetchHandler> {
   const { telemetry } = options;
   const pool = new AccountPool({
-    store: createMemoryAccountStore({ accounts: liveAccounts(10) }),
+    store: new MemoryAccountStore({ accounts: liveAccounts(10) }),
     oauth: UNUSED_OAUTH,
     clock: systemClock,
     log: silentLogger,

@@ -4,9 +4,13 @@
  * exit 1 if any failed. Tokens are never printed.
  */
 import { readFile } from "node:fs/promises";
-import { describeRejection } from "../accounts/token-failure.ts";
-import { type EnrollDeps, type Enrolled, enrollRefreshToken } from "../pool/enroll-account.ts";
-import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli-context.ts";
+import { describeEnrolled, sentence } from "../account-operations/account-messages.ts";
+import {
+  type EnrollDeps,
+  type EnrollOutcome,
+  enrollRefreshToken,
+} from "../account-operations/enroll-account.ts";
+import { CLI_NEXT_STEPS, type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli-context.ts";
 import { parseTokenLines, type TokenLine } from "./token-lines.ts";
 
 export interface AccountsAddOptions {
@@ -14,17 +18,12 @@ export interface AccountsAddOptions {
   readonly refreshTokenFile?: string;
 }
 
-const VERB: Record<Enrolled["outcome"], string> = {
-  created: "Added",
-  updated: "Updated",
-  recovered: "Recovered",
+/** The summary's words for each outcome. */
+const SUMMARY_WORD: Record<EnrollOutcome, string> = {
+  created: "added",
+  updated: "updated",
+  recovered: "recovered",
 };
-
-export function describeEnrolled(enrolled: Enrolled): string {
-  const { account } = enrolled;
-  const note = account.proxyDisabled ? " (still proxy-disabled; `grantpool accounts enable` returns it)" : "";
-  return `${VERB[enrolled.outcome]} ${account.email} (id ${account.id})${note}`;
-}
 
 async function tokensFrom(ctx: CliContext, options: AccountsAddOptions): Promise<TokenLine[] | string> {
   if (options.refreshToken !== undefined) return [{ line: 1, token: options.refreshToken.trim() }];
@@ -58,18 +57,13 @@ export async function accountsAdd(
   const counts = { created: 0, updated: 0, recovered: 0, failed: 0 };
   for (const { line, token } of tokens) {
     const prefix = batch ? `line ${line}: ` : "";
-    const result = await enrollRefreshToken(deps, token).catch((cause: unknown) => ({
-      ok: false as const,
-      error: { message: `cannot store the account: ${(cause as Error).message}` },
-    }));
+    const result = await enrollRefreshToken(deps, token);
     if (result.ok) {
       counts[result.value.outcome] += 1;
-      ctx.out(`${prefix}${describeEnrolled(result.value)}`);
+      ctx.out(`${prefix}${sentence(describeEnrolled(result.value, CLI_NEXT_STEPS))}`);
     } else {
       counts.failed += 1;
-      const reason =
-        "failure" in result.error ? describeRejection(result.error.failure) : result.error.message;
-      ctx.err(`${prefix}${reason}`);
+      ctx.err(`${prefix}${result.error.message}`);
     }
   }
   if (batch) ctx.out(summary(counts));
@@ -77,9 +71,9 @@ export async function accountsAdd(
 }
 
 /** `1 added, 1 updated, 1 failed`: each outcome that occurred, in the words the lines used. */
-function summary(counts: Record<Enrolled["outcome"] | "failed", number>): string {
+function summary(counts: Record<EnrollOutcome | "failed", number>): string {
   const parts = (["created", "updated", "recovered"] as const)
     .filter((outcome) => counts[outcome] > 0)
-    .map((outcome) => `${counts[outcome]} ${VERB[outcome].toLowerCase()}`);
+    .map((outcome) => `${counts[outcome]} ${SUMMARY_WORD[outcome]}`);
   return [...parts, `${counts.failed} failed`].join(", ");
 }

@@ -1,17 +1,10 @@
 /** `grantpool accounts list [--json]`: every stored account and its state; never a token. */
+import { storedState } from "../account-operations/stored-state.ts";
 import type { Account } from "../accounts/account.ts";
 import { lowestPercentage, protectedGroups, type QuotaPolicy } from "../accounts/quota.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { unixSeconds } from "../time/clock.ts";
 import { type CliContext, EXIT_OK } from "./cli-context.ts";
-
-export type StoredState = "active" | "disabled" | "proxy_disabled";
-
-export function storedState(account: Account): StoredState {
-  if (account.disabled) return "disabled";
-  if (account.proxyDisabled) return "proxy_disabled";
-  return "active";
-}
 
 /** The account as shown to people and scripts: every field but the credentials. */
 export function publicAccount(account: Account): Record<string, string | number | boolean> {

@@ -4,13 +4,14 @@
  * is answered 400 and ignored, and the flow keeps waiting for the real callback.
  */
 
+import { describeEnrolled, sentence } from "../account-operations/account-messages.ts";
+import { type EnrollDeps, enrollGrant } from "../account-operations/enroll-account.ts";
 import { describeRejection } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { createPkcePair, createState, sameSecret } from "../oauth/pkce.ts";
 import { type RunningServer, serve } from "../platform/runtime.ts";
-import { type EnrollDeps, enrollGrant } from "../pool/enroll-account.ts";
-import { describeEnrolled } from "./accounts-add.ts";
-import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
+import type { Clock } from "../time/clock.ts";
+import { CLI_NEXT_STEPS, type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
 
 export interface LoginOptions {
   /** How long to wait for the browser to come back. */
@@ -34,12 +35,13 @@ function page(status: number, text: string): Response {
 function waitForCallback(
   state: string,
   timeoutMs: number,
+  clock: Clock,
 ): { server: RunningServer; callback: Promise<Callback> } {
   let settle: (callback: Callback) => void = () => {};
   const callback = new Promise<Callback>((resolve) => {
     settle = resolve;
   });
-  const timer = setTimeout(
+  const cancelTimer = clock.setTimer(
     () => settle({ kind: "denied", reason: `no answer from the browser within ${timeoutMs / 1000}s` }),
     timeoutMs,
   );
@@ -50,7 +52,7 @@ function waitForCallback(
       if (!sameSecret(state, url.searchParams.get("state") ?? "")) {
         return page(400, "This sign-in answer does not belong to the running `grantpool accounts login`.");
       }
-      clearTimeout(timer);
+      cancelTimer();
       const code = url.searchParams.get("code");
       if (code === null) {
         settle({ kind: "denied", reason: url.searchParams.get("error") ?? "no authorization code" });
@@ -72,7 +74,7 @@ export async function accountsLogin(
 ): Promise<number> {
   const state = createState();
   const pkce = createPkcePair();
-  const { server, callback } = waitForCallback(state, options.timeoutMs);
+  const { server, callback } = waitForCallback(state, options.timeoutMs, ctx.clock);
   try {
     const redirectUri = `${server.url}${CALLBACK_PATH}`;
     const request = { redirectUri, state, codeChallenge: pkce.challenge };
@@ -99,10 +101,10 @@ export async function accountsLogin(
     }
     const enrolled = await enrollGrant(deps, { ...grant.value, refreshToken: grant.value.refreshToken });
     if (!enrolled.ok) {
-      ctx.err(describeRejection(enrolled.error.failure));
+      ctx.err(enrolled.error.message);
       return EXIT_FAILED;
     }
-    ctx.out(describeEnrolled(enrolled.value));
+    ctx.out(sentence(describeEnrolled(enrolled.value, CLI_NEXT_STEPS)));
     return EXIT_OK;
   } finally {
     await server.stop();

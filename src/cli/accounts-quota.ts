@@ -4,6 +4,7 @@
  * protection as the proxy would) and prints it. Exit 1 when any fetch failed; exit 2 when the
  * upstream profile has no quota endpoint (the Gemini API).
  */
+import { findAccount } from "../account-operations/find-account.ts";
 import type { Account } from "../accounts/account.ts";
 import type { Settings } from "../config/setting-table.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
@@ -12,7 +13,6 @@ import { createUpstreamProfile } from "../proxy/upstream/create-upstream-profile
 import { NO_QUOTA_SOURCE } from "../proxy/upstream/upstream-profile.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
-import { findAccount } from "../stores/find-account.ts";
 import { publicAccount, table } from "./accounts-list.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli-context.ts";
 import { createPool, createQuotaRefresher } from "./wiring.ts";
@@ -63,8 +63,9 @@ async function chosenAccounts(
   idOrEmail: string | undefined,
 ): Promise<Result<Account[], string>> {
   if (idOrEmail === undefined) return ok((await store.list()).filter((account) => !account.disabled));
-  const account = await findAccount(store, idOrEmail);
-  if (account === undefined) return err(`no account with id or email "${idOrEmail}"`);
+  const found = await findAccount(store, idOrEmail);
+  if (!found.ok) return err(found.error.message);
+  const account = found.value;
   if (account.disabled)
     return err(
       `${account.email} is disabled (${account.disabledReason ?? "disabled"}): it has no token to ask with`,

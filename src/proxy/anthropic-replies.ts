@@ -38,14 +38,16 @@ export function countTokensReplies(): ReplyAdapter {
 }
 
 /** A failed stream's Anthropic `error` event: its type and message. */
-function streamError(failure: StreamFailure): { type: string; message: string } {
+function streamError(failure: StreamFailure): [type: string, message: string] {
   switch (failure.kind) {
-    case "google_error":
-      return anthropicErrorFromGoogle(failure.code, failure.text).body.error;
+    case "google_error": {
+      const { type, message } = anthropicErrorFromGoogle(failure.code, failure.text).body.error;
+      return [type, message];
+    }
     case "not_json":
-      return { type: "api_error", message: "the upstream sent a stream event that is not JSON" };
+      return ["api_error", "the upstream sent a stream event that is not JSON"];
     case "broken":
-      return { type: "api_error", message: `the upstream's stream broke off: ${failure.cause}` };
+      return ["api_error", `the upstream's stream broke off: ${failure.cause}`];
   }
 }
 
@@ -53,13 +55,6 @@ function streamError(failure: StreamFailure): { type: string; message: string } 
 export function streamedMessageReplies(context: ReplyContext): ReplyAdapter {
   return streamedReplies(() => {
     const anthropic = createAnthropicStreamTranslator(context);
-    return {
-      push: (chunk) => anthropic.push(chunk),
-      end: () => anthropic.end(),
-      fail: (failure) => {
-        const error = streamError(failure);
-        return anthropic.error(error.type, error.message);
-      },
-    };
+    return { ...anthropic, fail: (failure) => anthropic.error(...streamError(failure)) };
   }, anthropicUpstreamError);
 }

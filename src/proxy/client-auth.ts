@@ -3,8 +3,7 @@
  * access rules the routes carry. Keys are compared in constant time and never forwarded upstream.
  */
 import type { AccessRefusal, AccessRule } from "./access/access-rule.ts";
-import { createKeyChecker } from "./access/key-checker.ts";
-import { CLIENT_KEY_PLACES } from "./access/presented-keys.ts";
+import { CLIENT_KEY_PLACES, keyRule } from "./access/key-check.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 export type AuthMode = "off" | "strict" | "all_except_health" | "auto";
@@ -41,15 +40,12 @@ function refusal(protocol: Protocol): (why: AccessRefusal) => Response {
 
 export function createClientAccess(mode: AuthMode, host: string, keys: readonly string[]): ClientAccess {
   const effective = effectiveAuthMode(mode, host);
-  const matches = createKeyChecker(keys);
-  const keyRule = (protocol: Protocol): AccessRule =>
-    effective === "off"
-      ? { kind: "open" }
-      : { kind: "key", matches, places: CLIENT_KEY_PLACES, refuse: refusal(protocol) };
+  const ruleFor = (protocol: Protocol): AccessRule =>
+    effective === "off" ? { kind: "open" } : keyRule(keys, CLIENT_KEY_PLACES, refusal(protocol));
   const rules: Record<Protocol, AccessRule> = {
-    gemini: keyRule("gemini"),
-    openai: keyRule("openai"),
-    anthropic: keyRule("anthropic"),
+    gemini: ruleFor("gemini"),
+    openai: ruleFor("openai"),
+    anthropic: ruleFor("anthropic"),
   };
   return {
     mode: effective,

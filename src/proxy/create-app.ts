@@ -17,7 +17,7 @@ import { createGeminiRoutes } from "./gemini-routes.ts";
 import type { ModelMap } from "./model-map.ts";
 import { createModelsRoute } from "./models-route.ts";
 import { createOpenAiRoutes } from "./openai-routes.ts";
-import { errorReply, protocolOfPath } from "./protocol-errors.ts";
+import { unhandledErrorReply } from "./protocol-errors.ts";
 import { productToken } from "./upstream/user-agent.ts";
 
 export interface AppDeps {
@@ -40,15 +40,6 @@ export interface AppDeps {
   readonly scrapeMetrics?: (() => Promise<string>) | undefined;
   /** Routes with their own access rule (the admin API), mounted as they are. */
   readonly extraRoutes?: readonly AnyElysia[];
-}
-
-/** The path of a request URL for messages; never the query, which may hold a key. */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return "(unparseable URL)";
-  }
 }
 
 function probeRoutes(deps: AppDeps) {
@@ -79,19 +70,7 @@ export function createApp(deps: AppDeps) {
   // Upstream calls carry the client's user agent with grantpool's product token appended.
   const forward: ForwardDeps = { ...deps.forward, productToken: productToken(deps.version) };
   const app = new Elysia()
-    .onError(({ code, request, error }) => {
-      const path = pathOf(request.url);
-      if (code === "NOT_FOUND") {
-        return errorReply(protocolOfPath(path), {
-          kind: "not_found",
-          message: `no route for ${request.method} ${path}`,
-        });
-      }
-      deps.log.error(
-        `Unexpected error serving ${request.method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return errorReply(protocolOfPath(path), { kind: "internal_error", message: "internal error" });
-    })
+    .onError((failure) => unhandledErrorReply(failure, deps.log))
     .use(probeRoutes(deps))
     .use(
       createGeminiRoutes({

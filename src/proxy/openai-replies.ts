@@ -52,11 +52,7 @@ export function chatCompletionReplies(context: ChatReplyContext): ReplyAdapter {
 export function streamedChatCompletionReplies(context: ChatStreamContext): ReplyAdapter {
   return streamedReplies(() => {
     const chat = createChatStreamTranslator(context);
-    return {
-      push: (chunk) => chat.push(chunk),
-      end: () => chat.end(),
-      fail: (failure) => chat.error(openAiStreamError(failure)),
-    };
+    return { ...chat, fail: (failure) => chat.error(openAiStreamError(failure)) };
   }, openAiUpstreamError);
 }
 
@@ -69,10 +65,6 @@ export function responseReplies(context: ResponsesReplyContext): ReplyAdapter {
 export function streamedResponseReplies(context: ResponsesReplyContext): ReplyAdapter {
   return streamedReplies(() => {
     const responses = createResponsesStreamTranslator(context);
-    return {
-      push: (chunk) => responses.push(chunk),
-      end: () => responses.end(),
-      fail: (failure) => responses.fail(openAiStreamError(failure)),
-    };
+    return { ...responses, fail: (failure) => responses.fail(openAiStreamError(failure)) };
   }, openAiUpstreamError);
 }

@@ -1,13 +1,18 @@
 /**
  * The one place that turns proxy-side failures into HTTP replies, in the format of the client's
  * protocol: Gemini (`{error: {code, message, status}}`), OpenAI (`{error: {message, type, code}}`)
- * or Anthropic (`{type: "error", error: {type, message}}`).
+ * or Anthropic (`{type: "error", error: {type, message}}`). The admin API speaks Google's shape
+ * too (admin/admin-replies.ts builds on `googleErrorBody`), and so does an upstream-side refusal
+ * grantpool answers for Google (the code-assist project lookup's 403).
  */
+import type { Logger } from "../log/logger.ts";
 
 export type Protocol = "gemini" | "openai" | "anthropic";
 
 export type ProxyErrorKind =
   | "unauthenticated"
+  /** Google refuses the account itself (Cloud Code Assist has no project for it). */
+  | "permission_denied"
   | "bad_request"
   | "not_found"
   | "payload_too_large"
@@ -23,6 +28,7 @@ export type ProxyErrorKind =
 
 const STATUS: Record<ProxyErrorKind, number> = {
   unauthenticated: 401,
+  permission_denied: 403,
   bad_request: 400,
   not_found: 404,
   payload_too_large: 413,
@@ -49,6 +55,7 @@ const PROTOCOL_STATUS: Record<Protocol, Partial<Record<ProxyErrorKind, number>>>
 const GOOGLE_STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
   404: "NOT_FOUND",
   405: "INVALID_ARGUMENT",
   408: "DEADLINE_EXCEEDED",
@@ -61,6 +68,7 @@ const GOOGLE_STATUS: Record<number, string> = {
 
 const OPENAI_TYPE: Record<ProxyErrorKind, string> = {
   unauthenticated: "invalid_request_error",
+  permission_denied: "invalid_request_error",
   bad_request: "invalid_request_error",
   not_found: "invalid_request_error",
   payload_too_large: "invalid_request_error",
@@ -75,6 +83,7 @@ const OPENAI_TYPE: Record<ProxyErrorKind, string> = {
 
 const ANTHROPIC_TYPE: Record<ProxyErrorKind, string> = {
   unauthenticated: "authentication_error",
+  permission_denied: "permission_error",
   bad_request: "invalid_request_error",
   not_found: "not_found_error",
   payload_too_large: "request_too_large",
@@ -93,10 +102,23 @@ export interface ProxyError {
   readonly headers?: Record<string, string>;
 }
 
+export interface GoogleErrorBody {
+  readonly error: { readonly code: number; readonly message: string; readonly status: string };
+}
+
+/** Google's error shape: the HTTP status, Google's canonical status name, and the message. */
+export function googleErrorBody(
+  code: number,
+  message: string,
+  status = GOOGLE_STATUS[code],
+): GoogleErrorBody {
+  return { error: { code, message, status: status ?? "UNKNOWN" } };
+}
+
 function body(protocol: Protocol, error: ProxyError, status: number): unknown {
   switch (protocol) {
     case "gemini":
-      return { error: { code: status, message: error.message, status: GOOGLE_STATUS[status] ?? "UNKNOWN" } };
+      return googleErrorBody(status, error.message);
     case "openai":
       return { error: { message: error.message, type: OPENAI_TYPE[error.kind], code: error.kind } };
     case "anthropic":
@@ -124,4 +146,35 @@ export function protocolOfPath(path: string): Protocol {
   if (path.startsWith("/v1/models/")) return "gemini";
   if (path.startsWith("/v1/")) return "openai";
   return "gemini";
+}
+
+/** The path of a request URL for messages; never the query, which may hold a key. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+/**
+ * The reply to what no route answered: an unknown route (404), or an error thrown by a handler
+ * (500, logged; the client learns nothing of the cause), in the protocol of the path.
+ */
+export function unhandledErrorReply(
+  failure: { readonly code: unknown; readonly request: Request; readonly error: unknown },
+  log: Logger,
+): Response {
+  const { code, request, error } = failure;
+  const path = pathOf(request.url);
+  if (code === "NOT_FOUND") {
+    return errorReply(protocolOfPath(path), {
+      kind: "not_found",
+      message: `no route for ${request.method} ${path}`,
+    });
+  }
+  log.error(
+    `Unexpected error serving ${request.method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return errorReply(protocolOfPath(path), { kind: "internal_error", message: "internal error" });
 }

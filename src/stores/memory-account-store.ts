@@ -4,6 +4,7 @@
  * an object they were given; every change is reported to watchers at once. Several handles may
  * share one backing, as proxy replicas share one API server.
  */
+import { isDeepStrictEqual } from "node:util";
 import { type Account, sameEmail } from "../accounts/account.ts";
 import type { Clock } from "../time/clock.ts";
 import type {
@@ -14,6 +15,7 @@ import type {
   UpdateResult,
   UpsertResult,
 } from "./account-store.ts";
+import { StoreError } from "./store-error.ts";
 
 /** The accounts that one or more memory store handles share. */
 export interface MemoryAccountBacking {
@@ -38,36 +40,19 @@ export interface MemoryAccountStoreOptions {
   readonly clock?: Clock;
 }
 
-/** Creating an account whose id another account (with another email) already has. */
-export class AccountIdConflictError extends Error {
-  readonly code = "ACCOUNT_ID_CONFLICT";
-
-  constructor(readonly id: string) {
-    super(`Cannot create account "${id}": another account already has that id`);
-    this.name = "AccountIdConflictError";
-  }
+function byAge(a: Account, b: Account): number {
+  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 }
 
-function sameAccount(a: Account, b: Account): boolean {
-  const canonical = (account: Account): string =>
-    JSON.stringify(account, (_key, value: unknown) =>
-      value !== null && typeof value === "object" && !Array.isArray(value)
-        ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)))
-        : value,
-    );
-  return canonical(a) === canonical(b);
-}
-
-export function createMemoryAccountStore(options: MemoryAccountStoreOptions = {}): AccountStore {
-  const backing = options.backing ?? createMemoryAccountBacking();
-  const { accounts } = backing;
-  for (const account of options.accounts ?? []) accounts.set(account.id, structuredClone(account));
-  const listeners = new Set<StoreListener>();
-  let closed = false;
-
-  const deliver = (event: StoreEvent): void => {
-    if (closed) return;
-    for (const listener of [...listeners]) {
+export class MemoryAccountStore implements AccountStore {
+  readonly kind = "memory";
+  readonly #backing: MemoryAccountBacking;
+  readonly #listeners = new Set<StoreListener>();
+  #closed = false;
+  /** This handle's delivery, registered with the backing. */
+  readonly #deliver = (event: StoreEvent): void => {
+    if (this.#closed) return;
+    for (const listener of [...this.#listeners]) {
       try {
         listener(structuredClone(event));
       } catch {
@@ -75,80 +60,85 @@ export function createMemoryAccountStore(options: MemoryAccountStoreOptions = {}
       }
     }
   };
-  backing.handles.add(deliver);
 
-  const emit = (event: StoreEvent): void => {
-    for (const handle of [...backing.handles]) handle(event);
-  };
+  constructor(options: MemoryAccountStoreOptions = {}) {
+    this.#backing = options.backing ?? createMemoryAccountBacking();
+    for (const account of options.accounts ?? []) {
+      this.#backing.accounts.set(account.id, structuredClone(account));
+    }
+    this.#backing.handles.add(this.#deliver);
+  }
 
-  const store = (account: Account): Account => {
-    accounts.set(account.id, structuredClone(account));
-    emit({ type: "upsert", account });
-    return structuredClone(account);
-  };
+  async list(): Promise<Account[]> {
+    return [...this.#backing.accounts.values()].map((account) => structuredClone(account)).sort(byAge);
+  }
 
-  const oldestByEmail = (email: string): Account | undefined =>
-    [...accounts.values()]
+  async get(id: string): Promise<Account | undefined> {
+    const account = this.#backing.accounts.get(id);
+    return account === undefined ? undefined : structuredClone(account);
+  }
+
+  async update(id: string, change: AccountChange): Promise<UpdateResult> {
+    const current = this.#backing.accounts.get(id);
+    if (current === undefined) return { status: "missing" };
+    const proposed = change(structuredClone(current));
+    if (proposed === undefined || isDeepStrictEqual(current, { ...proposed, id })) {
+      return { status: "unchanged", account: structuredClone(current) };
+    }
+    return { status: "updated", account: this.#store({ ...proposed, id }) };
+  }
+
+  /** Raises StoreError ACCOUNT_ID_CONFLICT when a new account's id belongs to another email. */
+  async upsertByEmail(
+    email: string,
+    build: (existing: Account | undefined) => Account,
+  ): Promise<UpsertResult> {
+    const existing = [...this.#backing.accounts.values()]
       .filter((account) => sameEmail(account.email, email))
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))[0];
+      .sort(byAge)[0];
+    if (existing !== undefined) {
+      const next: Account = { ...build(structuredClone(existing)), id: existing.id };
+      const account = isDeepStrictEqual(existing, next) ? structuredClone(existing) : this.#store(next);
+      return { status: "updated", account, previous: structuredClone(existing) };
+    }
+    const created = build(undefined);
+    if (this.#backing.accounts.has(created.id)) {
+      throw new StoreError(
+        "ACCOUNT_ID_CONFLICT",
+        `Cannot create account "${created.id}": another account already has that id`,
+        created.id,
+      );
+    }
+    return { status: "created", account: this.#store(created) };
+  }
 
-  return {
-    kind: "memory",
+  async remove(id: string): Promise<boolean> {
+    if (!this.#backing.accounts.delete(id)) return false;
+    this.#emit({ type: "remove", id });
+    return true;
+  }
 
-    async list() {
-      return [...accounts.values()]
-        .map((account) => structuredClone(account))
-        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    },
+  watch(listener: StoreListener): () => void {
+    if (this.#closed) return () => {};
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
 
-    async get(id) {
-      const account = accounts.get(id);
-      return account === undefined ? undefined : structuredClone(account);
-    },
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    this.#backing.handles.delete(this.#deliver);
+  }
 
-    async update(id: string, change: AccountChange): Promise<UpdateResult> {
-      const current = accounts.get(id);
-      if (current === undefined) return { status: "missing" };
-      const proposed = change(structuredClone(current));
-      if (proposed === undefined || sameAccount(current, { ...proposed, id })) {
-        return { status: "unchanged", account: structuredClone(current) };
-      }
-      return { status: "updated", account: store({ ...proposed, id }) };
-    },
+  #store(account: Account): Account {
+    this.#backing.accounts.set(account.id, structuredClone(account));
+    this.#emit({ type: "upsert", account });
+    return structuredClone(account);
+  }
 
-    async upsertByEmail(
-      email: string,
-      build: (existing: Account | undefined) => Account,
-    ): Promise<UpsertResult> {
-      const existing = oldestByEmail(email);
-      if (existing !== undefined) {
-        const next: Account = { ...build(structuredClone(existing)), id: existing.id };
-        const account = sameAccount(existing, next) ? structuredClone(existing) : store(next);
-        return { status: "updated", account, previous: structuredClone(existing) };
-      }
-      const created = build(undefined);
-      if (accounts.has(created.id)) throw new AccountIdConflictError(created.id);
-      return { status: "created", account: store(created) };
-    },
-
-    async remove(id) {
-      if (!accounts.delete(id)) return false;
-      emit({ type: "remove", id });
-      return true;
-    },
-
-    watch(listener) {
-      if (closed) return () => {};
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-
-    async close() {
-      closed = true;
-      listeners.clear();
-      backing.handles.delete(deliver);
-    },
-  };
+  #emit(event: StoreEvent): void {
+    for (const handle of [...this.#backing.handles]) handle(event);
+  }
 }

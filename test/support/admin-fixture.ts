@@ -4,13 +4,13 @@
  * events never reach the pool, so a test sees only what the admin API applied to the pool itself.
  */
 import { Elysia } from "elysia";
+import type { EnrollDeps } from "../../src/account-operations/enroll-account.ts";
 import type { Account } from "../../src/accounts/account.ts";
-import type { EnrollDeps } from "../../src/pool/enroll-account.ts";
 import type { AdminDeps } from "../../src/proxy/admin/admin-deps.ts";
 import { createAdminRoutes } from "../../src/proxy/admin/admin-routes.ts";
 import { createModelMap } from "../../src/proxy/model-map.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
-import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { type PoolFixture, startPoolFixture } from "./pool-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
 
@@ -49,13 +49,28 @@ export interface AdminFixtureOptions {
   readonly store?: (accounts: Account[]) => AccountStore;
 }
 
+/** The store with some of its methods replaced; the others are its own (stores are classes). */
+export function storeWith(store: AccountStore, overrides: Partial<AccountStore>): AccountStore {
+  return {
+    kind: store.kind,
+    list: () => store.list(),
+    get: (id) => store.get(id),
+    update: (id, change) => store.update(id, change),
+    upsertByEmail: (email, build) => store.upsertByEmail(email, build),
+    remove: (id) => store.remove(id),
+    watch: (listener) => store.watch(listener),
+    close: () => store.close(),
+    ...overrides,
+  };
+}
+
 /** The store as it is, but nobody hears of its changes. */
 export function withoutChangeEvents(store: AccountStore): AccountStore {
-  return { ...store, watch: () => () => {} };
+  return storeWith(store, { watch: () => () => {} });
 }
 
 export async function startAdminFixture(options: AdminFixtureOptions = {}): Promise<AdminFixture> {
-  const baseStore = options.store ?? ((accounts) => createMemoryAccountStore({ accounts }));
+  const baseStore = options.store ?? ((accounts) => new MemoryAccountStore({ accounts }));
   const f = await startPoolFixture({
     emails: options.emails ?? [],
     store: options.storeEvents === true ? baseStore : (accounts) => withoutChangeEvents(baseStore(accounts)),

@@ -14,7 +14,7 @@ import type { PoolObserver } from "../../src/pool/pool-observer.ts";
 import { createRoundRobinStrategy } from "../../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../../src/pool/strategies/selection-strategy.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
-import { createMemoryAccountStore } from "../../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { createAccountTelemetry } from "../../src/telemetry/account-telemetry.ts";
 import type { Telemetry } from "../../src/telemetry/telemetry.ts";
 import { type CapturedLog, captureLog } from "./captured-log.ts";
@@ -69,7 +69,7 @@ export async function startPoolFixture(options: PoolFixtureOptions): Promise<Poo
     secrets.push(token);
     return accountFor(email, token);
   });
-  const store = options.store?.(accounts) ?? createMemoryAccountStore({ accounts, clock });
+  const store = options.store?.(accounts) ?? new MemoryAccountStore({ accounts, clock });
   const oauth = createGoogleOAuthClient({
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     clock,

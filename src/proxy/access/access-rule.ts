@@ -4,9 +4,7 @@
  * group's `beforeHandle`, after the router has chosen the route: authorization is decided by what
  * is routed, never by a prefix test on a path string derived some other way.
  */
-import type { KeyChecker } from "./key-checker.ts";
-import type { KeyPlace } from "./presented-keys.ts";
-import { presentedKeys } from "./presented-keys.ts";
+import { type KeyChecker, type KeyPlace, presentedKeys } from "./key-check.ts";
 
 export type AccessRefusal =
   /** No key in any accepted place. */

@@ -1,102 +1,26 @@
 /**
  * What the admin API shows of an account and of the pool: the stored state joined with the pool's
  * temporary health, times as ISO 8601. Views are built field by field from the model, so a
- * credential cannot slip into a reply when the Account type grows.
+ * credential cannot slip into a reply when the Account type grows; their shapes are the schemas
+ * of admin-view-schemas.ts.
  */
+import { storedState } from "../../account-operations/stored-state.ts";
 import type { Account } from "../../accounts/account.ts";
 import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
-import type { AccountHealth, Block, BlockReason } from "../../pool/account-health.ts";
+import type { AccountHealth, Block } from "../../pool/account-health.ts";
 import type { PoolAccountView } from "../../pool/account-pool.ts";
 import type { AccountState } from "../../pool/pool-entry.ts";
 import { explainSummary, type PoolSummary } from "../../pool/pool-summary.ts";
-
-export interface AdminCooldown {
-  readonly until: string;
-  readonly reason: BlockReason;
-  /** Google's message, or the URL where a person must verify the account. */
-  readonly detail?: string;
-}
-
-export interface AdminModelCooldown extends AdminCooldown {
-  readonly model: string;
-}
-
-/** One model's quota as Google last reported it. */
-export interface AdminQuotaModel {
-  readonly name: string;
-  /** 0–100. */
-  readonly percentage: number;
-  readonly resetTime?: string;
-}
-
-export interface AdminQuota {
-  readonly models: readonly AdminQuotaModel[];
-  readonly lastUpdated?: string;
-  /** Google refused the quota call (403). */
-  readonly isForbidden: boolean;
-  readonly subscriptionTier?: string;
-  /** The lowest percentage over the models (what `kubectl get` shows). */
-  readonly lowestPercentage?: number;
-}
-
-/** A quota group the account is skipped for, and when it comes back (absent: at the next fetch). */
-export interface AdminQuotaProtection {
-  readonly group: string;
-  readonly until?: string;
-}
-
-export interface AdminAccount {
-  readonly id: string;
-  readonly email: string;
-  readonly name?: string;
-  readonly state: AccountState;
-  readonly disabled: boolean;
-  readonly disabledAt?: string;
-  readonly disabledReason?: string;
-  readonly proxyDisabled: boolean;
-  readonly proxyDisabledAt?: string;
-  readonly proxyDisabledReason?: string;
-  /** The account-wide cooldown or validation block in force. */
-  readonly cooldown?: AdminCooldown;
-  /** Per-model quota cooldowns in force; they keep the account out for that model only. */
-  readonly modelCooldowns: readonly AdminModelCooldown[];
-  /** The per-model quota last fetched, when one was. */
-  readonly quota?: AdminQuota;
-  /** Quota groups it is skipped for now (quota protection). */
-  readonly quotaProtections: readonly AdminQuotaProtection[];
-  readonly accessTokenExpiresAt?: string;
-  readonly projectId?: string;
-  readonly createdAt?: string;
-  readonly lastUsed?: string;
-  /** False for a stored account the pool has not loaded yet (its change event is on its way). */
-  readonly inPool: boolean;
-}
-
-/** One pool member and, when it cannot serve, why and until when. */
-export interface PoolMemberStatus {
-  readonly id: string;
-  readonly email: string;
-  readonly state: AccountState;
-  readonly reason?: string;
-  /** When it was disabled or proxy-disabled. */
-  readonly since?: string;
-  /** When its cooldown ends. */
-  readonly until?: string;
-  readonly detail?: string;
-  readonly modelCooldowns: readonly AdminModelCooldown[];
-  readonly quotaProtections: readonly AdminQuotaProtection[];
-}
-
-export interface AdminPoolSummary {
-  readonly total: number;
-  readonly active: number;
-  readonly disabled: number;
-  readonly proxyDisabled: number;
-  readonly coolingDown: number;
-  readonly earliestRetryAt?: string;
-  /** "1 of 3 accounts available: 1 disabled, 1 cooling down, 0 proxy-disabled" */
-  readonly explanation: string;
-}
+import type {
+  AdminAccount,
+  AdminCooldown,
+  AdminModelCooldown,
+  AdminPoolSummary,
+  AdminQuota,
+  AdminQuotaModel,
+  AdminQuotaProtection,
+  PoolMemberStatus,
+} from "./admin-view-schemas.ts";
 
 /** An ISO time from epoch milliseconds, or undefined when the value cannot be a date (a corrupt file). */
 function isoFromMs(ms: number | undefined): string | undefined {
@@ -152,10 +76,10 @@ function protectionViews(protections: ReadonlyMap<string, Block> | undefined): A
     .map(([group, block]) => definedOnly<AdminQuotaProtection>({ group, until: isoFromMs(block.until) }));
 }
 
+/** The stored state, or `cooldown` for an active account the pool holds back now. */
 function stateOfStored(account: Account, block: Block | undefined): AccountState {
-  if (account.disabled) return "disabled";
-  if (account.proxyDisabled) return "proxy_disabled";
-  return block === undefined ? "active" : "cooldown";
+  const stored = storedState(account);
+  return stored === "active" && block !== undefined ? "cooldown" : stored;
 }
 
 /**

@@ -2,11 +2,10 @@
  * Who may use /admin: only a caller presenting GRANTPOOL_ADMIN_KEY, as `Authorization: Bearer` or
  * `x-api-key`. Client API keys are a different secret and never grant admin. With no admin key
  * configured every admin route is refused, so an unconfigured proxy cannot be administered by
- * anyone who can reach it. The check itself is the shared one (access/access-rule.ts).
+ * anyone who can reach it. The check itself is the shared one (access/key-check.ts).
  */
 import type { AccessRule } from "../access/access-rule.ts";
-import { createKeyChecker } from "../access/key-checker.ts";
-import { ADMIN_KEY_PLACES } from "../access/presented-keys.ts";
+import { ADMIN_KEY_PLACES, keyRule } from "../access/key-check.ts";
 import { adminError } from "./admin-replies.ts";
 
 export const ADMIN_DISABLED_MESSAGE =
@@ -24,5 +23,5 @@ function refuse(why: "missing_key" | "invalid_key" | "disabled"): Response {
 
 export function adminAccessRule(adminKey: string | undefined): AccessRule {
   if (adminKey === undefined || adminKey === "") return { kind: "disabled", refuse };
-  return { kind: "key", matches: createKeyChecker([adminKey]), places: ADMIN_KEY_PLACES, refuse };
+  return keyRule([adminKey], ADMIN_KEY_PLACES, refuse);
 }

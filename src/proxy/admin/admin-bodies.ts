@@ -15,13 +15,23 @@ const MAX_REFRESH_TOKEN_LENGTH = 4096;
 /** Admin bodies are a token or a reason: far below this, and sent at once. */
 export const ADMIN_BODY_LIMITS: BodyLimits = { maxBytes: 64 * 1024, timeoutMs: 30_000 };
 
+/** A string that is not blank and at most `max` characters, trimmed. */
+function trimmedText(max: number, notAString: string, description: string) {
+  return v.pipe(
+    v.string(notAString),
+    v.trim(),
+    v.nonEmpty("must not be empty"),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.description(description),
+  );
+}
+
 export const AddAccountBody = v.strictObject(
   {
-    refresh_token: v.pipe(
-      v.string("must be a string (the refresh token)"),
-      v.trim(),
-      v.nonEmpty("must not be empty"),
-      v.maxLength(MAX_REFRESH_TOKEN_LENGTH, `must be at most ${MAX_REFRESH_TOKEN_LENGTH} characters`),
+    refresh_token: trimmedText(
+      MAX_REFRESH_TOKEN_LENGTH,
+      "must be a string (the refresh token)",
+      "A Google refresh token",
     ),
   },
   'must be a JSON object like {"refresh_token": "…"}',
@@ -31,12 +41,7 @@ export type AddAccountBody = v.InferOutput<typeof AddAccountBody>;
 export const DisableAccountBody = v.strictObject(
   {
     reason: v.optional(
-      v.pipe(
-        v.string("must be a string"),
-        v.trim(),
-        v.nonEmpty("must not be empty"),
-        v.maxLength(MAX_REASON_LENGTH, `must be at most ${MAX_REASON_LENGTH} characters`),
-      ),
+      trimmedText(MAX_REASON_LENGTH, "must be a string", "Recorded as proxy_disabled_reason"),
     ),
   },
   'must be a JSON object like {"reason": "…"}, or empty',
@@ -46,7 +51,7 @@ export type DisableAccountBody = v.InferOutput<typeof DisableAccountBody>;
 export const EnableAccountBody = v.strictObject({}, "must be empty or {}");
 export type EnableAccountBody = v.InferOutput<typeof EnableAccountBody>;
 
-type BodySchema<T> = v.GenericSchema<unknown, T>;
+export type BodySchema<T> = v.GenericSchema<unknown, T>;
 
 /** "refresh_token: is required; junk: unknown field" */
 export function describeBodyIssues(issues: readonly v.BaseIssue<unknown>[]): string {

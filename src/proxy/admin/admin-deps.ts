@@ -1,7 +1,7 @@
 /** What the admin API needs from the process; injected by the app factory, never module state. */
+import type { EnrollDeps } from "../../account-operations/enroll-account.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { AccountPool } from "../../pool/account-pool.ts";
-import type { EnrollDeps } from "../../pool/enroll-account.ts";
 import type { QuotaRefresher } from "../../pool/quota-refresher.ts";
 import type { AccountStore } from "../../stores/account-store.ts";
 import type { Clock } from "../../time/clock.ts";

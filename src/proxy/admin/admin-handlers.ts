@@ -3,41 +3,34 @@
  * change is written to the store first and then applied to the pool at once, so a running proxy
  * acts on it before the store's own change event arrives (that event is then a no-op).
  */
+import {
+  describeEnrolled,
+  describeRemoved,
+  describeStateChange,
+  type NextSteps,
+  sentence,
+} from "../../account-operations/account-messages.ts";
+import {
+  disableAccount,
+  enableAccount,
+  removeAccount as removeStoredAccount,
+} from "../../account-operations/change-account-state.ts";
+import { enrollRefreshToken } from "../../account-operations/enroll-account.ts";
+import { findAccount } from "../../account-operations/find-account.ts";
 import type { Account } from "../../accounts/account.ts";
-import { clearProxyDisabled, markProxyDisabled } from "../../accounts/account-transitions.ts";
-import { describeRejection } from "../../accounts/token-failure.ts";
 import { redact } from "../../log/redact.ts";
 import type { PoolAccountView } from "../../pool/account-pool.ts";
-import { type EnrollError, type EnrollOutcome, enrollRefreshToken } from "../../pool/enroll-account.ts";
-import { findAccount } from "../../stores/find-account.ts";
-import { unixSeconds } from "../../time/clock.ts";
 import { NO_QUOTA_SOURCE } from "../upstream/upstream-profile.ts";
-import {
-  type AdminAccount,
-  adminAccountView,
-  adminPoolSummary,
-  poolMemberStatus,
-} from "./admin-account-view.ts";
+import { adminAccountView, adminPoolSummary, poolMemberStatus } from "./admin-account-view.ts";
 import type { AdminDeps } from "./admin-deps.ts";
-import { adminError, adminJson, adminNoContent } from "./admin-replies.ts";
+import { adminError, adminJson, adminNoContent, operationErrorReply } from "./admin-replies.ts";
+import type { AdminAccount } from "./admin-view-schemas.ts";
 
-/** The reason `disable` records when the caller gives none, as `grantpool accounts disable` does. */
-export const MANUAL_REASON = "manual";
-
-const ENROLL_VERB: Record<EnrollOutcome, string> = {
-  created: "added",
-  updated: "updated",
-  recovered: "recovered",
+/** The next steps the admin API's messages name: its own routes. */
+const ADMIN_NEXT_STEPS: NextSteps = {
+  enable: (account) => `POST /admin/accounts/${account.id}/enable returns it to the proxy`,
+  recover: "POST a new refresh token to /admin/accounts to recover it",
 };
-
-/** Log lines read "Admin: enabled …"; replies carry the same words as a sentence. */
-function sentence(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}
-
-function notFound(idOrEmail: string): Response {
-  return adminError(404, "NOT_FOUND", `No account with id or email "${redact(idOrEmail)}"`);
-}
 
 /** The public view of a stored account, with what the pool knows of its health now. */
 function viewWithPool(account: Account, member: PoolAccountView | undefined, now: number): AdminAccount {
@@ -62,38 +55,13 @@ export async function listAccounts(deps: AdminDeps): Promise<Response> {
   return adminJson(200, { accounts });
 }
 
-function rejectionReply(error: EnrollError): Response {
-  const message = describeRejection(error.failure);
-  switch (error.failure.kind) {
-    case "invalid_grant":
-      return adminError(422, "INVALID_ARGUMENT", `${message}; nothing was written`);
-    case "config":
-      return adminError(502, "FAILED_PRECONDITION", `${message}; nothing was written`);
-    case "transient":
-      return adminError(503, "UNAVAILABLE", `${message}; nothing was written`);
-  }
-}
-
 /** `POST /admin/accounts`: the rules of `grantpool accounts add` (SPEC §5.6). */
 export async function addAccount(deps: AdminDeps, refreshToken: string): Promise<Response> {
-  let enrolled: Awaited<ReturnType<typeof enrollRefreshToken>>;
-  try {
-    enrolled = await enrollRefreshToken(deps.enroll, refreshToken);
-  } catch (cause) {
-    const message = `Cannot store the account: ${redact((cause as Error).message)}`;
-    deps.log.error(`Admin: ${message}`);
-    return adminError(500, "INTERNAL", message);
-  }
-  if (!enrolled.ok) {
-    deps.log.warn(`Admin: refused a refresh token: ${describeRejection(enrolled.error.failure)}`);
-    return rejectionReply(enrolled.error);
-  }
+  const enrolled = await enrollRefreshToken(deps.enroll, refreshToken);
+  if (!enrolled.ok) return operationErrorReply(enrolled.error, deps.log);
   const { outcome, account } = enrolled.value;
   deps.pool.apply({ type: "upsert", account });
-  let message = `${ENROLL_VERB[outcome]} ${account.email} (id ${account.id})`;
-  if (account.proxyDisabled) {
-    message += `; still proxy-disabled (${account.proxyDisabledReason ?? "proxy_disabled"}): POST /admin/accounts/${account.id}/enable returns it to the proxy`;
-  }
+  const message = describeEnrolled(enrolled.value, ADMIN_NEXT_STEPS);
   deps.log.info(`Admin: ${message}`, { account: account.id, outcome });
   return adminJson(outcome === "created" ? 201 : 200, {
     outcome,
@@ -112,24 +80,13 @@ export async function setProxyDisabled(
   idOrEmail: string,
   action: ProxyDisableAction,
 ): Promise<Response> {
-  const found = await findAccount(deps.store, idOrEmail);
-  if (found === undefined) return notFound(idOrEmail);
-  const now = unixSeconds(deps.clock);
-  const result = await deps.store.update(found.id, (current) => {
-    if (action.kind === "disable") {
-      // An account already out keeps the reason it was taken out for first.
-      return current.proxyDisabled ? undefined : markProxyDisabled(current, action.reason, now);
-    }
-    return current.proxyDisabled ? clearProxyDisabled(current) : undefined;
-  });
-  if (result.status === "missing") return notFound(idOrEmail);
-  const { account } = result;
-  const changed = result.status === "updated";
-  const verb = action.kind === "disable" ? "proxy-disabled" : "enabled";
-  let message = `${verb} ${account.email} (id ${account.id})${changed ? "" : " (no change)"}`;
-  if (account.disabled) {
-    message += `; its credentials are still dead (${account.disabledReason ?? "disabled"}): POST a new refresh token to /admin/accounts to recover it`;
-  }
+  const result =
+    action.kind === "disable"
+      ? await disableAccount(deps, idOrEmail, action.reason)
+      : await enableAccount(deps, idOrEmail);
+  if (!result.ok) return operationErrorReply(result.error, deps.log);
+  const { account, changed } = result.value;
+  const message = describeStateChange(result.value, ADMIN_NEXT_STEPS);
   if (changed) {
     deps.pool.apply({ type: "upsert", account });
     deps.log.info(`Admin: ${message}`, { account: account.id });
@@ -139,10 +96,10 @@ export async function setProxyDisabled(
 
 /** `DELETE /admin/accounts/{id}`. */
 export async function removeAccount(deps: AdminDeps, idOrEmail: string): Promise<Response> {
-  const found = await findAccount(deps.store, idOrEmail);
-  if (found === undefined || !(await deps.store.remove(found.id))) return notFound(idOrEmail);
-  deps.pool.apply({ type: "remove", id: found.id });
-  deps.log.info(`Admin: removed ${found.email} (id ${found.id})`, { account: found.id });
+  const removed = await removeStoredAccount(deps.store, idOrEmail);
+  if (!removed.ok) return operationErrorReply(removed.error, deps.log);
+  deps.pool.apply({ type: "remove", id: removed.value.id });
+  deps.log.info(`Admin: ${describeRemoved(removed.value)}`, { account: removed.value.id });
   return adminNoContent();
 }
 
@@ -152,13 +109,13 @@ export async function fetchQuota(deps: AdminDeps, idOrEmail: string): Promise<Re
     return adminError(409, "FAILED_PRECONDITION", NO_QUOTA_SOURCE);
   }
   const found = await findAccount(deps.store, idOrEmail);
-  if (found === undefined) return notFound(idOrEmail);
-  const fetched = await deps.quota.refresh(found.id);
+  if (!found.ok) return operationErrorReply(found.error, deps.log);
+  const fetched = await deps.quota.refresh(found.value.id);
   if (!fetched.ok) {
     return adminError(
       502,
       "UNAVAILABLE",
-      `Google did not tell ${found.email}'s quota: ${redact(fetched.error)}`,
+      `Google did not tell ${found.value.email}'s quota: ${redact(fetched.error)}`,
     );
   }
   return adminJson(200, { account: viewAfterWrite(deps, fetched.value) });

@@ -1,7 +1,8 @@
 /**
- * The OpenAPI 3.1 document of the admin API, served at /admin/openapi.json. Written by hand as a
- * typed object (no generator dependency); a test compares its paths and methods with the routes
- * the plugin serves, both ways, so the two cannot drift apart.
+ * The OpenAPI 3.1 document of the admin API, served at /admin/openapi.json. The paths are written
+ * by hand as a typed object; the schemas are generated from the valibot schemas the API checks and
+ * types with (admin-openapi-schemas.ts). A test compares its paths and methods with the routes the
+ * plugin serves, both ways, so the two cannot drift apart.
  */
 import { VERSION } from "../../version.ts";
 import { ADMIN_SCHEMAS } from "./admin-openapi-schemas.ts";

@@ -5,23 +5,28 @@
  * anything, and a malformed body is answered by our own validation, not by Elysia's parser.
  */
 import { Elysia } from "elysia";
-import { redact } from "../../log/redact.ts";
+import { MANUAL_REASON } from "../../account-operations/change-account-state.ts";
 import { requireAccess } from "../access/access-rule.ts";
 import { adminAccessRule } from "./admin-auth.ts";
-import { AddAccountBody, DisableAccountBody, EnableAccountBody, readJsonBody } from "./admin-bodies.ts";
+import {
+  AddAccountBody,
+  type BodySchema,
+  DisableAccountBody,
+  EnableAccountBody,
+  readJsonBody,
+} from "./admin-bodies.ts";
 import type { AdminDeps } from "./admin-deps.ts";
 import {
   addAccount,
   describePool,
   fetchQuota,
   listAccounts,
-  MANUAL_REASON,
   reloadPool,
   removeAccount,
   setProxyDisabled,
 } from "./admin-handlers.ts";
 import { ADMIN_OPENAPI } from "./admin-openapi.ts";
-import { adminError, adminJson } from "./admin-replies.ts";
+import { adminError, adminJson, adminUnexpectedError } from "./admin-replies.ts";
 
 export type { AdminDeps } from "./admin-deps.ts";
 
@@ -43,55 +48,54 @@ function accountIdOf(raw: string | null | undefined): string | Response {
   return raw;
 }
 
-/** A handler of a route with an `{id}` and no body: the id checked, then `handle` (or the 400). */
-function withAccountId(handle: (id: string) => Response | Promise<Response>) {
-  return ({ params }: { params: { id?: string | null } }): Response | Promise<Response> => {
+type Reply = Response | Promise<Response>;
+
+/** A handler of a route with an `{id}`: the id checked, then `handle` (or the 400). */
+function withAccountId(handle: (id: string, request: Request) => Reply) {
+  return ({ params, request }: { params: { id?: string | null }; request: Request }): Reply => {
     const id = accountIdOf(params.id);
-    return typeof id === "string" ? handle(id) : id;
+    return typeof id === "string" ? handle(id, request) : id;
   };
+}
+
+/** The body checked against `schema` (`emptyAs`: what no body means), then `handle` (or the 400). */
+async function withBody<T>(
+  request: Request,
+  schema: BodySchema<T>,
+  emptyAs: unknown,
+  handle: (body: T) => Reply,
+): Promise<Response> {
+  const body = await readJsonBody(request, schema, emptyAs);
+  return body.ok ? handle(body.value) : badRequest(body.error);
 }
 
 export function createAdminRoutes(deps: AdminDeps) {
   return (
     new Elysia({ prefix: "/admin" })
       // Local to this plugin: the app's other routes keep their own error format.
-      .onError(({ error, request }) => {
-        const message = redact(error instanceof Error ? error.message : String(error));
-        deps.log.error(`Admin: ${request.method} ${new URL(request.url).pathname} failed: ${message}`);
-        return adminError(500, "INTERNAL", `The admin request failed: ${message}`);
-      })
+      .onError(({ error, request }) => adminUnexpectedError(request, error, deps.log))
       .onBeforeHandle(requireAccess(adminAccessRule(deps.adminKey)))
       .get("/accounts", () => listAccounts(deps))
       .post(
         "/accounts",
-        async ({ request }) => {
-          const body = await readJsonBody(request, AddAccountBody);
-          return body.ok ? addAccount(deps, body.value.refresh_token) : badRequest(body.error);
-        },
+        ({ request }) =>
+          withBody(request, AddAccountBody, undefined, (body) => addAccount(deps, body.refresh_token)),
         { parse: "none" },
       )
       .post(
         "/accounts/:id/enable",
-        async ({ params, request }) => {
-          const id = accountIdOf(params.id);
-          if (typeof id !== "string") return id;
-          const body = await readJsonBody(request, EnableAccountBody, {});
-          return body.ok ? setProxyDisabled(deps, id, { kind: "enable" }) : badRequest(body.error);
-        },
+        withAccountId((id, request) =>
+          withBody(request, EnableAccountBody, {}, () => setProxyDisabled(deps, id, { kind: "enable" })),
+        ),
         { parse: "none" },
       )
       .post(
         "/accounts/:id/disable",
-        async ({ params, request }) => {
-          const id = accountIdOf(params.id);
-          if (typeof id !== "string") return id;
-          const body = await readJsonBody(request, DisableAccountBody, {});
-          if (!body.ok) return badRequest(body.error);
-          return setProxyDisabled(deps, id, {
-            kind: "disable",
-            reason: body.value.reason ?? MANUAL_REASON,
-          });
-        },
+        withAccountId((id, request) =>
+          withBody(request, DisableAccountBody, {}, (body) =>
+            setProxyDisabled(deps, id, { kind: "disable", reason: body.reason ?? MANUAL_REASON }),
+          ),
+        ),
         { parse: "none" },
       )
       .post(

@@ -1,8 +1,10 @@
 /**
  * The small part of OpenAPI 3.1 that the admin document uses, as types, so that a misspelt member
- * of the hand-written document fails the type check. (Kept here rather than taken from the
- * `openapi-types` package, which is only a transitive dependency of elysia.)
+ * of the hand-written paths fails the type check; the component schemas are generated
+ * (admin-openapi-schemas.ts). Kept here rather than taken from the `openapi-types` package, which
+ * is only a transitive dependency of elysia.
  */
+import type { JsonSchema as GeneratedSchema } from "@valibot/to-json-schema";
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it), or a reference to one in the components. */
 export type JsonSchema =
@@ -78,7 +80,7 @@ export interface OpenApiDocument {
           }
       >
     >;
-    readonly schemas: Readonly<Record<string, JsonSchema>>;
+    readonly schemas: Readonly<Record<string, GeneratedSchema>>;
     readonly parameters?: Readonly<Record<string, OpenApiParameter>>;
     readonly responses?: Readonly<Record<string, OpenApiResponse>>;
   };

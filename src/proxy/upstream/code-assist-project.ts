@@ -6,6 +6,7 @@ import * as v from "valibot";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import type { Lease } from "../../pool/account-pool.ts";
 import { err, ok, type Result } from "../../result.ts";
+import { errorReply } from "../protocol-errors.ts";
 import { type ProfileFailure, upstreamHeaders } from "./upstream-profile.ts";
 
 const Tier = v.optional(v.looseObject({ id: v.optional(v.pipe(v.string(), v.maxLength(200))) }));
@@ -59,12 +60,11 @@ export function createProjectResolver(deps: ProjectResolverDeps) {
     const project = loaded.value?.cloudaicompanionProject;
     const id = typeof project === "string" ? project : project?.id;
     if (id === undefined || id === "") {
-      const message =
-        "Cloud Code Assist has no project for this account; sign in once with Gemini Code Assist";
-      const reply = Response.json(
-        { error: { code: 403, message, status: "PERMISSION_DENIED" } },
-        { status: 403 },
-      );
+      // Answered as Google would, so each client protocol translates it like Google's own refusals.
+      const reply = errorReply("gemini", {
+        kind: "permission_denied",
+        message: "Cloud Code Assist has no project for this account; sign in once with Gemini Code Assist",
+      });
       return err({ kind: "reply", reply });
     }
     await deps.remember(lease.accountId, id).catch(() => {});

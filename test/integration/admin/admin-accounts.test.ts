@@ -1,7 +1,7 @@
 /** Listing and adding accounts through the admin API (SPEC §7, with the rules of §5.6). */
 import { describe, expect, test } from "bun:test";
-import { createMemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
-import { startAdminFixture } from "../../support/admin-fixture.ts";
+import { MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
+import { startAdminFixture, storeWith } from "../../support/admin-fixture.ts";
 
 const A = "alice@example.com";
 const B = "bob@example.com";
@@ -208,8 +208,10 @@ describe("POST /admin/accounts", () => {
     await using f = await startAdminFixture({
       emails: [A],
       store: (accounts) => {
-        const store = createMemoryAccountStore({ accounts });
-        return { ...store, list: () => (failing ? Promise.reject(new Error("disk on fire")) : store.list()) };
+        const store = new MemoryAccountStore({ accounts });
+        return storeWith(store, {
+          list: () => (failing ? Promise.reject(new Error("disk on fire")) : store.list()),
+        });
       },
     });
     failing = true;

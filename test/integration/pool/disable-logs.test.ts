@@ -11,8 +11,8 @@ import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-rob
 import type { AccountStore, StoreEvent, StoreListener } from "../../../src/stores/account-store.ts";
 import {
   createMemoryAccountBacking,
-  createMemoryAccountStore,
   type MemoryAccountBacking,
+  MemoryAccountStore,
 } from "../../../src/stores/memory-account-store.ts";
 import { captureLog } from "../../support/captured-log.ts";
 import { type PoolFixture, startPoolFixture } from "../../support/pool-fixture.ts";
@@ -55,7 +55,7 @@ function lateEvents(store: AccountStore): { store: AccountStore; flush(): void }
 async function otherProcess(f: PoolFixture, backing: MemoryAccountBacking) {
   const log = captureLog(f.clock);
   const pool = new AccountPool({
-    store: createMemoryAccountStore({ backing }),
+    store: new MemoryAccountStore({ backing }),
     oauth: f.oauth,
     clock: f.clock,
     log: log.logger,
@@ -74,7 +74,7 @@ describe("log lines about disabled accounts", () => {
     await using f = await startPoolFixture({
       emails: [A, B],
       strategy: createFixedStrategy(() => "id-alice"),
-      store: (accounts) => createMemoryAccountStore({ accounts, backing }),
+      store: (accounts) => new MemoryAccountStore({ accounts, backing }),
     });
     const other = await otherProcess(f, backing);
     f.google.revoke(f.account(A).token.refreshToken);
@@ -90,7 +90,7 @@ describe("log lines about disabled accounts", () => {
       emails: [A, B],
       strategy: createFixedStrategy(() => "id-alice"),
       store: (accounts) => {
-        late = lateEvents(createMemoryAccountStore({ accounts }));
+        late = lateEvents(new MemoryAccountStore({ accounts }));
         return late.store;
       },
     });
@@ -105,7 +105,7 @@ describe("log lines about disabled accounts", () => {
     const backing = createMemoryAccountBacking();
     await using f = await startPoolFixture({
       emails: [A, B],
-      store: (accounts) => createMemoryAccountStore({ accounts, backing }),
+      store: (accounts) => new MemoryAccountStore({ accounts, backing }),
     });
     f.google.revoke(f.account(A).token.refreshToken);
     await acquireWithFailover(f.pool, { maxAttempts: 3, tried: new Set() });

@@ -6,7 +6,7 @@ import { acquireWithFailover } from "../../../src/pool/acquire-with-failover.ts"
 import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-robin.ts";
 import type { AccountChange, AccountStore } from "../../../src/stores/account-store.ts";
-import { createMemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
 import { findSecretsIn, startPoolFixture } from "../../support/pool-fixture.ts";
 
 const A = "alice@example.com";
@@ -42,7 +42,7 @@ describe("disabling on invalid_grant", () => {
       emails: [A, B],
       strategy: createFixedStrategy(() => "id-alice"),
       store: (accounts) => {
-        counter = countingDisables(createMemoryAccountStore({ accounts }));
+        counter = countingDisables(new MemoryAccountStore({ accounts }));
         return counter.store;
       },
     });

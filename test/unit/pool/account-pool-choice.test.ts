@@ -9,7 +9,7 @@ import { createFixedStrategy } from "../../../src/pool/strategies/fixed.ts";
 import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-robin.ts";
 import type { SelectionStrategy } from "../../../src/pool/strategies/selection-strategy.ts";
 import { createStickyStrategy } from "../../../src/pool/strategies/sticky.ts";
-import { createMemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
+import { MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
 /** Tokens outlive every test here: the pool must never call Google. */
@@ -60,7 +60,7 @@ function tee(real: SelectionStrategy, reference: SelectionStrategy): SelectionSt
 
 async function startPool(clock: FakeClock, strategy: SelectionStrategy): Promise<AccountPool> {
   const pool = new AccountPool({
-    store: createMemoryAccountStore({ accounts: IDS.map((id) => account(id, clock)) }),
+    store: new MemoryAccountStore({ accounts: IDS.map((id) => account(id, clock)) }),
     oauth: UNUSED_OAUTH,
     clock,
     log: silentLogger,

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createKeyChecker } from "../../../src/proxy/access/key-checker.ts";
-import { CLIENT_KEY_PLACES, presentedKeys } from "../../../src/proxy/access/presented-keys.ts";
+import { CLIENT_KEY_PLACES, createKeyChecker, presentedKeys } from "../../../src/proxy/access/key-check.ts";
 import { HASHED_CHARACTERS, sessionKeyOf } from "../../../src/proxy/session-key.ts";
 
 describe("session keys", () => {

@@ -1,9 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
-import {
-  createMemoryAccountBacking,
-  createMemoryAccountStore,
-} from "../../../src/stores/memory-account-store.ts";
+import { createMemoryAccountBacking, MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
 import { sampleAccount } from "../../support/store-fixtures.ts";
 import { describeAccountStoreContract } from "./account-store-contract.ts";
 
@@ -12,7 +9,7 @@ describeAccountStoreContract("memory store", async () => {
   const handles: AccountStore[] = [];
   return {
     open: async () => {
-      const handle = createMemoryAccountStore({ backing });
+      const handle = new MemoryAccountStore({ backing });
       handles.push(handle);
       return handle;
     },
@@ -25,14 +22,14 @@ describeAccountStoreContract("memory store", async () => {
 describe("memory store", () => {
   test("starts with the accounts it is given", async () => {
     const account = sampleAccount();
-    const store = createMemoryAccountStore({ accounts: [account] });
+    const store = new MemoryAccountStore({ accounts: [account] });
     expect(await store.list()).toEqual([account]);
     await store.close();
   });
 
   test("keeps its own copies, so mutating a returned account changes nothing stored", async () => {
     const account = sampleAccount();
-    const store = createMemoryAccountStore({ accounts: [account] });
+    const store = new MemoryAccountStore({ accounts: [account] });
     const read = (await store.get(account.id)) as { name?: string };
     read.name = "mutated";
     expect((await store.get(account.id))?.name).toBe(account.name);
@@ -41,7 +38,7 @@ describe("memory store", () => {
 
   test("refuses to create an account under an id another email already has", async () => {
     const account = sampleAccount();
-    const store = createMemoryAccountStore({ accounts: [account] });
+    const store = new MemoryAccountStore({ accounts: [account] });
     const other = sampleAccount({ id: account.id });
     await expect(store.upsertByEmail(other.email, () => other)).rejects.toMatchObject({
       code: "ACCOUNT_ID_CONFLICT",

@@ -6,11 +6,11 @@
  */
 import type { Account, AccountToken } from "../accounts/account.ts";
 import { replaceToken } from "../accounts/account-transitions.ts";
-import { describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
 import { err, ok, type Result } from "../result.ts";
-import type { AccountStore } from "../stores/account-store.ts";
+import type { AccountStore, UpsertResult } from "../stores/account-store.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
+import { type AccountOperationError, storeFailed, tokenRejected } from "./account-operation-error.ts";
 
 export type EnrollOutcome = "created" | "updated" | "recovered";
 
@@ -19,6 +19,7 @@ export interface Enrolled {
   readonly account: Account;
 }
 
+/** What every account operation needs; enrolling uses all of it, the state changes the store and clock. */
 export interface EnrollDeps {
   readonly oauth: GoogleOAuthClient;
   readonly store: AccountStore;
@@ -26,24 +27,12 @@ export interface EnrollDeps {
   readonly newId: () => string;
 }
 
-export class EnrollError extends Error {
-  readonly code = "token_rejected";
-  constructor(
-    readonly failure: TokenFailure,
-    options?: { cause?: unknown },
-  ) {
-    super(`Google rejected the token: ${describeTokenFailure(failure)}`, options);
-    this.name = "EnrollError";
-  }
-}
+export type EnrollResult = Result<Enrolled, AccountOperationError>;
 
 /** Verifies a refresh token with one refresh and upserts the account it belongs to. */
-export async function enrollRefreshToken(
-  deps: EnrollDeps,
-  refreshToken: string,
-): Promise<Result<Enrolled, EnrollError>> {
+export async function enrollRefreshToken(deps: EnrollDeps, refreshToken: string): Promise<EnrollResult> {
   const grant = await deps.oauth.refresh(refreshToken);
-  if (!grant.ok) return err(new EnrollError(grant.error));
+  if (!grant.ok) return err(tokenRejected(grant.error));
   return enrollGrant(deps, { ...grant.value, refreshToken: grant.value.refreshToken ?? refreshToken });
 }
 
@@ -51,9 +40,9 @@ export async function enrollRefreshToken(
 export async function enrollGrant(
   deps: EnrollDeps,
   grant: TokenGrant & { readonly refreshToken: string },
-): Promise<Result<Enrolled, EnrollError>> {
+): Promise<EnrollResult> {
   const identity = await deps.oauth.userinfo(grant.accessToken);
-  if (!identity.ok) return err(new EnrollError(identity.error));
+  if (!identity.ok) return err(tokenRejected(identity.error));
   const { email, name } = identity.value;
   const token: AccountToken = {
     accessToken: grant.accessToken,
@@ -63,26 +52,32 @@ export async function enrollGrant(
     tokenType: grant.tokenType,
     email,
   };
+  try {
+    const result = await deps.store.upsertByEmail(email, (existing) =>
+      existing === undefined ? newAccount(deps, email, token, name) : replaceToken(existing, token, name),
+    );
+    return ok({ outcome: outcomeOf(result), account: result.account });
+  } catch (cause) {
+    return err(storeFailed(cause));
+  }
+}
+
+function newAccount(deps: EnrollDeps, email: string, token: AccountToken, name: string | undefined): Account {
   const now = unixSeconds(deps.clock);
-  const result = await deps.store.upsertByEmail(email, (existing) => {
-    if (existing !== undefined) return replaceToken(existing, token, name);
-    const fresh: Account = {
-      id: deps.newId(),
-      email,
-      token,
-      disabled: false,
-      proxyDisabled: false,
-      createdAt: now,
-      // Antigravity-Manager requires last_used to read the file.
-      lastUsed: now,
-    };
-    return name === undefined ? fresh : { ...fresh, name };
-  });
-  const outcome: EnrollOutcome =
-    result.status === "created"
-      ? "created"
-      : result.previous?.disabled === true && !result.account.disabled
-        ? "recovered"
-        : "updated";
-  return ok({ outcome, account: result.account });
+  const fresh: Account = {
+    id: deps.newId(),
+    email,
+    token,
+    disabled: false,
+    proxyDisabled: false,
+    createdAt: now,
+    // Antigravity-Manager requires last_used to read the file.
+    lastUsed: now,
+  };
+  return name === undefined ? fresh : { ...fresh, name };
+}
+
+function outcomeOf(result: UpsertResult): EnrollOutcome {
+  if (result.status === "created") return "created";
+  return result.previous?.disabled === true && !result.account.disabled ? "recovered" : "updated";
 }
