@@ -3,7 +3,7 @@
  * store's change events, picks an account per request with the configured strategy, and hands out
  * leases with a fresh access token. It knows nothing of HTTP, files or Kubernetes.
  */
-import type { Tracer } from "@opentelemetry/api";
+import { ProxyTracerProvider, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import type { QuotaPolicy } from "../accounts/quota.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
@@ -13,7 +13,6 @@ import { createThrottle } from "../log/throttle.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
-import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import type { AccountHealth, Block } from "./account-health.ts";
 import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
@@ -23,7 +22,7 @@ import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
 import { ProtectionAnnouncer } from "./protection-announcer.ts";
 import type { SelectionRequest, SelectionStrategy } from "./strategies/selection-strategy.ts";
-import { createTokenRefresher, type TokenRefresher } from "./token-refresher.ts";
+import { TokenRefresher } from "./token-refresher.ts";
 
 export interface AccountPoolOptions {
   readonly store: AccountStore;
@@ -71,6 +70,8 @@ export interface PoolAccountView {
 }
 
 const CONFIG_LOG_INTERVAL_MS = 60_000;
+/** A tracer that records nothing (a provider of its own, never the global one). */
+const NO_SPANS: Tracer = new ProxyTracerProvider().getTracer("grantpool");
 
 /** The email as the pool indexes it: lower case, the account's own string when it already is. */
 function emailKey(email: string): string {
@@ -108,13 +109,13 @@ export class AccountPool {
       observer: this.#observer,
       store: options.store.kind,
     });
-    this.#refresher = createTokenRefresher({
+    this.#refresher = new TokenRefresher({
       store: options.store,
       oauth: options.oauth,
       clock: options.clock,
       log: options.log,
       observer: this.#observer,
-      tracer: options.tracer ?? NOOP_TRACER,
+      tracer: options.tracer ?? NO_SPANS,
       configErrorThrottle: createThrottle(options.clock, CONFIG_LOG_INTERVAL_MS),
       refreshSkewSeconds: options.refreshSkewSeconds,
       onDisabled: (entry) => options.strategy.release(entry.account.id),
