@@ -5,11 +5,11 @@
  * configuration errors disable nothing. Upstream 401s come in waves (every request in flight with
  * the dead access token); a wave gets one refresh, and a disabled account is never refreshed again.
  */
-import { type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { ProxyTracerProvider, type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import { describeClientProblem, describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import type { Logger } from "../log/logger.ts";
-import type { Throttle } from "../log/throttle.ts";
+import { createThrottle, type Throttle } from "../log/throttle.ts";
 import type { GoogleOAuthClient, TokenGrant } from "../oauth/google-oauth-client.ts";
 import { inSpan } from "../platform/in-span.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -25,9 +25,8 @@ export interface TokenRefresherDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly observer: PoolObserver;
-  /** Each refresh is a span, a child of the request that needed it. */
-  readonly tracer: Tracer;
-  readonly configErrorThrottle: Throttle;
+  /** Each refresh is a span, a child of the request that needed it; none when not given. */
+  readonly tracer?: Tracer;
   readonly refreshSkewSeconds: number;
   /** Called once this process disabled the account. */
   readonly onDisabled: (entry: PoolEntry) => void;
@@ -43,15 +42,23 @@ interface SettledRefresh {
 
 /** A stale copy of an account may hand us a refresh token that was already replaced; try the new one once. */
 const MAX_TOKEN_REPLACEMENTS = 1;
+const CONFIG_LOG_INTERVAL_MS = 60_000;
+/** A tracer that records nothing (a provider of its own, never the global one). */
+const NO_SPANS: Tracer = new ProxyTracerProvider().getTracer("grantpool");
 
 export class TokenRefresher {
   readonly #deps: TokenRefresherDeps;
   readonly #disabler: InvalidGrantDisabler;
+  readonly #tracer: Tracer;
+  /** OAuth client errors are the same for every account: logged once a minute per code. */
+  readonly #configErrorLog: Throttle;
   readonly #settled = new WeakMap<PoolEntry, SettledRefresh>();
 
   constructor(deps: TokenRefresherDeps) {
     this.#deps = deps;
     this.#disabler = createInvalidGrantDisabler(deps);
+    this.#tracer = deps.tracer ?? NO_SPANS;
+    this.#configErrorLog = createThrottle(deps.clock, CONFIG_LOG_INTERVAL_MS);
   }
 
   /** The account with an access token valid for at least the skew; refreshes when needed. */
@@ -121,7 +128,7 @@ export class TokenRefresher {
 
   #tracedRefresh(entry: PoolEntry): Promise<Freshness> {
     return inSpan(
-      this.#deps.tracer,
+      this.#tracer,
       "grantpool.token.refresh",
       { kind: SpanKind.CLIENT, attributes: { "grantpool.account.id": entry.account.id } },
       () => this.#refresh(entry),
@@ -179,7 +186,7 @@ export class TokenRefresher {
         `Token refresh failed (${email}): ${describeTokenFailure(failure)}, cooling down for ${seconds}s, trying next account`,
         { account: entry.account.id },
       );
-    } else if (this.#deps.configErrorThrottle(`oauth-config:${failure.code}`)) {
+    } else if (this.#configErrorLog(`oauth-config:${failure.code}`)) {
       log.error(
         `${describeClientProblem(failure)}: check GRANTPOOL_OAUTH_CLIENT_ID and GRANTPOOL_OAUTH_CLIENT_SECRET; no account is disabled`,
       );
