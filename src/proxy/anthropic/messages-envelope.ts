@@ -7,13 +7,16 @@
  * name the path and what was expected, never the value (it may be a secret).
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  optionalBoolean,
+  optionalNumber,
+  parseEnvelope,
+  positiveInteger,
+  text,
+} from "../translation/envelope-schema.ts";
 
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
 const Block = v.looseObject(
   { type: text("a string naming the block type") },
   "must be a content block object",
@@ -84,11 +87,7 @@ const fields = {
 const MessagesRequest = v.looseObject(
   {
     ...fields,
-    max_tokens: v.pipe(
-      v.number("must be a positive integer"),
-      v.integer("must be a positive integer"),
-      v.minValue(1, "must be a positive integer"),
-    ),
+    max_tokens: positiveInteger,
   },
   BODY_MESSAGE,
 );
@@ -107,10 +106,5 @@ export function parseMessagesEnvelope(
   input: unknown,
   kind: "messages" | "count_tokens",
 ): Result<MessagesEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(kind === "messages" ? MessagesRequest : CountTokensRequest, input, {
-    abortEarly: true,
-  });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(kind === "messages" ? MessagesRequest : CountTokensRequest, input);
 }

@@ -7,20 +7,15 @@
  * and what was expected, never the value.
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
-
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
-const positiveInteger = v.nullish(
-  v.pipe(
-    v.number("must be a positive integer"),
-    v.integer("must be a positive integer"),
-    v.minValue(1, "must be a positive integer"),
-  ),
-);
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  parseEnvelope,
+  text,
+} from "../translation/envelope-schema.ts";
 
 const Part = v.looseObject({ type: text("a string naming the part type") }, "must be a content part object");
 const Content = v.nullish(
@@ -119,9 +114,9 @@ const ChatRequest = v.looseObject(
     response_format: v.nullish(ResponseFormat),
     reasoning_effort: v.nullish(text("a string")),
     stop: v.nullish(v.union([v.string(), v.array(v.string())], "must be a string or an array of strings")),
-    n: positiveInteger,
-    max_tokens: positiveInteger,
-    max_completion_tokens: positiveInteger,
+    n: optionalPositiveInteger,
+    max_tokens: optionalPositiveInteger,
+    max_completion_tokens: optionalPositiveInteger,
     stream: optionalBoolean,
     stream_options: v.nullish(v.looseObject({ include_usage: optionalBoolean }, "must be an object")),
     temperature: optionalNumber,
@@ -141,8 +136,5 @@ export type ChatToolChoice = v.InferOutput<typeof ToolChoice>;
 export type ChatResponseFormat = v.InferOutput<typeof ResponseFormat>;
 
 export function parseChatEnvelope(input: unknown): Result<ChatEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(ChatRequest, input, { abortEarly: true });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(ChatRequest, input);
 }

@@ -7,13 +7,15 @@
  * and what was expected, never the value.
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
-
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  parseEnvelope,
+  text,
+} from "../translation/envelope-schema.ts";
 
 const Item = v.looseObject(
   { type: v.nullish(text("a string naming the item type")), role: v.nullish(text("a string")) },
@@ -66,13 +68,7 @@ const ResponsesRequest = v.looseObject(
     ),
     include: v.nullish(v.array(text("a string"), "must be an array of strings")),
     text: v.nullish(v.looseObject({ format: v.nullish(Format) }, "must be an object")),
-    max_output_tokens: v.nullish(
-      v.pipe(
-        v.number("must be a positive integer"),
-        v.integer("must be a positive integer"),
-        v.minValue(1, "must be a positive integer"),
-      ),
-    ),
+    max_output_tokens: optionalPositiveInteger,
     temperature: optionalNumber,
     top_p: optionalNumber,
     stream: optionalBoolean,
@@ -92,8 +88,5 @@ export type ResponsesToolChoice = v.InferOutput<typeof ToolChoice>;
 export type ResponsesFormat = v.InferOutput<typeof Format>;
 
 export function parseResponsesEnvelope(input: unknown): Result<ResponsesEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(ResponsesRequest, input, { abortEarly: true });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(ResponsesRequest, input);
 }
