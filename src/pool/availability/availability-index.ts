@@ -38,7 +38,7 @@ import { idHash } from "./hash-ring.ts";
 import { IndexedCandidates, type LastAnswer } from "./indexed-candidates.ts";
 import { forgetSlot, trackSlot } from "./keyed-slots.ts";
 import { TieredCandidates } from "./quota-tiers.ts";
-import { buildLevel, type Level, levelView, writeSlotBits } from "./serving-levels.ts";
+import { buildLevel, type Level, levelView, tierView, writeSlotBits } from "./serving-levels.ts";
 import { NO_WAKE, SlotFlags, TIER_GROUPS } from "./slot-flags.ts";
 
 export interface AvailabilityIndexOptions {
@@ -199,20 +199,11 @@ export class AvailabilityIndex {
     model: string | undefined,
     now: number,
   ): IndexedCandidates | undefined {
-    const base = this.#base;
-    const serving = base?.byTier?.[group]?.[tier];
-    if (base === undefined || serving === undefined) return undefined;
-    const recent = this.#recent;
-    const recentServing = recent?.byTier?.[group]?.[tier];
+    const base = tierView(this.#base, group, tier, model);
+    if (base === undefined) return undefined;
     return new IndexedCandidates(
-      { layout: base.layout, serving, also: model === undefined ? undefined : base.byModel.get(model) },
-      recent === undefined || recentServing === undefined
-        ? undefined
-        : {
-            layout: recent.layout,
-            serving: recentServing,
-            also: model === undefined ? undefined : recent.byModel.get(model),
-          },
+      base,
+      tierView(this.#recent, group, tier, model),
       this.#locate,
       this.#idOf,
       this.#last,

@@ -92,6 +92,21 @@ export function levelView(level: Level, model: string | undefined, group: string
   return { layout: level.layout, serving: own ?? level.common };
 }
 
+/**
+ * The level's serving set of one quota tier of group `g` (TIER_GROUPS order), with `model`'s own
+ * set as `also` when someone is blocked for the model; undefined when the level has no such set.
+ */
+export function tierView(
+  level: Level | undefined,
+  g: number,
+  tier: number,
+  model: string | undefined,
+): LevelView | undefined {
+  const serving = level?.byTier?.[g]?.[tier];
+  if (level === undefined || serving === undefined) return undefined;
+  return { layout: level.layout, serving, also: model === undefined ? undefined : level.byModel.get(model) };
+}
+
 /** The serving sets of each tier of group `g` in `layout`: serving, not protected, in the tier. */
 function tierSets(layout: AccountLayout, flags: SlotFlags, g: number): ServingSet[] {
   const protectedSlots = flags.protected.get(TIER_GROUPS[g] ?? "");
