@@ -10,8 +10,10 @@ import * as v from "valibot";
 import type { Result } from "../../result.ts";
 import {
   BODY_MESSAGE,
+  modelName,
   optionalBoolean,
   optionalNumber,
+  optionalText,
   parseEnvelope,
   positiveInteger,
   text,
@@ -37,8 +39,8 @@ const Message = v.looseObject(
 const Tool = v.looseObject(
   {
     name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-    type: v.nullish(text("a string")),
-    description: v.nullish(text("a string")),
+    type: optionalText,
+    description: optionalText,
     input_schema: v.nullish(v.unknown()),
     defer_loading: optionalBoolean,
   },
@@ -64,19 +66,19 @@ const Thinking = v.looseObject(
   {
     type: v.picklist(["enabled", "adaptive", "disabled"], 'must be "enabled", "adaptive" or "disabled"'),
     budget_tokens: v.nullish(v.pipe(v.number("must be a number"), v.integer("must be an integer"))),
-    display: v.nullish(text("a string")),
+    display: optionalText,
   },
   "must be an object",
 );
 
 const fields = {
-  model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+  model: modelName,
   messages: v.array(Message, "must be an array of messages"),
   system: v.nullish(v.union([v.string(), v.array(Block)], "must be a string or an array of text blocks")),
   tools: v.nullish(v.array(Tool, "must be an array of tools")),
   tool_choice: v.nullish(ToolChoice),
   thinking: v.nullish(Thinking),
-  output_config: v.nullish(v.looseObject({ effort: v.nullish(text("a string")) }, "must be an object")),
+  output_config: v.nullish(v.looseObject({ effort: optionalText }, "must be an object")),
   stream: optionalBoolean,
   temperature: optionalNumber,
   top_p: optionalNumber,

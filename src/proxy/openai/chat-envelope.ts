@@ -10,9 +10,11 @@ import * as v from "valibot";
 import type { Result } from "../../result.ts";
 import {
   BODY_MESSAGE,
+  modelName,
   optionalBoolean,
   optionalNumber,
   optionalPositiveInteger,
+  optionalText,
   parseEnvelope,
   text,
 } from "../translation/envelope-schema.ts";
@@ -28,11 +30,11 @@ const Content = v.nullish(
 const ToolCall = v.looseObject(
   {
     id: text("a string"),
-    type: v.nullish(text("a string")),
+    type: optionalText,
     function: v.looseObject(
       {
         name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-        arguments: v.nullish(text("a string")),
+        arguments: optionalText,
       },
       "must be an object",
     ),
@@ -47,11 +49,11 @@ const Message = v.looseObject(
       'must be "system", "developer", "user", "assistant", "tool" or "function"',
     ),
     content: Content,
-    name: v.nullish(text("a string")),
+    name: optionalText,
     tool_calls: v.nullish(v.array(ToolCall, "must be an array of tool calls")),
-    tool_call_id: v.nullish(text("a string")),
+    tool_call_id: optionalText,
     function_call: v.nullish(
-      v.looseObject({ name: text("a string"), arguments: v.nullish(text("a string")) }, "must be an object"),
+      v.looseObject({ name: text("a string"), arguments: optionalText }, "must be an object"),
     ),
   },
   "must be a message object",
@@ -60,7 +62,7 @@ const Message = v.looseObject(
 const FunctionDefinition = v.looseObject(
   {
     name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-    description: v.nullish(text("a string")),
+    description: optionalText,
     parameters: v.nullish(v.unknown()),
     strict: optionalBoolean,
   },
@@ -106,13 +108,13 @@ const ResponseFormat = v.variant(
 
 const ChatRequest = v.looseObject(
   {
-    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    model: modelName,
     messages: v.pipe(v.array(Message, "must be an array of messages"), v.nonEmpty("must not be empty")),
     tools: v.nullish(v.array(Tool, "must be an array of tools")),
     tool_choice: v.nullish(ToolChoice),
     parallel_tool_calls: optionalBoolean,
     response_format: v.nullish(ResponseFormat),
-    reasoning_effort: v.nullish(text("a string")),
+    reasoning_effort: optionalText,
     stop: v.nullish(v.union([v.string(), v.array(v.string())], "must be a string or an array of strings")),
     n: optionalPositiveInteger,
     max_tokens: optionalPositiveInteger,
@@ -122,7 +124,7 @@ const ChatRequest = v.looseObject(
     temperature: optionalNumber,
     top_p: optionalNumber,
     seed: v.nullish(v.pipe(v.number("must be an integer"), v.integer("must be an integer"))),
-    prompt_cache_key: v.nullish(text("a string")),
+    prompt_cache_key: optionalText,
   },
   BODY_MESSAGE,
 );

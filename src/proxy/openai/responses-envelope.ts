@@ -10,15 +10,17 @@ import * as v from "valibot";
 import type { Result } from "../../result.ts";
 import {
   BODY_MESSAGE,
+  modelName,
   optionalBoolean,
   optionalNumber,
   optionalPositiveInteger,
+  optionalText,
   parseEnvelope,
   text,
 } from "../translation/envelope-schema.ts";
 
 const Item = v.looseObject(
-  { type: v.nullish(text("a string naming the item type")), role: v.nullish(text("a string")) },
+  { type: v.nullish(text("a string naming the item type")), role: optionalText },
   "must be an input item object",
 );
 
@@ -36,7 +38,7 @@ const Format = v.variant(
     v.looseObject({ type: v.literal("json_object") }),
     v.looseObject({
       type: v.literal("json_schema"),
-      name: v.nullish(text("a string")),
+      name: optionalText,
       schema: v.nullish(v.unknown()),
     }),
   ],
@@ -45,23 +47,23 @@ const Format = v.variant(
 
 const ResponsesRequest = v.looseObject(
   {
-    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    model: modelName,
     input: v.nullish(
       v.union(
         [v.string(), v.array(Item, "must be a string or an array of input items")],
         "must be a string or an array of input items",
       ),
     ),
-    instructions: v.nullish(text("a string")),
+    instructions: optionalText,
     tools: v.nullish(v.array(Tool, "must be an array of tools")),
     tool_choice: v.nullish(ToolChoice),
     parallel_tool_calls: optionalBoolean,
     reasoning: v.nullish(
       v.looseObject(
         {
-          effort: v.nullish(text("a string")),
-          summary: v.nullish(text("a string")),
-          generate_summary: v.nullish(text("a string")),
+          effort: optionalText,
+          summary: optionalText,
+          generate_summary: optionalText,
         },
         "must be an object",
       ),
@@ -73,8 +75,8 @@ const ResponsesRequest = v.looseObject(
     top_p: optionalNumber,
     stream: optionalBoolean,
     store: optionalBoolean,
-    prompt_cache_key: v.nullish(text("a string")),
-    previous_response_id: v.nullish(text("a string")),
+    prompt_cache_key: optionalText,
+    previous_response_id: optionalText,
     conversation: v.nullish(v.unknown()),
     metadata: v.nullish(v.unknown()),
   },

@@ -10,6 +10,9 @@ import { describeIssues } from "./envelope-issue.ts";
 export const BODY_MESSAGE = "request body must be a JSON object";
 
 export const text = (what: string) => v.string(`must be ${what}`);
+export const optionalText = v.nullish(text("a string"));
+/** The `model` every request names. */
+export const modelName = v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty"));
 export const optionalNumber = v.nullish(v.number("must be a number"));
 export const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
 export const positiveInteger = v.pipe(
