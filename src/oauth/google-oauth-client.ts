@@ -73,7 +73,7 @@ type Call = Result<{ status: number; body: string }, TokenFailure>;
 export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAuthClient {
   const call = async (url: string, init: RequestInit): Promise<Call> => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    const cancelTimer = options.clock.setTimer(() => controller.abort(), options.timeoutMs);
     try {
       const response = await options.fetch(url, { ...init, signal: controller.signal });
       return ok({ status: response.status, body: await response.text() });
@@ -86,7 +86,7 @@ export function createGoogleOAuthClient(options: GoogleOAuthOptions): GoogleOAut
       const reason = cause instanceof Error ? cause.message : String(cause);
       return err(networkFailure("network", `cannot reach ${new URL(url).host}: ${reason}`));
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
   };
 

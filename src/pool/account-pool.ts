@@ -9,21 +9,21 @@ import type { QuotaPolicy } from "../accounts/quota.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
-import { createThrottle } from "../log/throttle.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, type Result } from "../result.ts";
 import type { AccountStore, StoreEvent } from "../stores/account-store.ts";
-import { NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
 import type { AccountHealth, Block } from "./account-health.ts";
 import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
 import { AvailabilityIndex } from "./availability/availability-index.ts";
+import { EmailIndex } from "./email-index.ts";
+import { leaseOf } from "./lease-of.ts";
 import { createEntry, type EntryContext, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
 import { ProtectionAnnouncer } from "./protection-announcer.ts";
 import type { SelectionRequest, SelectionStrategy } from "./strategies/selection-strategy.ts";
-import { createTokenRefresher, type TokenRefresher } from "./token-refresher.ts";
+import { TokenRefresher } from "./token-refresher.ts";
 
 export interface AccountPoolOptions {
   readonly store: AccountStore;
@@ -70,21 +70,12 @@ export interface PoolAccountView {
   readonly protections: ReadonlyMap<string, Block>;
 }
 
-const CONFIG_LOG_INTERVAL_MS = 60_000;
-
-/** The email as the pool indexes it: lower case, the account's own string when it already is. */
-function emailKey(email: string): string {
-  const lower = email.toLowerCase();
-  return lower === email ? email : lower;
-}
-
 export class AccountPool {
   readonly #options: AccountPoolOptions;
   readonly #entries = new Map<string, PoolEntry>();
   /** Who can serve now, kept current by the entries' change reports (choice in O(1)). */
   readonly #available: AvailabilityIndex;
-  /** Lower-cased email → id of the first account (in pool order) with it, for resolve(). */
-  readonly #idByEmail = new Map<string, string>();
+  readonly #emails = new EmailIndex(() => this.#entries.values());
   /** What every entry shares (one object for all: a closure each would cost memory per account). */
   readonly #entryContext: EntryContext;
   readonly #refresher: TokenRefresher;
@@ -108,14 +99,13 @@ export class AccountPool {
       observer: this.#observer,
       store: options.store.kind,
     });
-    this.#refresher = createTokenRefresher({
+    this.#refresher = new TokenRefresher({
       store: options.store,
       oauth: options.oauth,
       clock: options.clock,
       log: options.log,
       observer: this.#observer,
-      tracer: options.tracer ?? NOOP_TRACER,
-      configErrorThrottle: createThrottle(options.clock, CONFIG_LOG_INTERVAL_MS),
+      ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
       refreshSkewSeconds: options.refreshSkewSeconds,
       onDisabled: (entry) => options.strategy.release(entry.account.id),
     });
@@ -171,7 +161,7 @@ export class AccountPool {
     if (entry === undefined)
       return err({ kind: "no_available_account", summary: this.summary(request.model) });
     const fresh = await this.#refresher.ensureFresh(entry);
-    return this.#toLease(entry, fresh);
+    return leaseOf(entry.account.id, fresh);
   }
 
   /**
@@ -182,7 +172,7 @@ export class AccountPool {
     const entry = this.#entries.get(accountId);
     if (entry === undefined || entry.account.disabled)
       return err({ kind: "no_available_account", summary: this.summary() });
-    return this.#toLease(entry, await this.#refresher.ensureFresh(entry));
+    return leaseOf(entry.account.id, await this.#refresher.ensureFresh(entry));
   }
 
   /** The quota groups an account is protected for now, each with its block; empty when none. */
@@ -203,7 +193,7 @@ export class AccountPool {
   ): Promise<Result<Lease, AcquireFailure>> {
     const entry = this.#entries.get(accountId);
     if (entry === undefined) return err({ kind: "no_available_account", summary: this.summary() });
-    return this.#toLease(entry, await this.#refresher.refreshAfterRejection(entry, accessToken));
+    return leaseOf(entry.account.id, await this.#refresher.refreshAfterRejection(entry, accessToken));
   }
 
   /** Applies what an upstream reply says about the account that sent it (SPEC §5.4). */
@@ -248,33 +238,7 @@ export class AccountPool {
   /** Resolves an account id or email to its id (for `fixed` and the CLI). */
   resolve(idOrEmail: string): string | undefined {
     if (this.#entries.has(idOrEmail)) return idOrEmail;
-    return this.#idByEmail.get(idOrEmail.toLowerCase());
-  }
-
-  /** Re-finds the first account (in pool order) with `email`; O(n), only when an email moves. */
-  #reindexEmail(email: string): void {
-    const wanted = emailKey(email);
-    this.#idByEmail.delete(wanted);
-    for (const entry of this.#entries.values()) {
-      if (entry.account.email.toLowerCase() === wanted) {
-        this.#idByEmail.set(wanted, entry.account.id);
-        return;
-      }
-    }
-  }
-
-  #toLease(entry: PoolEntry, fresh: Result<Account, TokenFailure>): Result<Lease, AcquireFailure> {
-    if (!fresh.ok) {
-      const failure = fresh.error;
-      return err(
-        failure.kind === "config"
-          ? { kind: "config", failure }
-          : { kind: "refresh_failed", accountId: entry.account.id, failure },
-      );
-    }
-    const { id, email, token } = fresh.value;
-    const lease: Lease = { accountId: id, email, accessToken: token.accessToken };
-    return ok(token.projectId === undefined ? lease : { ...lease, projectId: token.projectId });
+    return this.#emails.idOf(idOrEmail);
   }
 
   #ids(): string[] {
@@ -290,8 +254,7 @@ export class AccountPool {
         this.#sortedIds = undefined;
         this.#available.remove(event.id);
         this.#protections.forget(event.id);
-        if (this.#idByEmail.get(removed.account.email.toLowerCase()) === event.id)
-          this.#reindexEmail(removed.account.email);
+        this.#emails.removed(removed.account);
       }
       this.#options.strategy.release(event.id);
       return;
@@ -303,17 +266,9 @@ export class AccountPool {
       this.#entries.set(stored.id, created);
       this.#sortedIds = undefined;
       this.#available.add(created);
-      const email = emailKey(stored.email);
-      if (!this.#idByEmail.has(email)) this.#idByEmail.set(email, stored.id);
+      this.#emails.added(stored);
       this.#protections.review(created);
-      if (stored.disabled) {
-        this.#options.log.info(
-          `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
-          {
-            account: stored.id,
-          },
-        );
-      }
+      if (stored.disabled) logSkipped(this.#options.log, stored);
       return;
     }
     this.#update(entry, stored, initialLoad);
@@ -323,10 +278,7 @@ export class AccountPool {
     const before = entry.account;
     if (before.token.refreshToken !== stored.token.refreshToken) entry.health.reset();
     entry.account = mergeStored(before, stored);
-    if (before.email.toLowerCase() !== stored.email.toLowerCase()) {
-      this.#reindexEmail(before.email);
-      this.#reindexEmail(stored.email);
-    }
+    this.#emails.changed(before, stored);
     if (before.disabled && !stored.disabled) {
       this.#options.log.info(`Account recovered (${stored.email}): back in the pool`, { account: stored.id });
       notify(this.#observer, "accountRecovered", {
@@ -337,16 +289,16 @@ export class AccountPool {
     } else if (!before.disabled && stored.disabled) {
       this.#options.strategy.release(stored.id);
       // Our own disable already logged its two lines (SPEC §5.5); its store event is only an echo.
-      if (!initialLoad && !this.#refresher.isOwnDisable(stored)) {
-        this.#options.log.info(
-          `Skipping disabled account (${stored.email}): ${stored.disabledReason ?? ""}`,
-          {
-            account: stored.id,
-          },
-        );
-      }
+      if (!initialLoad && !this.#refresher.isOwnDisable(stored)) logSkipped(this.#options.log, stored);
     }
     if (!before.proxyDisabled && stored.proxyDisabled) this.#options.strategy.release(stored.id);
     this.#protections.review(entry);
   }
+}
+
+/** A disabled account the pool holds but will not choose. */
+function logSkipped(log: Logger, account: Account): void {
+  log.info(`Skipping disabled account (${account.email}): ${account.disabledReason ?? ""}`, {
+    account: account.id,
+  });
 }

@@ -19,7 +19,6 @@ import { mapLimited } from "../platform/map-limited.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import type { Clock } from "../time/clock.ts";
-import { runtimeTimer, type StartTimer } from "../time/shared-deadlines.ts";
 import type { AccountPool, Lease } from "./account-pool.ts";
 
 /** What one quota call found. */
@@ -48,7 +47,6 @@ export interface QuotaRefresherOptions {
   readonly intervalMs: number;
   /** Quota calls in flight at once during a sweep. */
   readonly concurrency?: number;
-  readonly startTimer?: StartTimer;
   /** 0–1 (tests fix it); the interval varies by ±10% with it. */
   readonly random?: () => number;
 }
@@ -67,7 +65,6 @@ const AFTER_RESET_MS = 5_000;
 
 export class QuotaRefresher {
   readonly #options: QuotaRefresherOptions;
-  readonly #startTimer: StartTimer;
   readonly #failureLog: Throttle;
   readonly #inFlight = new Map<string, Promise<Result<Account, string>>>();
   readonly #lastAsked = new Map<string, number>();
@@ -79,7 +76,6 @@ export class QuotaRefresher {
 
   constructor(options: QuotaRefresherOptions) {
     this.#options = options;
-    this.#startTimer = options.startTimer ?? runtimeTimer;
     this.#failureLog = createThrottle(options.clock, FAILURE_LOG_MS);
   }
 
@@ -126,9 +122,9 @@ export class QuotaRefresher {
     const { intervalMs } = this.#options;
     if (this.#stopped || intervalMs <= 0) return;
     const jitter = 0.9 + 0.2 * (this.#options.random ?? Math.random)();
-    this.#cancelSweep = this.#startTimer(intervalMs * jitter, () => {
+    this.#cancelSweep = this.#options.clock.setTimer(() => {
       this.#sweeping = this.#sweep();
-    });
+    }, intervalMs * jitter);
   }
 
   /** Never rejects: whatever fails (the token, the call, the store) is a failed fetch. */
@@ -190,13 +186,16 @@ export class QuotaRefresher {
     this.#atReset.delete(accountId);
     if (at === undefined) return;
     const delay = Math.max(0, at - now);
-    const cancel = this.#startTimer(Math.min(delay, MAX_TIMER_MS), () => {
-      this.#atReset.delete(accountId);
-      // A reset beyond what one timer can wait for: wait again.
-      if (delay > MAX_TIMER_MS) return this.#scheduleAtReset(accountId);
-      this.#options.pool.reviewProtections(accountId);
-      void this.refresh(accountId);
-    });
+    const cancel = this.#options.clock.setTimer(
+      () => {
+        this.#atReset.delete(accountId);
+        // A reset beyond what one timer can wait for: wait again.
+        if (delay > MAX_TIMER_MS) return this.#scheduleAtReset(accountId);
+        this.#options.pool.reviewProtections(accountId);
+        void this.refresh(accountId);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     this.#atReset.set(accountId, { at, cancel });
   }
 

@@ -11,10 +11,9 @@ import { translateCountTokensRequest, translateMessagesRequest } from "./anthrop
 import { countTokensReplies, messageReplies, streamedMessageReplies } from "./anthropic-replies.ts";
 import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
 import type { ModelMap } from "./model-map.ts";
-import { errorReply } from "./protocol-errors.ts";
-import { type BodyLimits, readJsonObject } from "./read-body.ts";
-import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
-import { generationCall } from "./translated-call.ts";
+import type { BodyLimits } from "./read-body.ts";
+import { clientSessionKey } from "./session-key.ts";
+import { generationCall, readTranslated } from "./translated-call.ts";
 
 export interface AnthropicRouteDeps {
   readonly access: AccessRule;
@@ -34,17 +33,16 @@ export function randomMessageId(): string {
 
 function sessionOf(request: Request, body: Record<string, unknown>): Pick<ForwardRequest, "sessionKey"> {
   const claudeCode = request.headers.get(CLAUDE_CODE_SESSION)?.trim();
-  if (claudeCode && !request.headers.has(SESSION_HEADER)) return { sessionKey: `h:${claudeCode}` };
-  return { sessionKey: () => sessionKeyOf(request.headers, body) };
+  return { sessionKey: clientSessionKey(request, claudeCode ? `h:${claudeCode}` : undefined, body) };
 }
 
 async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
-  const body = await readJsonObject(request, deps.bodyLimits, "anthropic");
-  if (!body.ok) return body.reply;
   // The translation fits thinking and output limits to the upstream model.
   const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
-  const translated = translateMessagesRequest(body.value, { upstreamModelFor });
-  if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
+  const translated = await readTranslated(request, deps.bodyLimits, "anthropic", (body) =>
+    translateMessagesRequest(body, { upstreamModelFor }),
+  );
+  if (!translated.ok) return translated.error;
   const { clientModel, stream, toolNames } = translated.value;
   // Tool names Gemini would refuse were renamed on the way in; replies use the client's names.
   const context = { clientModel, messageId: (deps.newMessageId ?? randomMessageId)(), toolNames };
@@ -58,10 +56,8 @@ async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Res
 }
 
 async function countTokens(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
-  const body = await readJsonObject(request, deps.bodyLimits, "anthropic");
-  if (!body.ok) return body.reply;
-  const translated = translateCountTokensRequest(body.value);
-  if (!translated.ok) return errorReply("anthropic", { kind: "bad_request", message: translated.error });
+  const translated = await readTranslated(request, deps.bodyLimits, "anthropic", translateCountTokensRequest);
+  if (!translated.ok) return translated.error;
   return forwardCall(deps.forward, {
     call: {
       model: deps.modelMap.resolve(translated.value.clientModel),

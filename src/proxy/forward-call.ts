@@ -17,6 +17,7 @@ import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstrea
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool, Lease } from "../pool/account-pool.ts";
+import { failover } from "../pool/failover.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
 import { followedResponse } from "../telemetry/followed-body.ts";
 import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
@@ -252,27 +253,27 @@ export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): P
   let lastError: Response | undefined;
   /** Why the last account that got no reply got none, for the client's message. */
   let lastUnreachable: string | undefined;
-  while (tried.size < deps.maxAttempts) {
-    const lease = await deps.pool.acquire({
-      exclude: tried,
+  const served = await failover(
+    deps.pool,
+    {
+      maxAttempts: deps.maxAttempts,
+      tried,
       model: request.call.model,
       ...(sessionKey === undefined ? {} : { sessionKey }),
-    });
-    if (!lease.ok) {
-      if (lease.error.kind === "refresh_failed") {
-        tried.add(lease.error.accountId);
-        continue;
-      }
-      if (lease.error.kind === "config") return oauthClientError(request.protocol, lease.error.failure);
-      // No account can serve now: say why, and when to come back (SPEC §5.4).
-      return noAvailableAccount(deps, request, tried.size, lastUnreachable);
-    }
-    tried.add(lease.value.accountId);
-    const outcome = await attempt(deps, request, lease.value);
-    if (outcome.kind === "answer") return outcome.response;
-    lastError = outcome.response ?? lastError;
-    lastUnreachable = outcome.failure ?? lastUnreachable;
-  }
+    },
+    async (lease) => {
+      const outcome = await attempt(deps, request, lease);
+      if (outcome.kind === "answer") return outcome.response;
+      lastError = outcome.response ?? lastError;
+      lastUnreachable = outcome.failure ?? lastUnreachable;
+      return undefined;
+    },
+  );
+  if (served.ok) return served.value;
+  if (served.error.kind === "config") return oauthClientError(request.protocol, served.error.failure);
+  // No account can serve now: say why, and when to come back (SPEC §5.4).
+  if (served.error.kind === "no_available_account")
+    return noAvailableAccount(deps, request, tried.size, lastUnreachable);
   // The attempt limit is spent: the last upstream error says the most about why.
   return lastError ?? noAvailableAccount(deps, request, tried.size, lastUnreachable);
 }

@@ -20,10 +20,9 @@ import {
   streamedChatCompletionReplies,
   streamedResponseReplies,
 } from "./openai-replies.ts";
-import { errorReply } from "./protocol-errors.ts";
-import { type BodyLimits, readJsonObject } from "./read-body.ts";
-import { SESSION_HEADER, sessionKeyOf } from "./session-key.ts";
-import { generationCall } from "./translated-call.ts";
+import type { BodyLimits } from "./read-body.ts";
+import { clientSessionKey } from "./session-key.ts";
+import { generationCall, readTranslated } from "./translated-call.ts";
 
 export interface OpenAiRouteDeps {
   readonly access: AccessRule;
@@ -42,14 +41,16 @@ export function randomIdStem(): string {
  * The sticky-session key: `x-grantpool-session`, else the client's `prompt_cache_key` (a
  * conversation's own name, which Codex sends), else a hash of the first user message.
  */
-export function openAiSessionOf(
+function openAiSessionOf(
   request: Request,
-  promptCacheKey: string | undefined,
+  promptCacheKey: string | null | undefined,
   geminiBody: Record<string, unknown>,
 ): Pick<ForwardRequest, "sessionKey"> {
-  if (promptCacheKey !== undefined && promptCacheKey !== "" && !request.headers.has(SESSION_HEADER))
-    return { sessionKey: `c:${promptCacheKey}` };
-  return { sessionKey: () => sessionKeyOf(request.headers, geminiBody) };
+  const named =
+    promptCacheKey === undefined || promptCacheKey === null || promptCacheKey === ""
+      ? undefined
+      : `c:${promptCacheKey}`;
+  return { sessionKey: clientSessionKey(request, named, geminiBody) };
 }
 
 /** Unix seconds on the pool's clock. */
@@ -58,11 +59,11 @@ function nowSeconds(deps: OpenAiRouteDeps): number {
 }
 
 async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
-  const body = await readJsonObject(request, deps.bodyLimits, "openai");
-  if (!body.ok) return body.reply;
   const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
-  const translated = translateChatRequest(body.value, { upstreamModelFor });
-  if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
+  const translated = await readTranslated(request, deps.bodyLimits, "openai", (body) =>
+    translateChatRequest(body, { upstreamModelFor }),
+  );
+  if (!translated.ok) return translated.error;
   const { clientModel, stream, toolNames, includeUsage } = translated.value;
   const context = {
     clientModel,
@@ -82,11 +83,11 @@ async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise
 }
 
 async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Response> {
-  const body = await readJsonObject(request, deps.bodyLimits, "openai");
-  if (!body.ok) return body.reply;
   const upstreamModelFor = (model: string) => deps.modelMap.resolve(model);
-  const translated = translateResponsesRequest(body.value, { upstreamModelFor });
-  if (!translated.ok) return errorReply("openai", { kind: "bad_request", message: translated.error });
+  const translated = await readTranslated(request, deps.bodyLimits, "openai", (body) =>
+    translateResponsesRequest(body, { upstreamModelFor }),
+  );
+  if (!translated.ok) return translated.error;
   const { envelope, stream } = translated.value;
   const context = {
     clientModel: envelope.model,
@@ -101,7 +102,7 @@ async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Respo
     protocol: "openai",
     signal: request.signal,
     reply: stream ? streamedResponseReplies(context) : responseReplies(context),
-    ...openAiSessionOf(request, envelope.prompt_cache_key ?? undefined, translated.value.body),
+    ...openAiSessionOf(request, envelope.prompt_cache_key, translated.value.body),
   });
 }
 

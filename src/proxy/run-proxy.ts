@@ -13,7 +13,7 @@ import type { AccountStore } from "../stores/account-store.ts";
 import { observePoolStates } from "../telemetry/account-states-gauge.ts";
 import { observeQuota } from "../telemetry/quota-gauges.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
-import type { Clock } from "../time/clock.ts";
+import { type Clock, pause } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
 import { createClientAccess } from "./client-auth.ts";
 import { createApp } from "./create-app.ts";
@@ -118,7 +118,7 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
   if (settings.shutdownDelaySeconds > 0) {
     ready = false;
     draining = true;
-    await drain(settings.shutdownDelaySeconds, log);
+    await drain(settings.shutdownDelaySeconds, deps.clock, log);
   }
   await quota?.stop();
   pool.stop();
@@ -137,9 +137,9 @@ export async function runProxy(deps: ProxyDeps): Promise<number> {
  * reply closes its connection, so that no client reuses a kept-alive connection that the final
  * stop would cut under a request.
  */
-async function drain(seconds: number, log: Logger): Promise<void> {
+async function drain(seconds: number, clock: Clock, log: Logger): Promise<void> {
   log.info(`Draining for ${seconds} s (--shutdown-delay) before the proxy stops listening`);
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await pause(clock, seconds * 1000);
 }
 
 function closingConnection(reply: Response): Response {

@@ -33,3 +33,17 @@ export function sessionKeyOf(headers: Headers, body: Record<string, unknown>): s
   if (text === undefined) return undefined;
   return `m:${hash53(`${text.length}:${text.slice(0, HASHED_CHARACTERS)}`).toString(36)}`;
 }
+
+/**
+ * The session a client names itself (`named`, already prefixed by where it came from), unless
+ * `x-grantpool-session` overrides it; else the key of sessionKeyOf, computed only when the pool's
+ * strategy reads keys.
+ */
+export function clientSessionKey(
+  request: Request,
+  named: string | undefined,
+  body: Record<string, unknown>,
+): string | (() => string | undefined) {
+  if (named !== undefined && !request.headers.has(SESSION_HEADER)) return named;
+  return () => sessionKeyOf(request.headers, body);
+}

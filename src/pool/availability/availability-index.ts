@@ -28,30 +28,18 @@
  *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
  */
 
-import { type AccountQuota, groupQuota, QUOTA_GROUPS, quotaGroupOf } from "../../accounts/quota.ts";
+import { quotaGroupOf } from "../../accounts/quota.ts";
 import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
 import { AccountLayout, type MergeOptions } from "./account-layout.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { idHash } from "./hash-ring.ts";
-import { IndexedCandidates, type LastAnswer, type LevelView } from "./indexed-candidates.ts";
-import { TIER_COUNT, TieredCandidates, tierOf } from "./quota-tiers.ts";
-import { ServingSet } from "./serving-set.ts";
-import { SummaryBitset } from "./summary-bitset.ts";
-
-/**
- * One layout with its serving sets: for requests of any model, per model someone is blocked for,
- * and per quota group someone is protected for.
- */
-interface Level {
-  readonly layout: AccountLayout;
-  readonly common: ServingSet;
-  readonly byModel: Map<string, ServingSet>;
-  readonly byGroup: Map<string, ServingSet>;
-  /** With quota preference: per group (TIER_GROUPS order), per tier, who serves the group. */
-  readonly byTier: ServingSet[][] | undefined;
-}
+import { IndexedCandidates, type LastAnswer } from "./indexed-candidates.ts";
+import { forgetSlot, trackSlot } from "./keyed-slots.ts";
+import { TieredCandidates } from "./quota-tiers.ts";
+import { buildLevel, type Level, levelView, tierView, writeSlotBits } from "./serving-levels.ts";
+import { NO_WAKE, SlotFlags, TIER_GROUPS } from "./slot-flags.ts";
 
 export interface AvailabilityIndexOptions {
   /**
@@ -63,10 +51,6 @@ export interface AvailabilityIndexOptions {
   readonly quotaTiers?: boolean;
 }
 
-/** The groups quota tiers are kept for: every group quotaGroupOf names. */
-const TIER_GROUPS: readonly string[] = QUOTA_GROUPS;
-
-const NO_WAKE = 0;
 /** About 2·√n: an arrival then costs O(√n), and a merge O(n) comes once per O(√n) arrivals. */
 function defaultRecentBound(accounts: number): number {
   return Math.max(64, Math.ceil(2 * Math.sqrt(accounts)));
@@ -79,19 +63,12 @@ export class AvailabilityIndex {
   /** Each slot's account id ("" when free): read on every hashed choice, one load instead of three. */
   readonly #ids: string[] = [];
   readonly #freeSlots: number[] = [];
-  #hashes = new Float64Array(16);
-  #serves = new Uint8Array(16);
-  /** Where each slot sits: 0 in no layout, rank + 1 in the large one, -(rank + 1) in the small one. */
-  #place = new Int32Array(16);
-  /** The earliest wake-up on the heap for each slot (NO_WAKE when none is pending). */
-  #wakeAt = new Float64Array(16);
+  readonly #flags: SlotFlags;
+  /** The flags' per-model blocks and per-group protections, read by every choice. */
+  readonly #blocked: ReadonlyMap<string, Set<number>>;
+  readonly #protected: ReadonlyMap<string, Set<number>>;
+  readonly #quotaTiers: boolean;
   readonly #expiries = new ExpiryHeap();
-  /** Slots of serving-capable accounts blocked for each model (only models with such a block). */
-  readonly #blocked = new Map<string, Set<number>>();
-  /** Slots of serving-capable accounts protected for each quota group (only groups with one). */
-  readonly #protected = new Map<string, Set<number>>();
-  /** With quota preference: each slot's tier per group (slot × TIER_GROUPS.length + group). */
-  #tiers: Uint8Array | undefined;
   #base: Level | undefined;
   #recent: Level | undefined;
   /** Slots of accounts that left while in the large (small) layout: free once it drops them. */
@@ -106,7 +83,17 @@ export class AvailabilityIndex {
   constructor(clock: Clock, options: AvailabilityIndexOptions = {}) {
     this.#clock = clock;
     this.#recentBound = options.recentBound ?? defaultRecentBound;
-    if (options.quotaTiers === true) this.#tiers = new Uint8Array(16 * TIER_GROUPS.length);
+    this.#quotaTiers = options.quotaTiers === true;
+    this.#flags = new SlotFlags(this.#quotaTiers);
+    this.#blocked = this.#flags.blocked;
+    this.#protected = this.#flags.protected;
+    const slotOf = this.#slotOf;
+    const flags = this.#flags;
+    this.#locate = (id) => {
+      const slot = slotOf.get(id);
+      return slot === undefined ? 0 : (flags.place[slot] ?? 0);
+    };
+    this.#hashOf = (slot) => flags.hashes[slot] ?? 0;
   }
 
   /**
@@ -128,14 +115,15 @@ export class AvailabilityIndex {
     const id = entry.account.id;
     if (this.#slotOf.has(id)) this.remove(id);
     const slot = this.#freeSlots.pop() ?? this.#entries.length;
-    this.#ensureCapacity(slot + 1);
+    const flags = this.#flags;
+    flags.ensureCapacity(slot + 1);
     this.#entries[slot] = entry;
     this.#ids[slot] = id;
     this.#slotOf.set(id, slot);
-    this.#hashes[slot] = idHash(id);
-    this.#serves[slot] = 0;
-    this.#place[slot] = 0;
-    this.#wakeAt[slot] = NO_WAKE;
+    flags.hashes[slot] = idHash(id);
+    flags.serves[slot] = 0;
+    flags.place[slot] = 0;
+    flags.wakeAt[slot] = NO_WAKE;
     this.#reassess(slot, this.#clock.now());
     if (this.#base !== undefined) this.#arrive(id, slot);
   }
@@ -144,25 +132,21 @@ export class AvailabilityIndex {
   remove(id: string): void {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return;
+    const flags = this.#flags;
     this.#version += 1;
     this.#slotOf.delete(id);
     this.#entries[slot] = undefined;
     this.#ids[slot] = "";
-    this.#serves[slot] = 0;
-    for (const [model, blocked] of this.#blocked) {
-      if (blocked.delete(slot) && blocked.size === 0) this.#dropModel(model);
-    }
-    for (const [group, protectedSlots] of this.#protected) {
-      if (protectedSlots.delete(slot) && protectedSlots.size === 0) this.#dropGroup(group);
-    }
-    const place = this.#place[slot] ?? 0;
+    flags.serves[slot] = 0;
+    forgetSlot(flags, slot, this.#base, this.#recent);
+    const place = flags.place[slot] ?? 0;
     if (place === 0) {
       this.#freeSlots.push(slot);
       return;
     }
     // Its layout keeps the slot until it is merged away; clear bits take it out of every answer.
     this.#writeBits(slot);
-    this.#place[slot] = 0;
+    flags.place[slot] = 0;
     (place > 0 ? this.#departedBase : this.#departedRecent).push(slot);
     if (this.#departedBase.length > this.#purgeBound()) this.#mergeAll(true);
   }
@@ -190,8 +174,8 @@ export class AvailabilityIndex {
     const recent = this.#recent;
     const tried = exclude === undefined || exclude.size === 0 ? undefined : exclude;
     const all = new IndexedCandidates(
-      view(base, ownModel, ownGroup),
-      recent === undefined ? undefined : view(recent, ownModel, ownGroup),
+      levelView(base, ownModel, ownGroup),
+      recent === undefined ? undefined : levelView(recent, ownModel, ownGroup),
       this.#locate,
       this.#idOf,
       this.#last,
@@ -199,7 +183,7 @@ export class AvailabilityIndex {
       now,
     );
     const group =
-      this.#tiers === undefined || model === undefined ? -1 : TIER_GROUPS.indexOf(quotaGroupOf(model) ?? "");
+      !this.#quotaTiers || model === undefined ? -1 : TIER_GROUPS.indexOf(quotaGroupOf(model) ?? "");
     if (group < 0) return all;
     return new TieredCandidates(all, (tier) => this.#tierCandidates(group, tier, tried, ownModel, now));
   }
@@ -215,20 +199,11 @@ export class AvailabilityIndex {
     model: string | undefined,
     now: number,
   ): IndexedCandidates | undefined {
-    const base = this.#base;
-    const serving = base?.byTier?.[group]?.[tier];
-    if (base === undefined || serving === undefined) return undefined;
-    const recent = this.#recent;
-    const recentServing = recent?.byTier?.[group]?.[tier];
+    const base = tierView(this.#base, group, tier, model);
+    if (base === undefined) return undefined;
     return new IndexedCandidates(
-      { layout: base.layout, serving, also: model === undefined ? undefined : base.byModel.get(model) },
-      recent === undefined || recentServing === undefined
-        ? undefined
-        : {
-            layout: recent.layout,
-            serving: recentServing,
-            also: model === undefined ? undefined : recent.byModel.get(model),
-          },
+      base,
+      tierView(this.#recent, group, tier, model),
       this.#locate,
       this.#idOf,
       this.#last,
@@ -244,25 +219,13 @@ export class AvailabilityIndex {
     return group !== undefined && this.#protected.has(group) ? group : undefined;
   }
 
-  readonly #locate = (id: string): number => {
-    const slot = this.#slotOf.get(id);
-    return slot === undefined ? 0 : (this.#place[slot] ?? 0);
-  };
+  readonly #locate: (id: string) => number;
 
-  #ensureCapacity(slots: number): void {
-    if (slots <= this.#serves.length) return;
-    const capacity = Math.max(slots, this.#serves.length * 2);
-    const grow = <T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    this.#hashes = grow(this.#hashes, new Float64Array(capacity));
-    this.#serves = grow(this.#serves, new Uint8Array(capacity));
-    this.#place = grow(this.#place, new Int32Array(capacity));
-    this.#wakeAt = grow(this.#wakeAt, new Float64Array(capacity));
-    if (this.#tiers !== undefined)
-      this.#tiers = grow(this.#tiers, new Uint8Array(capacity * TIER_GROUPS.length));
-  }
+  readonly #hashOf: (slot: number) => number;
+
+  readonly #idOf = (slot: number): string => this.#ids[slot] ?? "";
+
+  readonly #keep = (slot: number): boolean => this.#entries[slot] !== undefined;
 
   #recentLimit(): number {
     return this.#recentBound(this.#slotOf.size);
@@ -312,12 +275,6 @@ export class AvailabilityIndex {
     return { keep: this.#keep, idOf: this.#idOf, purge };
   }
 
-  readonly #keep = (slot: number): boolean => this.#entries[slot] !== undefined;
-
-  readonly #idOf = (slot: number): string => this.#ids[slot] ?? "";
-
-  readonly #hashOf = (slot: number): number => this.#hashes[slot] ?? 0;
-
   #free(slots: number[]): void {
     for (const slot of slots) this.#freeSlots.push(slot);
     slots.length = 0;
@@ -325,51 +282,15 @@ export class AvailabilityIndex {
 
   /** Makes `layout` the large (or small) layout: places, serving sets, a fresh rotation memory. */
   #install(layout: AccountLayout, large: boolean): Level {
+    const place = this.#flags.place;
     layout.slotsById.forEach((slot, rank) => {
-      this.#place[slot] = large ? rank + 1 : -(rank + 1);
+      place[slot] = large ? rank + 1 : -(rank + 1);
     });
-    const level: Level = {
-      layout,
-      common: this.#servingSet(layout, undefined),
-      byModel: new Map(),
-      byGroup: new Map(),
-      byTier: this.#tiers === undefined ? undefined : TIER_GROUPS.map((_, g) => this.#tierSets(layout, g)),
-    };
-    for (const [group, protectedSlots] of this.#protected)
-      level.byGroup.set(group, this.#servingSet(layout, protectedSlots));
-    for (const [model, blocked] of this.#blocked) {
-      const group = quotaGroupOf(model);
-      const protectedSlots = group === undefined ? undefined : this.#protected.get(group);
-      const out = protectedSlots === undefined ? blocked : new Set([...blocked, ...protectedSlots]);
-      level.byModel.set(model, this.#servingSet(layout, out));
-    }
+    const level = buildLevel(layout, this.#flags);
     if (large) this.#base = level;
     else this.#recent = level;
     this.#last = { id: undefined, base: 0, recent: 0 };
     return level;
-  }
-
-  /** The serving sets of each tier of group `g` in `layout`: serving, not protected, in the tier. */
-  #tierSets(layout: AccountLayout, g: number): ServingSet[] {
-    const tiers = this.#tiers;
-    const protectedSlots = this.#protected.get(TIER_GROUPS[g] ?? "");
-    return Array.from({ length: TIER_COUNT }, (_, tier) => {
-      const serves = this.#serves.map((on, slot) =>
-        on === 1 && tiers?.[slot * TIER_GROUPS.length + g] === tier && protectedSlots?.has(slot) !== true
-          ? 1
-          : 0,
-      );
-      return servingSetOf(layout, serves);
-    });
-  }
-
-  #servingSet(layout: AccountLayout, blocked: ReadonlySet<number> | undefined): ServingSet {
-    let serves = this.#serves;
-    if (blocked !== undefined && blocked.size > 0) {
-      serves = serves.slice();
-      for (const slot of blocked) serves[slot] = 0;
-    }
-    return servingSetOf(layout, serves);
   }
 
   #reassess(slot: number, now: number): void {
@@ -385,128 +306,24 @@ export class AvailabilityIndex {
     for (const block of modelBlocks?.values() ?? []) wake = Math.min(wake, block.until);
     for (const block of protections?.values() ?? []) wake = Math.min(wake, block.until);
     if (wake !== Number.POSITIVE_INFINITY) this.#wakeUp(slot, wake, now);
-    this.#serves[slot] = usable && accountBlock === undefined ? 1 : 0;
-    if (this.#tiers !== undefined) this.#setTiers(slot, account.quota);
-    // Groups first: a model's new set starts from its group's.
-    this.#track(this.#protected, slot, protections, this.#addGroup, this.#dropGroup);
-    this.#track(this.#blocked, slot, modelBlocks, this.#addModel, this.#dropModel);
+    this.#flags.serves[slot] = usable && accountBlock === undefined ? 1 : 0;
+    this.#flags.setTiers(slot, account.quota);
+    trackSlot(this.#flags, slot, modelBlocks, protections, this.#base, this.#recent);
     this.#writeBits(slot);
   }
 
-  /** The slot's quota tier in each group, from its quota (an account without quota data is full). */
-  #setTiers(slot: number, quota: AccountQuota | undefined): void {
-    const tiers = this.#tiers;
-    if (tiers === undefined) return;
-    TIER_GROUPS.forEach((group, g) => {
-      tiers[slot * TIER_GROUPS.length + g] = tierOf(
-        quota === undefined ? undefined : groupQuota(quota, group)?.percentage,
-      );
-    });
-  }
-
-  /** Puts `slot` in the sets of the keys `now` names and takes it out of the others. */
-  #track(
-    sets: Map<string, Set<number>>,
-    slot: number,
-    now: ReadonlyMap<string, unknown> | undefined,
-    add: (key: string) => void,
-    drop: (key: string) => void,
-  ): void {
-    for (const key of now?.keys() ?? []) if (!sets.has(key)) add(key);
-    for (const [key, slots] of sets) {
-      if (now?.has(key) === true) slots.add(slot);
-      else if (slots.delete(slot) && slots.size === 0) drop(key);
-    }
-  }
-
-  /** Until its first block, a model's serving sets are its group's (the common ones when none). */
-  readonly #addModel = (model: string): void => {
-    this.#blocked.set(model, new Set());
-    const group = quotaGroupOf(model);
-    for (const level of [this.#base, this.#recent]) {
-      const from = (group === undefined ? undefined : level?.byGroup.get(group)) ?? level?.common;
-      if (level !== undefined && from !== undefined) level.byModel.set(model, from.clone());
-    }
-  };
-
-  readonly #dropModel = (model: string): void => {
-    this.#blocked.delete(model);
-    this.#base?.byModel.delete(model);
-    this.#recent?.byModel.delete(model);
-  };
-
-  /** Until its first protection, a group's serving sets are the common ones. */
-  readonly #addGroup = (group: string): void => {
-    this.#protected.set(group, new Set());
-    for (const level of [this.#base, this.#recent]) level?.byGroup.set(group, level.common.clone());
-  };
-
-  readonly #dropGroup = (group: string): void => {
-    this.#protected.delete(group);
-    this.#base?.byGroup.delete(group);
-    this.#recent?.byGroup.delete(group);
-  };
-
   #wakeUp(slot: number, at: number, now: number): void {
-    const pending = this.#wakeAt[slot] ?? NO_WAKE;
+    const wakeAt = this.#flags.wakeAt;
+    const pending = wakeAt[slot] ?? NO_WAKE;
     if (pending !== NO_WAKE && pending > now && pending <= at) return;
-    this.#wakeAt[slot] = at;
+    wakeAt[slot] = at;
     this.#expiries.push(at, slot);
   }
 
   /** Copies the slot's flags into its layout's serving sets (nothing to do while it has none). */
   #writeBits(slot: number): void {
-    const place = this.#place[slot] ?? 0;
+    const place = this.#flags.place[slot] ?? 0;
     const level = place > 0 ? this.#base : place < 0 ? this.#recent : undefined;
-    if (level === undefined) return;
-    const serves = this.#serves[slot] === 1;
-    const rank = Math.abs(place) - 1;
-    const { ring } = level.layout;
-    const write = (set: ServingSet, on: boolean): void => {
-      if (set.byId.has(rank) === on) return;
-      if (on) set.byId.set(rank);
-      else set.byId.clear(rank);
-      ring.forEachPositionOf(slot, this.#hashes[slot] ?? 0, (position) => {
-        if (on) set.byRing.set(position);
-        else set.byRing.clear(position);
-      });
-    };
-    write(level.common, serves);
-    for (const [group, set] of level.byGroup) write(set, serves && !this.#isProtected(group, slot));
-    level.byTier?.forEach((sets, g) => {
-      const tier = this.#tiers?.[slot * TIER_GROUPS.length + g];
-      const on = serves && !this.#isProtected(TIER_GROUPS[g], slot);
-      sets.forEach((set, t) => {
-        write(set, on && t === tier);
-      });
-    });
-    for (const [model, set] of level.byModel) {
-      const group = quotaGroupOf(model);
-      const out = this.#blocked.get(model)?.has(slot) === true || this.#isProtected(group, slot);
-      write(set, serves && !out);
-    }
+    if (level !== undefined) writeSlotBits(level, slot, Math.abs(place) - 1, this.#flags);
   }
-
-  #isProtected(group: string | undefined, slot: number): boolean {
-    return group !== undefined && this.#protected.get(group)?.has(slot) === true;
-  }
-}
-
-/** The serving set of `layout` whose accounts are the slots `serves` marks with 1. */
-function servingSetOf(layout: AccountLayout, serves: Uint8Array): ServingSet {
-  return new ServingSet(
-    SummaryBitset.from(layout.slotsById, serves),
-    SummaryBitset.from(layout.ring.sorted.pairs, serves, 2, 1),
-  );
-}
-
-/** The level's serving set for a request: its model's own (`model`), its group's (`group`), or the common one. */
-function view(level: Level, model: string | undefined, group: string | undefined): LevelView {
-  const own =
-    model !== undefined
-      ? level.byModel.get(model)
-      : group !== undefined
-        ? level.byGroup.get(group)
-        : undefined;
-  return { layout: level.layout, serving: own ?? level.common };
 }

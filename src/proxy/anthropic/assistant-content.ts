@@ -17,6 +17,7 @@
 import { err, ok, type Result } from "../../result.ts";
 import type { GeminiPart } from "../translation/gemini-contents.ts";
 import { isRecord } from "../translation/is-record.ts";
+import { walkContent } from "./content-blocks.ts";
 import type { EnvelopeBlock } from "./messages-envelope.ts";
 import type { TranslationState } from "./translation-state.ts";
 
@@ -66,36 +67,33 @@ export function translateAssistantContent(
   path: string,
   state: TranslationState,
 ): Result<GeminiPart[], string> {
-  if (typeof content === "string") return ok(content === "" ? [] : [{ text: content }]);
   const out = new SignedParts();
-  for (let i = 0; i < content.length; i++) {
-    const block = content[i] as EnvelopeBlock;
-    const at = `${path}[${i}]`;
-    switch (block.type) {
-      case "text":
-        if (typeof block.text !== "string") return err(`${at}.text: must be a string`);
-        if (block.text !== "") out.push({ text: block.text });
-        break;
-      case "tool_use": {
-        const part = toolUsePart(block, at, state);
-        if (!part.ok) return part;
-        out.push(part.value);
-        break;
-      }
-      case "thinking":
-        if (!nonEmpty(block.signature)) break;
-        if (nonEmpty(block.thinking)) {
-          out.flush();
-          out.parts.push({ thought: true, text: block.thinking, thoughtSignature: block.signature });
-        } else {
-          out.hold(block.signature);
+  const failure = walkContent(content, path, {
+    text: (text) => out.push({ text }),
+    other: (block, at) => {
+      switch (block.type) {
+        case "tool_use": {
+          const part = toolUsePart(block, at, state);
+          if (!part.ok) return part.error;
+          out.push(part.value);
+          return undefined;
         }
-        break;
-      default:
-        // redacted_thinking, server tool blocks, unknown kinds: nothing Gemini could take back.
-        break;
-    }
-  }
+        case "thinking":
+          if (!nonEmpty(block.signature)) return undefined;
+          if (nonEmpty(block.thinking)) {
+            out.flush();
+            out.parts.push({ thought: true, text: block.thinking, thoughtSignature: block.signature });
+          } else {
+            out.hold(block.signature);
+          }
+          return undefined;
+        default:
+          // redacted_thinking, server tool blocks, unknown kinds: nothing Gemini could take back.
+          return undefined;
+      }
+    },
+  });
+  if (failure !== undefined) return err(failure);
   out.flush(true);
   return ok(out.parts);
 }

@@ -7,13 +7,18 @@
  * name the path and what was expected, never the value (it may be a secret).
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  modelName,
+  optionalBoolean,
+  optionalNumber,
+  optionalText,
+  parseEnvelope,
+  positiveInteger,
+  text,
+} from "../translation/envelope-schema.ts";
 
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
 const Block = v.looseObject(
   { type: text("a string naming the block type") },
   "must be a content block object",
@@ -34,8 +39,8 @@ const Message = v.looseObject(
 const Tool = v.looseObject(
   {
     name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-    type: v.nullish(text("a string")),
-    description: v.nullish(text("a string")),
+    type: optionalText,
+    description: optionalText,
     input_schema: v.nullish(v.unknown()),
     defer_loading: optionalBoolean,
   },
@@ -61,19 +66,19 @@ const Thinking = v.looseObject(
   {
     type: v.picklist(["enabled", "adaptive", "disabled"], 'must be "enabled", "adaptive" or "disabled"'),
     budget_tokens: v.nullish(v.pipe(v.number("must be a number"), v.integer("must be an integer"))),
-    display: v.nullish(text("a string")),
+    display: optionalText,
   },
   "must be an object",
 );
 
 const fields = {
-  model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+  model: modelName,
   messages: v.array(Message, "must be an array of messages"),
   system: v.nullish(v.union([v.string(), v.array(Block)], "must be a string or an array of text blocks")),
   tools: v.nullish(v.array(Tool, "must be an array of tools")),
   tool_choice: v.nullish(ToolChoice),
   thinking: v.nullish(Thinking),
-  output_config: v.nullish(v.looseObject({ effort: v.nullish(text("a string")) }, "must be an object")),
+  output_config: v.nullish(v.looseObject({ effort: optionalText }, "must be an object")),
   stream: optionalBoolean,
   temperature: optionalNumber,
   top_p: optionalNumber,
@@ -84,11 +89,7 @@ const fields = {
 const MessagesRequest = v.looseObject(
   {
     ...fields,
-    max_tokens: v.pipe(
-      v.number("must be a positive integer"),
-      v.integer("must be a positive integer"),
-      v.minValue(1, "must be a positive integer"),
-    ),
+    max_tokens: positiveInteger,
   },
   BODY_MESSAGE,
 );
@@ -107,10 +108,5 @@ export function parseMessagesEnvelope(
   input: unknown,
   kind: "messages" | "count_tokens",
 ): Result<MessagesEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(kind === "messages" ? MessagesRequest : CountTokensRequest, input, {
-    abortEarly: true,
-  });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(kind === "messages" ? MessagesRequest : CountTokensRequest, input);
 }

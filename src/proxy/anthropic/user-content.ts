@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from "../../result.ts";
 import type { GeminiPart } from "../translation/gemini-contents.ts";
+import { walkContent } from "./content-blocks.ts";
 import { mediaParts } from "./media-parts.ts";
 import type { EnvelopeBlock } from "./messages-envelope.ts";
 import { translateToolResult } from "./tool-result.ts";
@@ -16,40 +17,39 @@ export function translateUserContent(
   path: string,
   state: TranslationState,
 ): Result<GeminiPart[], string> {
-  if (typeof content === "string") return ok(content === "" ? [] : [{ text: content }]);
   const responses: GeminiPart[] = [];
   const others: GeminiPart[] = [];
-  for (let i = 0; i < content.length; i++) {
-    const block = content[i] as EnvelopeBlock;
-    const at = `${path}[${i}]`;
-    switch (block.type) {
-      case "text":
-        if (typeof block.text !== "string") return err(`${at}.text: must be a string`);
-        if (block.text !== "") others.push({ text: block.text });
-        break;
-      case "image":
-      case "document": {
-        const parts = mediaParts(block, at);
-        if (!parts.ok) return parts;
-        others.push(...parts.value);
-        break;
-      }
-      case "tool_result": {
-        const result = translateToolResult(block, at, state);
-        if (!result.ok) return result;
-        responses.push(result.value.response);
-        others.push(...result.value.media);
-        break;
-      }
-      case "tool_reference":
-        if (typeof block.tool_name === "string") {
-          state.referencedTools.add(block.tool_name);
-          others.push({ text: `Tool loaded: ${block.tool_name}` });
+  const failure = walkContent(content, path, {
+    text: (text) => {
+      others.push({ text });
+    },
+    other: (block, at) => {
+      switch (block.type) {
+        case "image":
+        case "document": {
+          const parts = mediaParts(block, at);
+          if (!parts.ok) return parts.error;
+          others.push(...parts.value);
+          return undefined;
         }
-        break;
-      default:
-        break;
-    }
-  }
+        case "tool_result": {
+          const result = translateToolResult(block, at, state);
+          if (!result.ok) return result.error;
+          responses.push(result.value.response);
+          others.push(...result.value.media);
+          return undefined;
+        }
+        case "tool_reference":
+          if (typeof block.tool_name === "string") {
+            state.referencedTools.add(block.tool_name);
+            others.push({ text: `Tool loaded: ${block.tool_name}` });
+          }
+          return undefined;
+        default:
+          return undefined;
+      }
+    },
+  });
+  if (failure !== undefined) return err(failure);
   return ok(responses.length === 0 ? others : [...responses, ...others]);
 }

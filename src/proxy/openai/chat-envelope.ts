@@ -7,20 +7,17 @@
  * and what was expected, never the value.
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
-
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
-const positiveInteger = v.nullish(
-  v.pipe(
-    v.number("must be a positive integer"),
-    v.integer("must be a positive integer"),
-    v.minValue(1, "must be a positive integer"),
-  ),
-);
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  modelName,
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  optionalText,
+  parseEnvelope,
+  text,
+} from "../translation/envelope-schema.ts";
 
 const Part = v.looseObject({ type: text("a string naming the part type") }, "must be a content part object");
 const Content = v.nullish(
@@ -33,11 +30,11 @@ const Content = v.nullish(
 const ToolCall = v.looseObject(
   {
     id: text("a string"),
-    type: v.nullish(text("a string")),
+    type: optionalText,
     function: v.looseObject(
       {
         name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-        arguments: v.nullish(text("a string")),
+        arguments: optionalText,
       },
       "must be an object",
     ),
@@ -52,11 +49,11 @@ const Message = v.looseObject(
       'must be "system", "developer", "user", "assistant", "tool" or "function"',
     ),
     content: Content,
-    name: v.nullish(text("a string")),
+    name: optionalText,
     tool_calls: v.nullish(v.array(ToolCall, "must be an array of tool calls")),
-    tool_call_id: v.nullish(text("a string")),
+    tool_call_id: optionalText,
     function_call: v.nullish(
-      v.looseObject({ name: text("a string"), arguments: v.nullish(text("a string")) }, "must be an object"),
+      v.looseObject({ name: text("a string"), arguments: optionalText }, "must be an object"),
     ),
   },
   "must be a message object",
@@ -65,7 +62,7 @@ const Message = v.looseObject(
 const FunctionDefinition = v.looseObject(
   {
     name: v.pipe(text("a string"), v.nonEmpty("must not be empty")),
-    description: v.nullish(text("a string")),
+    description: optionalText,
     parameters: v.nullish(v.unknown()),
     strict: optionalBoolean,
   },
@@ -111,23 +108,23 @@ const ResponseFormat = v.variant(
 
 const ChatRequest = v.looseObject(
   {
-    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    model: modelName,
     messages: v.pipe(v.array(Message, "must be an array of messages"), v.nonEmpty("must not be empty")),
     tools: v.nullish(v.array(Tool, "must be an array of tools")),
     tool_choice: v.nullish(ToolChoice),
     parallel_tool_calls: optionalBoolean,
     response_format: v.nullish(ResponseFormat),
-    reasoning_effort: v.nullish(text("a string")),
+    reasoning_effort: optionalText,
     stop: v.nullish(v.union([v.string(), v.array(v.string())], "must be a string or an array of strings")),
-    n: positiveInteger,
-    max_tokens: positiveInteger,
-    max_completion_tokens: positiveInteger,
+    n: optionalPositiveInteger,
+    max_tokens: optionalPositiveInteger,
+    max_completion_tokens: optionalPositiveInteger,
     stream: optionalBoolean,
     stream_options: v.nullish(v.looseObject({ include_usage: optionalBoolean }, "must be an object")),
     temperature: optionalNumber,
     top_p: optionalNumber,
     seed: v.nullish(v.pipe(v.number("must be an integer"), v.integer("must be an integer"))),
-    prompt_cache_key: v.nullish(text("a string")),
+    prompt_cache_key: optionalText,
   },
   BODY_MESSAGE,
 );
@@ -141,8 +138,5 @@ export type ChatToolChoice = v.InferOutput<typeof ToolChoice>;
 export type ChatResponseFormat = v.InferOutput<typeof ResponseFormat>;
 
 export function parseChatEnvelope(input: unknown): Result<ChatEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(ChatRequest, input, { abortEarly: true });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(ChatRequest, input);
 }

@@ -16,13 +16,13 @@
 
 import { err, ok, type Result } from "../../result.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
-import type { ChatEnvelope, ChatResponseFormat, ChatToolChoice } from "./chat-envelope.ts";
+import type { ChatEnvelope, ChatToolChoice } from "./chat-envelope.ts";
 import { parseChatEnvelope } from "./chat-envelope.ts";
 import { translateChatMessages } from "./chat-messages.ts";
 import type { FunctionChoice } from "./function-choice.ts";
 import type { FunctionTool } from "./function-declarations.ts";
 import { geminiBodyWithFunctions, generationConfig } from "./gemini-request.ts";
-import type { JsonOutput } from "./json-output.ts";
+import { jsonOutputOf } from "./json-output.ts";
 
 export interface TranslatedChat {
   /** The request's `model`, as sent. */
@@ -70,12 +70,6 @@ function choiceOf(choice: ChatToolChoice | null | undefined): FunctionChoice | u
   }
 }
 
-function formatOf(format: ChatResponseFormat | null | undefined): JsonOutput | undefined {
-  if (format === undefined || format === null) return undefined;
-  if (format.type === "json_schema") return { type: "json_schema", schema: format.json_schema.schema };
-  return { type: format.type };
-}
-
 export function translateChatRequest(
   input: unknown,
   options: ChatTranslateOptions = {},
@@ -102,7 +96,7 @@ export function translateChatRequest(
       stop: typeof stop === "string" ? [stop] : (stop ?? undefined),
       effort: envelope.reasoning_effort,
       summaries: false,
-      format: formatOf(envelope.response_format),
+      format: jsonOutputOf(envelope.response_format, (format) => format.json_schema.schema),
     },
     options.upstreamModelFor?.(envelope.model),
   );

@@ -7,16 +7,20 @@
  * and what was expected, never the value.
  */
 import * as v from "valibot";
-import { err, ok, type Result } from "../../result.ts";
-import { describeIssues } from "../translation/envelope-issue.ts";
-
-const BODY_MESSAGE = "request body must be a JSON object";
-const text = (what: string) => v.string(`must be ${what}`);
-const optionalNumber = v.nullish(v.number("must be a number"));
-const optionalBoolean = v.nullish(v.boolean("must be a boolean"));
+import type { Result } from "../../result.ts";
+import {
+  BODY_MESSAGE,
+  modelName,
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  optionalText,
+  parseEnvelope,
+  text,
+} from "../translation/envelope-schema.ts";
 
 const Item = v.looseObject(
-  { type: v.nullish(text("a string naming the item type")), role: v.nullish(text("a string")) },
+  { type: v.nullish(text("a string naming the item type")), role: optionalText },
   "must be an input item object",
 );
 
@@ -34,7 +38,7 @@ const Format = v.variant(
     v.looseObject({ type: v.literal("json_object") }),
     v.looseObject({
       type: v.literal("json_schema"),
-      name: v.nullish(text("a string")),
+      name: optionalText,
       schema: v.nullish(v.unknown()),
     }),
   ],
@@ -43,42 +47,36 @@ const Format = v.variant(
 
 const ResponsesRequest = v.looseObject(
   {
-    model: v.pipe(text("a string naming the model"), v.nonEmpty("must not be empty")),
+    model: modelName,
     input: v.nullish(
       v.union(
         [v.string(), v.array(Item, "must be a string or an array of input items")],
         "must be a string or an array of input items",
       ),
     ),
-    instructions: v.nullish(text("a string")),
+    instructions: optionalText,
     tools: v.nullish(v.array(Tool, "must be an array of tools")),
     tool_choice: v.nullish(ToolChoice),
     parallel_tool_calls: optionalBoolean,
     reasoning: v.nullish(
       v.looseObject(
         {
-          effort: v.nullish(text("a string")),
-          summary: v.nullish(text("a string")),
-          generate_summary: v.nullish(text("a string")),
+          effort: optionalText,
+          summary: optionalText,
+          generate_summary: optionalText,
         },
         "must be an object",
       ),
     ),
     include: v.nullish(v.array(text("a string"), "must be an array of strings")),
     text: v.nullish(v.looseObject({ format: v.nullish(Format) }, "must be an object")),
-    max_output_tokens: v.nullish(
-      v.pipe(
-        v.number("must be a positive integer"),
-        v.integer("must be a positive integer"),
-        v.minValue(1, "must be a positive integer"),
-      ),
-    ),
+    max_output_tokens: optionalPositiveInteger,
     temperature: optionalNumber,
     top_p: optionalNumber,
     stream: optionalBoolean,
     store: optionalBoolean,
-    prompt_cache_key: v.nullish(text("a string")),
-    previous_response_id: v.nullish(text("a string")),
+    prompt_cache_key: optionalText,
+    previous_response_id: optionalText,
     conversation: v.nullish(v.unknown()),
     metadata: v.nullish(v.unknown()),
   },
@@ -92,8 +90,5 @@ export type ResponsesToolChoice = v.InferOutput<typeof ToolChoice>;
 export type ResponsesFormat = v.InferOutput<typeof Format>;
 
 export function parseResponsesEnvelope(input: unknown): Result<ResponsesEnvelope, string> {
-  // valibot's objects take arrays too.
-  if (Array.isArray(input)) return err(`body: ${BODY_MESSAGE}`);
-  const parsed = v.safeParse(ResponsesRequest, input, { abortEarly: true });
-  return parsed.success ? ok(parsed.output) : err(describeIssues(parsed.issues));
+  return parseEnvelope(ResponsesRequest, input);
 }

@@ -19,11 +19,10 @@ import { err, ok, type Result } from "../../result.ts";
 import { createToolNameMap } from "../translation/tool-names.ts";
 import type { FunctionChoice } from "./function-choice.ts";
 import { geminiBodyWithFunctions, generationConfig } from "./gemini-request.ts";
-import type { JsonOutput } from "./json-output.ts";
+import { jsonOutputOf } from "./json-output.ts";
 import {
   parseResponsesEnvelope,
   type ResponsesEnvelope,
-  type ResponsesFormat,
   type ResponsesToolChoice,
 } from "./responses-envelope.ts";
 import { translateResponsesInput } from "./responses-input.ts";
@@ -63,12 +62,6 @@ function choiceOf(
     return ok({ kind: "allowed", required: choice.mode === "required", names });
   }
   return ok({ kind: "auto" });
-}
-
-function formatOf(format: ResponsesFormat | null | undefined): JsonOutput | undefined {
-  if (format === undefined || format === null) return undefined;
-  if (format.type === "json_schema") return { type: "json_schema", schema: format.schema };
-  return { type: format.type };
 }
 
 /** Whether the client asked for reasoning summaries. */
@@ -112,7 +105,7 @@ export function translateResponsesRequest(
       topP: envelope.top_p,
       effort: envelope.reasoning?.effort,
       summaries: wantsSummaries(envelope),
-      format: formatOf(envelope.text?.format),
+      format: jsonOutputOf(envelope.text?.format, (format) => format.schema),
     },
     options.upstreamModelFor?.(envelope.model),
   );

@@ -4,8 +4,9 @@
  * account; a body the client sent that cannot be serialized is the client's, and anything the
  * profile throws is grantpool's own failure.
  */
-import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
+import { inSpan } from "../../platform/in-span.ts";
 import type { Lease } from "../../pool/account-pool.ts";
 import type { Result } from "../../result.ts";
 import {
@@ -84,24 +85,22 @@ export function sendUpstream(
 ): Promise<SendOutcome> {
   if (deps.tracer === undefined) return send(deps, call, lease, signal);
   const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
-  return deps.tracer.startActiveSpan(
+  return inSpan(
+    deps.tracer,
     `upstream ${call.action}`,
     { kind: SpanKind.CLIENT, attributes },
-    async (span) => {
-      try {
-        const outcome = await send(deps, call, lease, signal);
-        if (outcome.kind === "reply") {
-          span.setAttribute("http.response.status_code", outcome.reply.status);
-          if (outcome.reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-        } else if (outcome.kind === "unreachable") {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
-        } else {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: "request not prepared" });
-        }
-        return outcome;
-      } finally {
-        span.end();
-      }
-    },
+    () => send(deps, call, lease, signal),
+    settleUpstreamSpan,
   );
+}
+
+function settleUpstreamSpan(outcome: SendOutcome, span: Span): void {
+  if (outcome.kind === "reply") {
+    span.setAttribute("http.response.status_code", outcome.reply.status);
+    if (outcome.reply.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+  } else if (outcome.kind === "unreachable") {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: "no reply from the upstream" });
+  } else {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: "request not prepared" });
+  }
 }

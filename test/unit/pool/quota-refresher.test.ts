@@ -60,10 +60,10 @@ function refresher(
       },
     },
     fetchQuota: options.fetchQuota ?? fetchQuotaOf(f),
-    clock: f.clock,
+    // The pool's clock tells the time; the recorded timers fire when the test says.
+    clock: { now: () => f.clock.now(), setTimer: (fire, ms) => timers.start(ms, fire) },
     log: f.log.logger,
     intervalMs: INTERVAL_MS,
-    startTimer: timers.start,
     random: () => 0,
     policy: { thresholdPercent: 10, groups: [...DEFAULT_PROTECTED_GROUPS] },
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
