@@ -6,7 +6,8 @@
  */
 import type { TokenFailure } from "../../src/accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../../src/oauth/google-oauth-client.ts";
-import type { AccountPool, AcquireFailure, Lease } from "../../src/pool/account-pool.ts";
+import type { AccountPool } from "../../src/pool/account-pool.ts";
+import type { AcquireFailure, Lease } from "../../src/pool/lease.ts";
 import type { SelectionStrategy } from "../../src/pool/strategies/selection-strategy.ts";
 import { err, type Result } from "../../src/result.ts";
 

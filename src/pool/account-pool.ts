@@ -6,7 +6,6 @@
 import type { Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import type { QuotaPolicy } from "../accounts/quota.ts";
-import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
@@ -17,7 +16,7 @@ import type { AccountHealth, Block } from "./account-health.ts";
 import { applyUpstreamVerdict, type VerdictDeps } from "./apply-upstream-verdict.ts";
 import { AvailabilityIndex } from "./availability/availability-index.ts";
 import { EmailIndex } from "./email-index.ts";
-import { leaseOf } from "./lease-of.ts";
+import { type AcquireFailure, type Lease, leaseOf } from "./lease.ts";
 import { createEntry, type EntryContext, mergeStored, type PoolEntry, stateOf } from "./pool-entry.ts";
 import { notify, type PoolObserver } from "./pool-observer.ts";
 import { type PoolSummary, summarize } from "./pool-summary.ts";
@@ -46,21 +45,6 @@ export interface AcquireRequest extends SelectionRequest {
   readonly exclude?: ReadonlySet<string>;
   readonly model?: string;
 }
-
-/** An account handed to one request attempt, with an access token valid right now. */
-export interface Lease {
-  readonly accountId: string;
-  readonly email: string;
-  readonly accessToken: string;
-  readonly projectId?: string;
-}
-
-export type AcquireFailure =
-  /** This account failed to refresh (it is now disabled or cooling down): try the next one. */
-  | { readonly kind: "refresh_failed"; readonly accountId: string; readonly failure: TokenFailure }
-  /** The OAuth client is misconfigured: no account can work, stop trying. */
-  | { readonly kind: "config"; readonly failure: TokenFailure }
-  | { readonly kind: "no_available_account"; readonly summary: PoolSummary };
 
 export interface PoolAccountView {
   readonly account: Account;

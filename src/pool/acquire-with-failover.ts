@@ -3,8 +3,9 @@
  * next, up to the attempt limit (failover.ts). The first lease handed out ends it.
  */
 import type { Result } from "../result.ts";
-import type { AccountPool, AcquireFailure, Lease } from "./account-pool.ts";
+import type { AccountPool } from "./account-pool.ts";
 import { type FailoverRequest, failover } from "./failover.ts";
+import type { AcquireFailure, Lease } from "./lease.ts";
 
 const firstLease = (lease: Lease): Lease => lease;
 

@@ -5,7 +5,8 @@
  * or an empty pool ends the loop at once.
  */
 import type { Result } from "../result.ts";
-import type { AccountPool, AcquireFailure, AcquireRequest, Lease } from "./account-pool.ts";
+import type { AccountPool, AcquireRequest } from "./account-pool.ts";
+import type { AcquireFailure, Lease } from "./lease.ts";
 
 export interface FailoverRequest extends AcquireRequest {
   readonly maxAttempts: number;

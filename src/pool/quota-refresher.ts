@@ -19,7 +19,8 @@ import { mapLimited } from "../platform/map-limited.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import type { Clock } from "../time/clock.ts";
-import type { AccountPool, Lease } from "./account-pool.ts";
+import type { AccountPool } from "./account-pool.ts";
+import type { Lease } from "./lease.ts";
 
 /** What one quota call found. */
 export type QuotaFetch =

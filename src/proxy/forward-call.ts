@@ -16,8 +16,9 @@ import { describeClientProblem, type TokenFailure } from "../accounts/token-fail
 import { classifyUpstreamReply, type UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { FetchLike } from "../oauth/google-oauth-client.ts";
-import type { AccountPool, Lease } from "../pool/account-pool.ts";
+import type { AccountPool } from "../pool/account-pool.ts";
 import { failover } from "../pool/failover.ts";
+import type { Lease } from "../pool/lease.ts";
 import { explainSummary } from "../pool/pool-summary.ts";
 import { followedResponse } from "../telemetry/followed-body.ts";
 import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";

@@ -17,15 +17,8 @@
  *   own set (when it has one) leaves out its group's protected accounts too, so a request always
  *   asks exactly one set. With quota preference, each group also has a serving set per quota tier
  *   (quota-tiers.ts), and the strategy chooses within the best tier that has a candidate.
- * - Joining or leaving the pool changes the orders. The accounts are kept in two layouts: a large
- *   one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked of
- *   both and the answers combined as one layout of all accounts would give them, so the choices are
- *   exactly those of a layout built from scratch. An arrival merges into the small layout (linear in
- *   its size); a departure only clears its bits (its slot waits, unused, in its layout). When the
- *   small layout and the departed outgrow the bound, both layouts merge into a new large one in one
- *   linear pass (no sort). At 100,000 accounts an arrival or departure costs tens of µs, and one in
- *   about 600 a merge of some ms (bench/pool-acquire.bench.ts). Accounts that join before the first
- *   choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
+ * - Joining or leaving the pool changes the orders: the accounts are kept in a large layout and
+ *   a small one of recent arrivals, merged as account-layout.ts tells.
  */
 
 import { quotaGroupOf } from "../../accounts/quota.ts";
@@ -33,6 +26,7 @@ import type { Clock } from "../../time/clock.ts";
 import type { PoolEntry } from "../pool-entry.ts";
 import type { CandidateSet } from "../strategies/candidate-set.ts";
 import { AccountLayout, type MergeOptions } from "./account-layout.ts";
+import { type AvailabilityIndexOptions, defaultRecentBound } from "./availability-index-options.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { idHash } from "./hash-ring.ts";
 import { IndexedCandidates, type LastAnswer } from "./indexed-candidates.ts";
@@ -40,21 +34,6 @@ import { forgetSlot, trackSlot } from "./keyed-slots.ts";
 import { TieredCandidates } from "./quota-tiers.ts";
 import { buildLevel, type Level, levelView, tierView, writeSlotBits } from "./serving-levels.ts";
 import { NO_WAKE, SlotFlags, TIER_GROUPS } from "./slot-flags.ts";
-
-export interface AvailabilityIndexOptions {
-  /**
-   * How many arrivals and departures (out of `accounts`) the small layout holds before a merge;
-   * about 2·√n by default. Tests lower it to make merges frequent.
-   */
-  readonly recentBound?: (accounts: number) => number;
-  /** Quota preference (quota-tiers.ts): choose among the accounts with the most quota left. */
-  readonly quotaTiers?: boolean;
-}
-
-/** About 2·√n: an arrival then costs O(√n), and a merge O(n) comes once per O(√n) arrivals. */
-function defaultRecentBound(accounts: number): number {
-  return Math.max(64, Math.ceil(2 * Math.sqrt(accounts)));
-}
 
 export class AvailabilityIndex {
   readonly #clock: Clock;
@@ -220,11 +199,8 @@ export class AvailabilityIndex {
   }
 
   readonly #locate: (id: string) => number;
-
   readonly #hashOf: (slot: number) => number;
-
   readonly #idOf = (slot: number): string => this.#ids[slot] ?? "";
-
   readonly #keep = (slot: number): boolean => this.#entries[slot] !== undefined;
 
   #recentLimit(): number {
@@ -305,19 +281,12 @@ export class AvailabilityIndex {
     let wake = accountBlock?.until ?? Number.POSITIVE_INFINITY;
     for (const block of modelBlocks?.values() ?? []) wake = Math.min(wake, block.until);
     for (const block of protections?.values() ?? []) wake = Math.min(wake, block.until);
-    if (wake !== Number.POSITIVE_INFINITY) this.#wakeUp(slot, wake, now);
+    if (wake !== Number.POSITIVE_INFINITY && this.#flags.wakeUp(slot, wake, now))
+      this.#expiries.push(wake, slot);
     this.#flags.serves[slot] = usable && accountBlock === undefined ? 1 : 0;
     this.#flags.setTiers(slot, account.quota);
     trackSlot(this.#flags, slot, modelBlocks, protections, this.#base, this.#recent);
     this.#writeBits(slot);
-  }
-
-  #wakeUp(slot: number, at: number, now: number): void {
-    const wakeAt = this.#flags.wakeAt;
-    const pending = wakeAt[slot] ?? NO_WAKE;
-    if (pending !== NO_WAKE && pending > now && pending <= at) return;
-    wakeAt[slot] = at;
-    this.#expiries.push(at, slot);
   }
 
   /** Copies the slot's flags into its layout's serving sets (nothing to do while it has none). */

@@ -61,6 +61,17 @@ export class SlotFlags {
     return this.tiers?.[slot * TIER_GROUPS.length + g];
   }
 
+  /**
+   * Records that the slot must be re-read at `at`; true when the caller must put it on the heap
+   * (no earlier wake-up of the slot is still pending).
+   */
+  wakeUp(slot: number, at: number, now: number): boolean {
+    const pending = this.wakeAt[slot] ?? NO_WAKE;
+    if (pending !== NO_WAKE && pending > now && pending <= at) return false;
+    this.wakeAt[slot] = at;
+    return true;
+  }
+
   isProtected(group: string | undefined, slot: number): boolean {
     return group !== undefined && this.protected.get(group)?.has(slot) === true;
   }

@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
-import type { Lease } from "../../pool/account-pool.ts";
+import type { Lease } from "../../pool/lease.ts";
 import { err, ok, type Result } from "../../result.ts";
 import { errorReply } from "../protocol-errors.ts";
 import { type ProfileFailure, upstreamHeaders } from "./upstream-profile.ts";

@@ -7,7 +7,7 @@
 import * as v from "valibot";
 import { type ModelQuota, modelQuota, percentageOf } from "../../accounts/quota.ts";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
-import type { Lease } from "../../pool/account-pool.ts";
+import type { Lease } from "../../pool/lease.ts";
 import type { FetchQuota, QuotaFetch } from "../../pool/quota-refresher.ts";
 import type { ProjectLookup } from "./code-assist-project.ts";
 import { upstreamHeaders } from "./upstream-profile.ts";

@@ -7,7 +7,7 @@
 import { type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { FetchLike } from "../../oauth/google-oauth-client.ts";
 import { inSpan } from "../../platform/in-span.ts";
-import type { Lease } from "../../pool/account-pool.ts";
+import type { Lease } from "../../pool/lease.ts";
 import type { Result } from "../../result.ts";
 import {
   ACCOUNT_ID,

@@ -3,7 +3,7 @@
  * upstream's successful reply back into plain Gemini. Errors pass through unchanged: both
  * profiles answer errors in Google's format.
  */
-import type { Lease } from "../../pool/account-pool.ts";
+import type { Lease } from "../../pool/lease.ts";
 import type { FetchQuota } from "../../pool/quota-refresher.ts";
 import { err, ok, type Result } from "../../result.ts";
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import type { AccountPool, AcquireFailure, AcquireRequest, Lease } from "../../../src/pool/account-pool.ts";
+import type { AccountPool, AcquireRequest } from "../../../src/pool/account-pool.ts";
 import { failover } from "../../../src/pool/failover.ts";
+import type { AcquireFailure, Lease } from "../../../src/pool/lease.ts";
 import type { Result } from "../../../src/result.ts";
 
 const FAILURE = { kind: "transient", code: "timeout", description: "no reply" } as const;
