@@ -11,12 +11,6 @@
 /** Starts a one-shot deadline and returns its cancel function. */
 export type StartTimer = (ms: number, fire: () => void) => () => void;
 
-/** A runtime timer per deadline: for the few long ones (a quota fetch due in minutes). */
-export const runtimeTimer: StartTimer = (ms, fire) => {
-  const timer = setTimeout(fire, ms);
-  return () => clearTimeout(timer);
-};
-
 /** How the interval is run: injected by tests, which tick by hand. */
 export interface Ticker {
   start(tick: () => void, everyMs: number): () => void;
