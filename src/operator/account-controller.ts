@@ -5,6 +5,7 @@
  */
 import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { AccountCache } from "../kubernetes/account-cache.ts";
+import type { AccountInformers } from "../kubernetes/account-informers.ts";
 import type { KubeApi } from "../kubernetes/kube-api.ts";
 import { startResync } from "../kubernetes/resync.ts";
 import type { Logger } from "../log/logger.ts";
@@ -32,92 +33,96 @@ export interface ControllerOptions {
   readonly tracer?: Tracer;
 }
 
-export interface AccountController {
+export class AccountController {
+  readonly #options: ControllerOptions;
+  readonly #cache: AccountCache;
+  readonly #informers: AccountInformers;
+  readonly #process: (id: string) => Promise<WorkOutcome>;
+  #queue: WorkQueue<string> | undefined;
+  #stopResync: CancelTimer = () => {};
+
+  constructor(options: ControllerOptions) {
+    this.#options = options;
+    const { api, clock, log } = options;
+    this.#cache = new AccountCache(log);
+    const reconcile = createAccountReconciler({
+      api,
+      cache: this.#cache,
+      clock,
+      log,
+      verify: options.verify,
+      ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
+    });
+    this.#process = (id) => this.#counted(id, reconcile);
+    this.#informers = this.#cache.watch({
+      api,
+      namespace: options.namespace,
+      clock,
+      onChange: (id) => this.#queue?.add(id),
+    });
+  }
+
   /** Resolves once both caches are complete. */
-  readonly synced: Promise<void>;
+  get synced(): Promise<void> {
+    return this.#informers.synced;
+  }
+
   /** Starts reconciling (the leader does); idempotent. */
-  startWorking(): void;
+  startWorking(): void {
+    if (this.#queue !== undefined) return;
+    const { clock, log } = this.#options;
+    const queue = new WorkQueue<string>({
+      clock,
+      log,
+      process: this.#process,
+      baseDelayMs: 200,
+      maxDelayMs: 60_000,
+    });
+    this.#queue = queue;
+    for (const id of this.#cache.ids()) queue.add(id);
+    this.#stopResync = startResync(clock, this.#options.resyncMs ?? 300_000, () => {
+      for (const id of this.#cache.ids()) this.#queue?.add(id);
+    });
+  }
+
   /** Stops reconciling and waits for the run in flight; informers keep the cache warm. */
-  stopWorking(): Promise<void>;
-  close(): Promise<void>;
+  async stopWorking(): Promise<void> {
+    this.#stopResync();
+    const current = this.#queue;
+    this.#queue = undefined;
+    await current?.shutDown();
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorking();
+    await this.#informers.stop();
+  }
+
   /** The Accounts in the cache by state, as the cluster says (no cooldowns: those live in proxies). */
-  stateCounts(): AccountStateCounts;
-}
+  stateCounts(): AccountStateCounts {
+    const counts = { active: 0, disabled: 0, proxy_disabled: 0, cooldown: 0 };
+    for (const account of this.#cache.resources()) {
+      if (account.status?.disabled === true) counts.disabled += 1;
+      else if (account.spec.proxyDisabled) counts.proxy_disabled += 1;
+      else counts.active += 1;
+    }
+    return counts;
+  }
 
-export function createAccountController(options: ControllerOptions): AccountController {
-  const { api, log, clock } = options;
-  const cache = new AccountCache(log);
-  let queue: WorkQueue<string> | undefined;
-  let stopResync: CancelTimer = () => {};
-
-  const reconcile = createAccountReconciler({
-    api,
-    cache,
-    clock,
-    log,
-    verify: options.verify,
-    ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
-  });
-  const tracer = options.tracer ?? NOOP_TRACER;
-  const counted = (id: string): Promise<WorkOutcome> =>
-    inSpan(
-      tracer,
+  /** One reconciliation in its span, counted by result. */
+  #counted(id: string, reconcile: (id: string) => Promise<WorkOutcome>): Promise<WorkOutcome> {
+    return inSpan(
+      this.#options.tracer ?? NOOP_TRACER,
       "grantpool.operator.reconcile",
       { attributes: { "grantpool.account.id": id } },
       // A thrown error is a failed run to the queue as well; here it is counted as one.
       () => reconcile(id).catch((error: unknown): WorkOutcome => ({ error })),
       (outcome, span) => {
         const result = "error" in outcome ? "error" : "success";
-        options.metrics?.reconciles.add(1, { result });
+        this.#options.metrics?.reconciles.add(1, { result });
         span.setAttribute("grantpool.reconcile.result", result);
         if (result === "error") span.setStatus({ code: SpanStatusCode.ERROR });
       },
     );
-
-  const informers = cache.watch({
-    api,
-    namespace: options.namespace,
-    clock,
-    onChange: (id) => queue?.add(id),
-  });
-
-  const stopWorking = async (): Promise<void> => {
-    stopResync();
-    const current = queue;
-    queue = undefined;
-    await current?.shutDown();
-  };
-
-  return {
-    synced: informers.synced,
-    startWorking() {
-      if (queue !== undefined) return;
-      const started = new WorkQueue<string>({
-        clock,
-        log,
-        process: counted,
-        baseDelayMs: 200,
-        maxDelayMs: 60_000,
-      });
-      queue = started;
-      for (const id of cache.ids()) started.add(id);
-      stopResync = startResync(clock, options.resyncMs ?? 300_000, () => {
-        for (const id of cache.ids()) queue?.add(id);
-      });
-    },
-    stopWorking,
-    async close() {
-      await stopWorking();
-      await informers.stop();
-    },
-    stateCounts() {
-      const counts = { active: 0, disabled: 0, proxy_disabled: 0, cooldown: 0 };
-      for (const account of cache.resources()) {
-        if (account.status?.disabled === true) counts.disabled += 1;
-        else if (account.spec.proxyDisabled) counts.proxy_disabled += 1;
-        else counts.active += 1;
-      }
-      return counts;
-    },
-  };
+  }
 }

@@ -10,12 +10,12 @@
  * leaseDuration after it saw that renew.
  */
 import type * as k8s from "@kubernetes/client-node";
+import { statusOf } from "../kubernetes/kube-api.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../time/clock.ts";
 import {
   createLeaseLock,
   describeLeaseError,
-  isApiStatus,
   type LeaderElectionRecord,
   type LeaseLock,
   type ObservedLease,
@@ -50,6 +50,8 @@ export interface LeaderElectorOptions {
 }
 
 type Attempt = "acquired" | "held" | "conflict" | "failed";
+
+// Hand-written: @kubernetes/client-node has no leader election (client-go's is Go only).
 
 /** client-go's JitterFactor: a follower waits retryPeriod × [1, 1.2). */
 const JITTER = 0.2;
@@ -173,7 +175,7 @@ export class LeaderElector {
         .bounded((signal) => this.#acquireOrRenew(signal), remaining)
         .catch((error: unknown) => {
           if (this.#stopping.signal.aborted) return "failed" as const;
-          const conflict = isApiStatus(error, 409);
+          const conflict = statusOf(error) === 409;
           this.#log[conflict ? "debug" : "warn"]("leader election: cannot acquire or renew the Lease", {
             error: describeLeaseError(error),
           });

@@ -15,7 +15,7 @@ import { metricsReply } from "../telemetry/metrics-reply.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
-import { createAccountController } from "./account-controller.ts";
+import { AccountController } from "./account-controller.ts";
 import { LeaderElector } from "./leader-election.ts";
 import { createTokenVerifier } from "./token-verifier.ts";
 
@@ -37,7 +37,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
   const home = settings.namespace ?? deps.env.POD_NAMESPACE ?? currentNamespace(config);
   const namespace = settings.allNamespaces ? undefined : home;
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
-  const controller = createAccountController({
+  const controller = new AccountController({
     api,
     clock,
     log,
