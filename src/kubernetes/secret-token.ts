@@ -1,4 +1,7 @@
-/** The one reading of an Account's Secret: the refresh token it holds under its key, or why there is none. */
+/**
+ * The one reading and writing of an Account's Secret: the refresh token it holds under its key (or
+ * why there is none), and the Secret data that holds a token.
+ */
 import type { AccountResource, SecretResource } from "./account-resource.ts";
 import { DEFAULT_SECRET_KEY } from "./account-resource.ts";
 
@@ -19,4 +22,12 @@ export function secretTokenOf(
 ): string | undefined {
   const found = readSecretToken(resource, secret);
   return "token" in found ? found.token : undefined;
+}
+
+/** The Secret `data` holding `refreshToken` under `key`. */
+export function secretTokenData(
+  refreshToken: string,
+  key: string = DEFAULT_SECRET_KEY,
+): Record<string, string> {
+  return { [key]: Buffer.from(refreshToken).toString("base64") };
 }

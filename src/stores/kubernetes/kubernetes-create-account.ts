@@ -16,6 +16,7 @@ import {
 } from "../../kubernetes/account-resource.ts";
 import { rfc3339 } from "../../kubernetes/conditions.ts";
 import { statusOf } from "../../kubernetes/kube-api.ts";
+import { secretTokenData } from "../../kubernetes/secret-token.ts";
 import { StoreError } from "../store-error.ts";
 import {
   PROXY_DISABLED_AT_ANNOTATION,
@@ -68,7 +69,7 @@ function proxyDisabledAnnotations(account: Account): Record<string, string> {
 async function createOrAdoptSecret(ctx: WriteContext, namespace: string, name: string, account: Account) {
   const secretName = `${name}-token`;
   const labels = { [MANAGED_BY]: "grantpool", [ACCOUNT_LABEL]: name };
-  const data = { [DEFAULT_SECRET_KEY]: Buffer.from(account.token.refreshToken).toString("base64") };
+  const data = secretTokenData(account.token.refreshToken);
   try {
     return await ctx.api.createSecret(namespace, {
       metadata: { name: secretName, namespace, labels },
@@ -131,7 +132,7 @@ export async function createAccount(
   const secret =
     createdSecret ??
     (await ctx.api.patchSecret(namespace, secretName, {
-      data: { [DEFAULT_SECRET_KEY]: Buffer.from(account.token.refreshToken).toString("base64") },
+      data: secretTokenData(account.token.refreshToken),
     }));
   if (account.disabled) resource = await writeDisabledStatus(ctx, namespace, name, resource, account);
   return { id, resource, secret };
