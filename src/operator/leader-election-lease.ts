@@ -4,6 +4,7 @@
  * that an AbortSignal can cut short. Needs `get`, `create` and `update` on `leases` in the namespace.
  */
 import * as k8s from "@kubernetes/client-node";
+import { statusOf } from "../kubernetes/kube-api.ts";
 
 /** The fields of a Lease's spec that the election uses; times in milliseconds since the epoch. */
 export interface LeaderElectionRecord {
@@ -102,10 +103,6 @@ function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
   return { middleware: [middleware], middlewareMergeStrategy: "append" };
 }
 
-export function isApiStatus(error: unknown, code: number): boolean {
-  return error instanceof k8s.ApiException && error.code === code;
-}
-
 /** A short message for the log: the status code and the server's message, not the whole reply. */
 export function describeLeaseError(error: unknown): string {
   if (!(error instanceof k8s.ApiException)) return error instanceof Error ? error.message : String(error);
@@ -126,7 +123,7 @@ export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
       try {
         return observeLease(await api.readNamespacedLease({ name, namespace }, withSignal(signal)));
       } catch (error) {
-        if (isApiStatus(error, 404)) return undefined;
+        if (statusOf(error) === 404) return undefined;
         throw error;
       }
     },

@@ -3,7 +3,7 @@
  * timeout (and stop()) aborts. A renew must never outlive the renew deadline, even when the
  * connection hangs: the deadline is what keeps two leaders from overlapping.
  */
-import type { Schedule } from "./work-queue.ts";
+import type { Clock } from "../time/clock.ts";
 
 export interface RequestBounds {
   /** Resolves after `ms`, or at once when stopped. */
@@ -14,7 +14,7 @@ export interface RequestBounds {
   unstoppable<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T>;
 }
 
-export function createRequestBounds(schedule: Schedule, stopped: AbortSignal): RequestBounds {
+export function createRequestBounds(clock: Clock, stopped: AbortSignal): RequestBounds {
   const wait = (ms: number): Promise<void> =>
     new Promise<void>((resolve) => {
       if (stopped.aborted) return resolve();
@@ -24,7 +24,7 @@ export function createRequestBounds(schedule: Schedule, stopped: AbortSignal): R
         stopped.removeEventListener("abort", done);
         resolve();
       };
-      cancel = schedule(done, Math.max(0, ms));
+      cancel = clock.setTimer(done, Math.max(0, ms));
       stopped.addEventListener("abort", done, { once: true });
     });
 
@@ -37,7 +37,7 @@ export function createRequestBounds(schedule: Schedule, stopped: AbortSignal): R
     const abortOnStop = (): void => controller.abort(stopSignal?.reason);
     if (stopSignal?.aborted) abortOnStop();
     stopSignal?.addEventListener("abort", abortOnStop, { once: true });
-    const cancelTimer = schedule(
+    const cancelTimer = clock.setTimer(
       () => controller.abort(new Error(`Lease request timed out after ${Math.round(timeoutMs)} ms`)),
       Math.max(0, timeoutMs),
     );

@@ -10,17 +10,17 @@
  * leaseDuration after it saw that renew.
  */
 import type * as k8s from "@kubernetes/client-node";
+import { statusOf } from "../kubernetes/kube-api.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../time/clock.ts";
 import {
   createLeaseLock,
   describeLeaseError,
-  isApiStatus,
   type LeaderElectionRecord,
+  type LeaseLock,
   type ObservedLease,
 } from "./leader-election-lease.ts";
-import { createRequestBounds } from "./leader-election-requests.ts";
-import { defaultSchedule, type Schedule } from "./work-queue.ts";
+import { createRequestBounds, type RequestBounds } from "./leader-election-requests.ts";
 
 export interface LeaderElectorOptions {
   readonly kubeConfig: k8s.KubeConfig;
@@ -37,8 +37,6 @@ export interface LeaderElectorOptions {
   readonly retryPeriodSeconds?: number;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Default: setTimeout. */
-  readonly schedule?: Schedule;
   /** Spreads the followers' attempts; default Math.random. */
   readonly random?: () => number;
   /** Start the leader's work; `signal` aborts when leadership ends. */
@@ -51,15 +49,9 @@ export interface LeaderElectorOptions {
   readonly onStoppedLeading: () => void | Promise<void>;
 }
 
-export interface LeaderElector {
-  /** Campaigns, leads, and campaigns again after losing the Lease, until stop(). */
-  run(): Promise<void>;
-  /** Stops leading (awaiting onStoppedLeading), releases the Lease if held, and ends run(). */
-  stop(): Promise<void>;
-  readonly isLeader: boolean;
-}
-
 type Attempt = "acquired" | "held" | "conflict" | "failed";
+
+// Hand-written: @kubernetes/client-node has no leader election (client-go's is Go only).
 
 /** client-go's JitterFactor: a follower waits retryPeriod × [1, 1.2). */
 const JITTER = 0.2;
@@ -79,157 +71,195 @@ function validate(leaseMs: number, renewDeadlineMs: number, retryMs: number, ide
   }
 }
 
-export function createLeaderElector(options: LeaderElectorOptions): LeaderElector {
-  const leaseSeconds = options.leaseDurationSeconds ?? 15;
-  const leaseMs = leaseSeconds * 1000;
-  const renewDeadlineMs = (options.renewDeadlineSeconds ?? 10) * 1000;
-  const retryMs = (options.retryPeriodSeconds ?? 2) * 1000;
-  const { clock, identity } = options;
-  validate(leaseMs, renewDeadlineMs, retryMs, identity);
-  const random = options.random ?? Math.random;
-  const lock = createLeaseLock(options);
-  const log = options.log.child({ lease: lock.description, identity });
-  const stopping = new AbortController();
-  const requests = createRequestBounds(options.schedule ?? defaultSchedule, stopping.signal);
-
+export class LeaderElector {
+  readonly #options: LeaderElectorOptions;
+  readonly #leaseSeconds: number;
+  readonly #renewDeadlineMs: number;
+  readonly #retryMs: number;
+  readonly #random: () => number;
+  readonly #lock: LeaseLock;
+  readonly #log: Logger;
+  readonly #stopping = new AbortController();
+  readonly #requests: RequestBounds;
   /** The last record read or written, and when its content last changed, by our clock. */
-  let observed: ObservedLease | undefined;
-  let observedAt = 0;
-  let leading = false;
-  let running: Promise<void> | undefined;
+  #observed: ObservedLease | undefined;
+  #observedAt = 0;
+  #leading = false;
+  #running: Promise<void> | undefined;
 
-  const observe = (lease: ObservedLease): void => {
-    if (observed?.recordKey !== lease.recordKey) {
-      observedAt = clock.now();
+  constructor(options: LeaderElectorOptions) {
+    this.#options = options;
+    this.#leaseSeconds = options.leaseDurationSeconds ?? 15;
+    this.#renewDeadlineMs = (options.renewDeadlineSeconds ?? 10) * 1000;
+    this.#retryMs = (options.retryPeriodSeconds ?? 2) * 1000;
+    validate(this.#leaseSeconds * 1000, this.#renewDeadlineMs, this.#retryMs, options.identity);
+    this.#random = options.random ?? Math.random;
+    this.#lock = createLeaseLock(options);
+    this.#log = options.log.child({ lease: this.#lock.description, identity: options.identity });
+    this.#requests = createRequestBounds(options.clock, this.#stopping.signal);
+  }
+
+  /** Campaigns, leads, and campaigns again after losing the Lease, until stop(). */
+  run(): Promise<void> {
+    this.#running ??= this.#loop();
+    return this.#running;
+  }
+
+  /** Stops leading (awaiting onStoppedLeading), releases the Lease if held, and ends run(). */
+  async stop(): Promise<void> {
+    this.#stopping.abort(new Error("leader election stopped"));
+    await this.#running;
+  }
+
+  get isLeader(): boolean {
+    return this.#leading;
+  }
+
+  #now(): number {
+    return this.#options.clock.now();
+  }
+
+  #observe(lease: ObservedLease): void {
+    if (this.#observed?.recordKey !== lease.recordKey) {
+      this.#observedAt = this.#now();
       const holder = lease.record.holderIdentity;
-      if (holder !== observed?.record.holderIdentity && holder !== identity) {
-        log.info("leader election: the Lease has a new holder", { holder: holder || "(released)" });
+      if (holder !== this.#observed?.record.holderIdentity && holder !== this.#options.identity) {
+        this.#log.info("leader election: the Lease has a new holder", { holder: holder || "(released)" });
       }
     }
-    observed = lease;
-  };
+    this.#observed = lease;
+  }
 
-  const heldByAnother = (record: LeaderElectionRecord): boolean => {
-    if (record.holderIdentity === "" || record.holderIdentity === identity) return false;
+  #heldByAnother(record: LeaderElectionRecord): boolean {
+    if (record.holderIdentity === "" || record.holderIdentity === this.#options.identity) return false;
     // A record without a duration (written by hand) is given ours, rather than taken over at once.
-    const durationMs = (record.leaseDurationSeconds ?? leaseSeconds) * 1000;
-    return observedAt + durationMs > clock.now();
-  };
+    const durationMs = (record.leaseDurationSeconds ?? this.#leaseSeconds) * 1000;
+    return this.#observedAt + durationMs > this.#now();
+  }
 
-  const acquireOrRenew = async (signal: AbortSignal): Promise<Attempt> => {
-    const now = clock.now();
-    const current = await lock.get(signal);
+  async #acquireOrRenew(signal: AbortSignal): Promise<Attempt> {
+    const now = this.#now();
+    const identity = this.#options.identity;
+    const leaseDurationSeconds = this.#leaseSeconds;
+    const current = await this.#lock.get(signal);
     if (current === undefined) {
-      const record = { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, leaseTransitions: 0 };
-      observe(await lock.create({ ...record, acquireTime: now, renewTime: now }, signal));
+      const record = { holderIdentity: identity, leaseDurationSeconds, leaseTransitions: 0 };
+      this.#observe(await this.#lock.create({ ...record, acquireTime: now, renewTime: now }, signal));
       return "acquired";
     }
-    observe(current);
+    this.#observe(current);
     const { record } = current;
-    if (heldByAnother(record)) return "held";
+    if (this.#heldByAnother(record)) return "held";
     const ours = record.holderIdentity === identity;
     const next: LeaderElectionRecord = {
       holderIdentity: identity,
-      leaseDurationSeconds: leaseSeconds,
+      leaseDurationSeconds,
       acquireTime: ours ? (record.acquireTime ?? now) : now,
       renewTime: now,
       leaseTransitions: ours ? record.leaseTransitions : record.leaseTransitions + 1,
     };
-    observe(await lock.update(current, next, signal));
+    this.#observe(await this.#lock.update(current, next, signal));
     return "acquired";
-  };
+  }
 
   /**
    * One try (two when the first meets a 409: that only means our copy was stale, so re-read),
    * all of it within `timeoutMs`.
    */
-  const attempt = async (timeoutMs: number): Promise<Attempt> => {
-    const until = clock.now() + timeoutMs;
+  async #attempt(timeoutMs: number): Promise<Attempt> {
+    const until = this.#now() + timeoutMs;
     for (let tries = 1; ; tries += 1) {
-      const remaining = until - clock.now();
+      const remaining = until - this.#now();
       if (remaining <= 0) return "failed";
-      const result = await requests.bounded(acquireOrRenew, remaining).catch((error: unknown) => {
-        if (stopping.signal.aborted) return "failed" as const;
-        const conflict = isApiStatus(error, 409);
-        const level = conflict ? "debug" : "warn";
-        log[level]("leader election: cannot acquire or renew the Lease", {
-          error: describeLeaseError(error),
+      const result = await this.#requests
+        .bounded((signal) => this.#acquireOrRenew(signal), remaining)
+        .catch((error: unknown) => {
+          if (this.#stopping.signal.aborted) return "failed" as const;
+          const conflict = statusOf(error) === 409;
+          this.#log[conflict ? "debug" : "warn"]("leader election: cannot acquire or renew the Lease", {
+            error: describeLeaseError(error),
+          });
+          return conflict ? ("conflict" as const) : ("failed" as const);
         });
-        return conflict ? ("conflict" as const) : ("failed" as const);
-      });
       if (result !== "conflict" || tries === 2) return result;
     }
-  };
+  }
 
   /** Resolves with the time the winning attempt began, or undefined when stopped first. */
-  const acquire = async (): Promise<number | undefined> => {
-    log.info("leader election: campaigning for the Lease");
-    while (!stopping.signal.aborted) {
-      const startedAt = clock.now();
-      if ((await attempt(renewDeadlineMs)) === "acquired") return startedAt;
-      await requests.wait(retryMs * (1 + JITTER * random()));
+  async #acquire(): Promise<number | undefined> {
+    this.#log.info("leader election: campaigning for the Lease");
+    while (!this.#stopping.signal.aborted) {
+      const startedAt = this.#now();
+      if ((await this.#attempt(this.#renewDeadlineMs)) === "acquired") return startedAt;
+      await this.#requests.wait(this.#retryMs * (1 + JITTER * this.#random()));
     }
     return undefined;
-  };
+  }
 
   /** Keeps renewing until the deadline passes or another holder appears; the reason it ended. */
-  const renew = async (renewedAt: number): Promise<number | string> => {
-    const deadline = renewedAt + renewDeadlineMs;
+  async #renew(renewedAt: number): Promise<number | string> {
+    const deadline = renewedAt + this.#renewDeadlineMs;
     for (;;) {
-      const startedAt = clock.now();
-      if (startedAt >= deadline) return `no renew succeeded within ${renewDeadlineMs} ms`;
-      const result = await attempt(deadline - startedAt);
+      const startedAt = this.#now();
+      if (startedAt >= deadline) return `no renew succeeded within ${this.#renewDeadlineMs} ms`;
+      const result = await this.#attempt(deadline - startedAt);
       if (result === "acquired") return startedAt;
-      if (result === "held") return `the Lease is held by "${observed?.record.holderIdentity}"`;
-      if (stopping.signal.aborted) return "stopped";
-      await requests.wait(Math.min(retryMs, deadline - clock.now()));
+      if (result === "held") return `the Lease is held by "${this.#observed?.record.holderIdentity}"`;
+      if (this.#stopping.signal.aborted) return "stopped";
+      await this.#requests.wait(Math.min(this.#retryMs, deadline - this.#now()));
     }
-  };
+  }
 
-  const lead = async (acquiredAt: number): Promise<void> => {
-    leading = true;
+  async #lead(acquiredAt: number): Promise<void> {
+    this.#leading = true;
     const work = new AbortController();
-    log.info("leader election: started leading");
-    await callback("onStartedLeading", () => {
-      const started = options.onStartedLeading(work.signal);
+    this.#log.info("leader election: started leading");
+    await this.#callback("onStartedLeading", () => {
+      const started = this.#options.onStartedLeading(work.signal);
       // Not awaited: the leader's work may run for as long as it leads.
       if (started instanceof Promise) {
         started.catch((error: unknown) => {
-          log.error("leader election: onStartedLeading failed", { error: describeLeaseError(error) });
+          this.#log.error("leader election: onStartedLeading failed", { error: describeLeaseError(error) });
         });
       }
     });
+    const reason = await this.#keepRenewing(acquiredAt);
+    this.#leading = false;
+    work.abort(new Error(`Leadership of Lease ${this.#lock.description} ended: ${reason}`));
+    this.#log[reason === "stopped" ? "info" : "warn"]("leader election: stopped leading", { reason });
+    await this.#callback("onStoppedLeading", () => this.#options.onStoppedLeading());
+  }
+
+  /** Renews every retry period while leading; why leading ended. */
+  async #keepRenewing(acquiredAt: number): Promise<string> {
     let renewedAt = acquiredAt;
-    let reason = "stopped";
-    while (!stopping.signal.aborted) {
-      await requests.wait(retryMs);
-      if (stopping.signal.aborted) break;
-      const renewed = await renew(renewedAt);
-      if (typeof renewed === "string") {
-        reason = renewed;
-        break;
-      }
+    while (!this.#stopping.signal.aborted) {
+      await this.#requests.wait(this.#retryMs);
+      if (this.#stopping.signal.aborted) break;
+      const renewed = await this.#renew(renewedAt);
+      if (typeof renewed === "string") return renewed;
       renewedAt = renewed;
     }
-    leading = false;
-    work.abort(new Error(`Leadership of Lease ${lock.description} ended: ${reason}`));
-    log[reason === "stopped" ? "info" : "warn"]("leader election: stopped leading", { reason });
-    await callback("onStoppedLeading", () => options.onStoppedLeading());
-  };
+    return "stopped";
+  }
 
-  const callback = async (name: string, call: () => void | Promise<void>): Promise<void> => {
+  async #callback(name: string, call: () => void | Promise<void>): Promise<void> {
     try {
       await call();
     } catch (error) {
-      log.error(`leader election: ${name} failed`, { error: describeLeaseError(error) });
+      this.#log.error(`leader election: ${name} failed`, { error: describeLeaseError(error) });
     }
-  };
+  }
 
   /** Hands the Lease over at once: no holder, so a follower's next attempt takes it. */
-  const release = async (): Promise<void> => {
-    for (let tries = 1; tries <= 2 && observed?.record.holderIdentity === identity; tries += 1) {
-      const current = observed;
-      const now = clock.now();
+  async #release(): Promise<void> {
+    for (
+      let tries = 1;
+      tries <= 2 && this.#observed?.record.holderIdentity === this.#options.identity;
+      tries += 1
+    ) {
+      const current = this.#observed;
+      const now = this.#now();
       const record: LeaderElectionRecord = {
         holderIdentity: "",
         leaseDurationSeconds: 1,
@@ -237,44 +267,31 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         renewTime: now,
         leaseTransitions: current.record.leaseTransitions,
       };
+      const timeoutMs = this.#renewDeadlineMs;
       try {
-        observe(
-          await requests.unstoppable((signal) => lock.update(current, record, signal), renewDeadlineMs),
+        this.#observe(
+          await this.#requests.unstoppable((signal) => this.#lock.update(current, record, signal), timeoutMs),
         );
-        log.info("leader election: released the Lease");
+        this.#log.info("leader election: released the Lease");
         return;
       } catch (error) {
-        log.warn("leader election: cannot release the Lease", { error: describeLeaseError(error) });
+        this.#log.warn("leader election: cannot release the Lease", { error: describeLeaseError(error) });
         // A 409 may be our own late renew or a new holder: look before trying once more.
-        const fresh = await requests
-          .unstoppable((signal) => lock.get(signal), renewDeadlineMs)
+        const fresh = await this.#requests
+          .unstoppable((signal) => this.#lock.get(signal), timeoutMs)
           .catch(() => undefined);
         if (fresh === undefined) return;
-        observe(fresh);
+        this.#observe(fresh);
       }
     }
-  };
+  }
 
-  const loop = async (): Promise<void> => {
-    while (!stopping.signal.aborted) {
-      const acquiredAt = await acquire();
-      if (acquiredAt === undefined || stopping.signal.aborted) break;
-      await lead(acquiredAt);
+  async #loop(): Promise<void> {
+    while (!this.#stopping.signal.aborted) {
+      const acquiredAt = await this.#acquire();
+      if (acquiredAt === undefined || this.#stopping.signal.aborted) break;
+      await this.#lead(acquiredAt);
     }
-    await release();
-  };
-
-  return {
-    run() {
-      running ??= loop();
-      return running;
-    },
-    async stop() {
-      stopping.abort(new Error("leader election stopped"));
-      await running;
-    },
-    get isLeader() {
-      return leading;
-    },
-  };
+    await this.#release();
+  }
 }

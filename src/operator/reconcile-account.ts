@@ -5,14 +5,10 @@
  */
 
 import { truncateReason } from "../accounts/account-transitions.ts";
-import type {
-  AccountResource,
-  AccountStatus,
-  SecretResource,
-} from "../stores/kubernetes/account-resource.ts";
-import { DEFAULT_SECRET_KEY } from "../stores/kubernetes/account-resource.ts";
-import { findCondition, type ReadyReason, rfc3339, setCondition } from "../stores/kubernetes/conditions.ts";
-import { tokenFingerprint } from "../stores/kubernetes/token-fingerprint.ts";
+import type { AccountResource, AccountStatus, SecretResource } from "../kubernetes/account-resource.ts";
+import { findCondition, type ReadyReason, rfc3339, setCondition } from "../kubernetes/conditions.ts";
+import { readSecretToken } from "../kubernetes/secret-token.ts";
+import { tokenFingerprint } from "../kubernetes/token-fingerprint.ts";
 
 export type Verification =
   | { readonly kind: "valid"; readonly email: string }
@@ -39,19 +35,6 @@ export interface ReconcileResult {
   readonly events: readonly OperatorEvent[];
   /** Set when the verification could not be made: reconcile again later. */
   readonly retry?: string;
-}
-
-/** The refresh token the Account's Secret holds, or why there is none. */
-export function secretToken(
-  account: AccountResource,
-  secret: SecretResource | undefined,
-): { token: string } | { missing: string } {
-  const key = account.spec.secretRef.key ?? DEFAULT_SECRET_KEY;
-  if (secret === undefined) return { missing: `Secret "${account.spec.secretRef.name}" not found` };
-  const encoded = secret.data?.[key];
-  const token = encoded === undefined ? "" : Buffer.from(encoded, "base64").toString("utf8").trim();
-  if (token === "") return { missing: `Secret "${account.spec.secretRef.name}" has no key "${key}"` };
-  return { token };
 }
 
 function ready(
@@ -217,7 +200,7 @@ export async function reconcileAccount(input: ReconcileInput): Promise<Reconcile
     ...(input.account.status ?? {}),
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   };
-  const found = secretToken(input.account, input.secret);
+  const found = readSecretToken(input.account, input.secret);
   if ("missing" in found) {
     const before = findCondition(base.conditions, "Ready");
     const events: OperatorEvent[] =

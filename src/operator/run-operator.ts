@@ -6,17 +6,17 @@
 import { hostname } from "node:os";
 import { Elysia } from "elysia";
 import type { Settings } from "../config/setting-table.ts";
+import { createKubeApi, currentNamespace, loadKubeConfig } from "../kubernetes/kube-api.ts";
 import type { Logger } from "../log/logger.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { onShutdownSignal, serve } from "../platform/runtime.ts";
-import { createKubeApi, currentNamespace, loadKubeConfig } from "../stores/kubernetes/kube-api.ts";
 import { observeAccountStates } from "../telemetry/account-states-gauge.ts";
 import { metricsReply } from "../telemetry/metrics-reply.ts";
 import { DISABLED_TELEMETRY, type Telemetry } from "../telemetry/telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 import { VERSION } from "../version.ts";
-import { createAccountController } from "./account-controller.ts";
-import { createLeaderElector, type LeaderElector } from "./leader-election.ts";
+import { AccountController } from "./account-controller.ts";
+import { LeaderElector } from "./leader-election.ts";
 import { createTokenVerifier } from "./token-verifier.ts";
 
 export interface OperatorDeps {
@@ -37,7 +37,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
   const home = settings.namespace ?? deps.env.POD_NAMESPACE ?? currentNamespace(config);
   const namespace = settings.allNamespaces ? undefined : home;
   const telemetry = deps.telemetry ?? DISABLED_TELEMETRY;
-  const controller = createAccountController({
+  const controller = new AccountController({
     api,
     clock,
     log,
@@ -72,7 +72,7 @@ export async function runOperator(deps: OperatorDeps): Promise<number> {
   await Promise.race([controller.synced, stopped]);
   synced = true;
   if (settings.leaderElect) {
-    elector = createLeaderElector({
+    elector = new LeaderElector({
       kubeConfig: config,
       namespace: home,
       name: LEASE_NAME,

@@ -3,22 +3,7 @@
  * JSON merge patch removes them), and the resourceVersion read rides along so a concurrent write
  * makes the patch fail with 409 instead of being overwritten.
  */
-import type { AccountStatus } from "../stores/kubernetes/account-resource.ts";
-
-/** Whether two statuses say the same thing (key order does not matter). */
-export function sameStatus(a: AccountStatus | undefined, b: AccountStatus | undefined): boolean {
-  return canonical(a ?? {}) === canonical(b ?? {});
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)),
-        )
-      : v,
-  );
-}
+import type { AccountStatus } from "../kubernetes/account-resource.ts";
 
 export function statusPatch(
   current: AccountStatus | undefined,

@@ -2,6 +2,7 @@
 import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { describeTokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
+import { inSpan } from "../platform/in-span.ts";
 import {
   type GrantpoolMetrics,
   NOOP_METRICS,
@@ -42,14 +43,14 @@ export function createTokenVerifier(
     return { kind: "valid", email: identity.value.email };
   };
   return (refreshToken) =>
-    tracer.startActiveSpan("grantpool.token.verify", { kind: SpanKind.CLIENT }, async (span) => {
-      try {
-        const verdict = await verify(refreshToken);
+    inSpan(
+      tracer,
+      "grantpool.token.verify",
+      { kind: SpanKind.CLIENT },
+      () => verify(refreshToken),
+      (verdict, span) => {
         span.setAttribute("grantpool.verification", verdict.kind);
         if (verdict.kind !== "valid") span.setStatus({ code: SpanStatusCode.ERROR });
-        return verdict;
-      } finally {
-        span.end();
-      }
-    });
+      },
+    );
 }

@@ -9,9 +9,10 @@
 import { beforeAll } from "bun:test";
 import * as k8s from "@kubernetes/client-node";
 import { type Account, normalizeEmail } from "../../src/accounts/account.ts";
+import { createKubeApi } from "../../src/kubernetes/kube-api.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
-import { createKubeApi } from "../../src/stores/kubernetes/kube-api.ts";
-import { createKubernetesAccountStore } from "../../src/stores/kubernetes/kubernetes-account-store.ts";
+import { KubernetesAccountStore } from "../../src/stores/kubernetes/kubernetes-account-store.ts";
+import { type Clock, systemClock } from "../../src/time/clock.ts";
 import { captureLog } from "../support/captured-log.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { describeAccountStoreContract } from "../unit/stores/account-store-contract.ts";
@@ -45,13 +46,15 @@ describeAccountStoreContract(
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(kube.env.kubeconfig);
     const clock = new FakeClock();
+    // The stores' timers (watch restarts, conflict pauses) run in real time; their "now" is the test's.
+    const storeClock: Clock = { now: () => clock.now(), setTimer: systemClock.setTimer };
     const handles: AccountStore[] = [];
     return {
       open: async () => {
-        const handle = createKubernetesAccountStore({
+        const handle = new KubernetesAccountStore({
           api: createKubeApi(kubeConfig),
           namespace,
-          clock,
+          clock: storeClock,
           log: captureLog(clock).logger,
         });
         handles.push(handle);

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
-import { createLeaderElector, type LeaderElector } from "../../src/operator/leader-election.ts";
+import { LeaderElector } from "../../src/operator/leader-election.ts";
 import { systemClock } from "../../src/time/clock.ts";
 import { type CapturedLog, captureLog } from "../support/captured-log.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -65,7 +65,7 @@ interface CandidateOptions {
 function startCandidate(namespace: string, identity: string, options: CandidateOptions = {}): Candidate {
   const terms: Term[] = [];
   const log = captureLog();
-  const elector = createLeaderElector({
+  const elector = new LeaderElector({
     kubeConfig: kubeConfig(options.context ?? "admin"),
     namespace,
     name: LEASE,
@@ -408,13 +408,13 @@ function spawnCandidate(namespace: string, identity: string): StreamingTool {
   const root = join(import.meta.dir, "..", "..");
   const script = `
     import * as k8s from "@kubernetes/client-node";
-    import { createLeaderElector } from ${JSON.stringify(join(root, "src/operator/leader-election.ts"))};
+    import { LeaderElector } from ${JSON.stringify(join(root, "src/operator/leader-election.ts"))};
     import { silentLogger } from ${JSON.stringify(join(root, "src/log/logger.ts"))};
     import { systemClock } from ${JSON.stringify(join(root, "src/time/clock.ts"))};
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(${JSON.stringify(kube.env.kubeconfig)});
     kubeConfig.setCurrentContext("admin");
-    const elector = createLeaderElector({
+    const elector = new LeaderElector({
       kubeConfig, namespace: ${JSON.stringify(namespace)}, name: ${JSON.stringify(LEASE)},
       identity: ${JSON.stringify(identity)}, ...${JSON.stringify(TIMING)},
       clock: systemClock, log: silentLogger,

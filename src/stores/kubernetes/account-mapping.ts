@@ -5,7 +5,8 @@
  */
 import type { Account, AccountToken } from "../../accounts/account.ts";
 import { type AccountQuota, lowestPercentage, modelQuota } from "../../accounts/quota.ts";
-import type { AccountResource, QuotaStatus } from "./account-resource.ts";
+import { accountId } from "../../kubernetes/account-id.ts";
+import type { AccountResource, QuotaStatus } from "../../kubernetes/account-resource.ts";
 
 export const PROXY_DISABLED_REASON_ANNOTATION = "grantpool.io/proxy-disabled-reason";
 export const PROXY_DISABLED_AT_ANNOTATION = "grantpool.io/proxy-disabled-at";
@@ -13,15 +14,6 @@ export const PROXY_DISABLED_AT_ANNOTATION = "grantpool.io/proxy-disabled-at";
 export interface TokenOverlay {
   readonly refreshToken: string;
   readonly token: AccountToken;
-}
-
-export function accountId(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
-
-export function splitAccountId(id: string): { namespace: string; name: string } | undefined {
-  const [namespace, name, ...rest] = id.split("/");
-  return namespace && name && rest.length === 0 ? { namespace, name } : undefined;
 }
 
 function seconds(time: unknown): number | undefined {

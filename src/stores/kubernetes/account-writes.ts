@@ -7,17 +7,18 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Account } from "../../accounts/account.ts";
 import type { AccountQuota } from "../../accounts/quota.ts";
+import type { AccountResource, SecretResource } from "../../kubernetes/account-resource.ts";
+import { DEFAULT_SECRET_KEY } from "../../kubernetes/account-resource.ts";
+import { rfc3339, setCondition } from "../../kubernetes/conditions.ts";
+import type { KubeApi } from "../../kubernetes/kube-api.ts";
+import { secretTokenData } from "../../kubernetes/secret-token.ts";
+import { tokenFingerprint } from "../../kubernetes/token-fingerprint.ts";
 import type { Clock } from "../../time/clock.ts";
 import {
   PROXY_DISABLED_AT_ANNOTATION,
   PROXY_DISABLED_REASON_ANNOTATION,
   quotaStatus,
 } from "./account-mapping.ts";
-import type { AccountResource, SecretResource } from "./account-resource.ts";
-import { DEFAULT_SECRET_KEY } from "./account-resource.ts";
-import { rfc3339, setCondition } from "./conditions.ts";
-import type { KubeApi } from "./kube-api.ts";
-import { tokenFingerprint } from "./token-fingerprint.ts";
 
 export interface WriteContext {
   readonly api: KubeApi;
@@ -115,7 +116,7 @@ async function writeRefreshToken(ctx: WriteContext, stored: Stored, next: Accoun
   const namespace = stored.resource.metadata.namespace ?? "default";
   const key = stored.resource.spec.secretRef.key ?? DEFAULT_SECRET_KEY;
   return ctx.api.patchSecret(namespace, stored.resource.spec.secretRef.name, {
-    data: { [key]: Buffer.from(next.token.refreshToken).toString("base64") },
+    data: secretTokenData(next.token.refreshToken, key),
   });
 }
 

@@ -3,10 +3,14 @@
  * re-read and try again after a short, growing, jittered pause, as client-go's RetryOnConflict.
  * Writers in lockstep would otherwise keep colliding.
  */
+import { backoffMs, jittered } from "../../time/backoff.ts";
+import { type Clock, pause } from "../../time/clock.ts";
+
 export const MAX_CONFLICT_RETRIES = 8;
 
-/** 10 ms · 2ⁿ (at most 1 s), ±50 %. */
-export function conflictPause(attempt: number): Promise<void> {
-  const ms = Math.min(1_000, 10 * 2 ** attempt) * (0.5 + Math.random());
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const CONFLICT_BACKOFF = { firstMs: 10, maxMs: 1_000 };
+
+/** 10 ms · 2ⁿ for the n-th retry from 0 (at most 1 s), ±50 %. */
+export function conflictPause(clock: Clock, attempt: number): Promise<void> {
+  return pause(clock, jittered(backoffMs(CONFLICT_BACKOFF, attempt + 1)));
 }

@@ -3,25 +3,27 @@
  * refresh token and an Account pointing at it, named after the email, carrying everything the
  * store keeps of the account (the proxy-disabled annotations at once, a disabled status with one
  * status write more: the API server ignores status on create). Two writers creating one email
- * race on the names: the loser gets AccountExistsError and updates what the winner created.
+ * race on the names: the loser gets StoreError ACCOUNT_EXISTS and updates what the winner created.
  */
 import * as v from "valibot";
 import type { Account } from "../../accounts/account.ts";
-import {
-  accountId,
-  PROXY_DISABLED_AT_ANNOTATION,
-  PROXY_DISABLED_REASON_ANNOTATION,
-  toAccount,
-} from "./account-mapping.ts";
+import { accountId } from "../../kubernetes/account-id.ts";
 import {
   ACCOUNT_API_VERSION,
   ACCOUNT_KIND,
   AccountResource,
   DEFAULT_SECRET_KEY,
-} from "./account-resource.ts";
+} from "../../kubernetes/account-resource.ts";
+import { rfc3339 } from "../../kubernetes/conditions.ts";
+import { statusOf } from "../../kubernetes/kube-api.ts";
+import { secretTokenData } from "../../kubernetes/secret-token.ts";
+import { StoreError } from "../store-error.ts";
+import {
+  PROXY_DISABLED_AT_ANNOTATION,
+  PROXY_DISABLED_REASON_ANNOTATION,
+  toAccount,
+} from "./account-mapping.ts";
 import { type WriteContext, writeAccountChange } from "./account-writes.ts";
-import { rfc3339 } from "./conditions.ts";
-import { statusOf } from "./kube-api.ts";
 
 /** "Ada.Lovelace@Example.com" → "ada-lovelace-example-com" (a DNS label, ≤ 57 characters). */
 export function resourceNameFor(email: string): string {
@@ -35,20 +37,6 @@ export function resourceNameFor(email: string): string {
 /** The id the account created for this email gets: "<namespace>/<name after the email>". */
 export function newAccountId(namespace: string, email: string): string {
   return accountId(namespace, resourceNameFor(email));
-}
-
-/** The Account for this email exists already (another writer, another replica created it). */
-export class AccountExistsError extends Error {
-  readonly code = "ACCOUNT_EXISTS";
-
-  constructor(
-    readonly id: string,
-    email: string,
-    options?: ErrorOptions,
-  ) {
-    super(`Cannot create account "${email}": Account ${id} already exists`, options);
-    this.name = "AccountExistsError";
-  }
 }
 
 /** The objects as the API server returned them, for the store's cache (read your writes). */
@@ -81,7 +69,7 @@ function proxyDisabledAnnotations(account: Account): Record<string, string> {
 async function createOrAdoptSecret(ctx: WriteContext, namespace: string, name: string, account: Account) {
   const secretName = `${name}-token`;
   const labels = { [MANAGED_BY]: "grantpool", [ACCOUNT_LABEL]: name };
-  const data = { [DEFAULT_SECRET_KEY]: Buffer.from(account.token.refreshToken).toString("base64") };
+  const data = secretTokenData(account.token.refreshToken);
   try {
     return await ctx.api.createSecret(namespace, {
       metadata: { name: secretName, namespace, labels },
@@ -134,13 +122,17 @@ export async function createAccount(
       },
     });
   } catch (error) {
-    if (statusOf(error) === 409) throw new AccountExistsError(id, account.email, { cause: error });
+    if (statusOf(error) === 409) {
+      // Another writer, another replica created it: the caller may update what they created.
+      const message = `Cannot create account "${account.email}": Account ${id} already exists`;
+      throw new StoreError("ACCOUNT_EXISTS", message, id, { cause: error });
+    }
     throw error;
   }
   const secret =
     createdSecret ??
     (await ctx.api.patchSecret(namespace, secretName, {
-      data: { [DEFAULT_SECRET_KEY]: Buffer.from(account.token.refreshToken).toString("base64") },
+      data: secretTokenData(account.token.refreshToken),
     }));
   if (account.disabled) resource = await writeDisabledStatus(ctx, namespace, name, resource, account);
   return { id, resource, secret };

@@ -10,12 +10,11 @@
  * writing one late is safe; other writes keep failing to their caller, who decides.
  */
 import type { Account } from "../../accounts/account.ts";
+import { describeKubeError, statusOf } from "../../kubernetes/kube-api.ts";
 import type { Logger } from "../../log/logger.ts";
+import { backoffMs } from "../../time/backoff.ts";
+import type { CancelTimer, Clock } from "../../time/clock.ts";
 import type { AccountChange, UpdateResult } from "../account-store.ts";
-import { describeKubeError, statusOf } from "./kube-api.ts";
-
-/** Runs `fn` after `ms` milliseconds; the returned function cancels it. */
-export type RetrySchedule = (fn: () => void, ms: number) => () => void;
 
 export interface PendingWritesOptions {
   /** The store's own write path (fresh read, resourceVersion, 409 retries), without holding. */
@@ -29,8 +28,7 @@ export interface PendingWritesOptions {
   readonly baseDelayMs?: number;
   /** Cap of the delay. Default 10 s. */
   readonly maxDelayMs?: number;
-  /** Default: setTimeout. */
-  readonly schedule?: RetrySchedule;
+  readonly clock: Clock;
 }
 
 export interface PendingWrites {
@@ -48,13 +46,8 @@ export interface PendingWrites {
 interface Held {
   change: AccountChange;
   attempts: number;
-  cancel: () => void;
+  cancel: CancelTimer;
 }
-
-const defaultSchedule: RetrySchedule = (fn, ms) => {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
-};
 
 /** No HTTP status (connection refused, reset, timed out), 429 or 5xx: worth trying again later. */
 export function isUnreachable(error: unknown): boolean {
@@ -69,10 +62,8 @@ export function isUnreachable(error: unknown): boolean {
 }
 
 export function createPendingWrites(options: PendingWritesOptions): PendingWrites {
-  const { log } = options;
-  const schedule = options.schedule ?? defaultSchedule;
-  const baseDelayMs = options.baseDelayMs ?? 250;
-  const maxDelayMs = options.maxDelayMs ?? 10_000;
+  const { log, clock } = options;
+  const backoff = { firstMs: options.baseDelayMs ?? 250, maxMs: options.maxDelayMs ?? 10_000 };
   const held = new Map<string, Held>();
   let closed = false;
 
@@ -82,8 +73,7 @@ export function createPendingWrites(options: PendingWritesOptions): PendingWrite
   };
 
   const later = (id: string, entry: Held): void => {
-    const delay = Math.min(baseDelayMs * 2 ** Math.min(entry.attempts, 16), maxDelayMs);
-    entry.cancel = schedule(() => void retry(id, entry), delay);
+    entry.cancel = clock.setTimer(() => void retry(id, entry), backoffMs(backoff, entry.attempts + 1));
   };
 
   const settle = (id: string, entry: Held): void => {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import type { AccountResource, SecretResource } from "../../../src/kubernetes/account-resource.ts";
+import { tokenFingerprint } from "../../../src/kubernetes/token-fingerprint.ts";
 import {
   type ReconcileInput,
   reconcileAccount,
   type Verification,
 } from "../../../src/operator/reconcile-account.ts";
-import type { AccountResource, SecretResource } from "../../../src/stores/kubernetes/account-resource.ts";
-import { tokenFingerprint } from "../../../src/stores/kubernetes/token-fingerprint.ts";
 
 const NOW = new Date("2026-01-01T12:00:00Z");
 

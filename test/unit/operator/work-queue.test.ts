@@ -1,20 +1,20 @@
 import { describe, expect, test } from "bun:test";
-import {
-  backoffDelay,
-  createWorkQueue,
-  type Schedule,
-  type WorkOutcome,
-  type WorkQueueOptions,
-} from "../../../src/operator/work-queue.ts";
+import { type WorkOutcome, WorkQueue, type WorkQueueOptions } from "../../../src/operator/work-queue.ts";
+import { backoffMs } from "../../../src/time/backoff.ts";
+import type { CancelTimer, Clock } from "../../../src/time/clock.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
 /** Timers that fire only when the test moves the FakeClock past them, in the order they are due. */
-class FakeTimers {
+class FakeTimers implements Clock {
   readonly clock = new FakeClock();
   #timers: Array<{ at: number; seq: number; fn: () => void }> = [];
   #seq = 0;
 
-  readonly schedule: Schedule = (fn, ms) => {
+  now(): number {
+    return this.clock.now();
+  }
+
+  readonly setTimer = (fn: () => void, ms: number): CancelTimer => {
     const timer = { at: this.clock.now() + ms, seq: this.#seq++, fn };
     this.#timers.push(timer);
     return () => {
@@ -102,9 +102,8 @@ function controlledProcess(timers: FakeTimers) {
 function setup(overrides: Partial<WorkQueueOptions<string>> = {}) {
   const timers = new FakeTimers();
   const work = controlledProcess(timers);
-  const queue = createWorkQueue<string>({
-    clock: timers.clock,
-    schedule: timers.schedule,
+  const queue = new WorkQueue<string>({
+    clock: timers,
     process: work.process,
     ...overrides,
   });
@@ -118,9 +117,8 @@ function scriptedQueue(
 ) {
   const timers = new FakeTimers();
   const times: number[] = [];
-  const queue = createWorkQueue<string>({
-    clock: timers.clock,
-    schedule: timers.schedule,
+  const queue = new WorkQueue<string>({
+    clock: timers,
     process: async () => {
       times.push(timers.clock.now());
       const answer = outcome(times.length);
@@ -301,8 +299,8 @@ describe("work queue", () => {
     expect(queue.length).toBe(0);
   });
 
-  test("backoffDelay doubles from the base and stops at the cap", () => {
-    expect([1, 2, 3, 4, 5, 40].map((n) => backoffDelay(n, 100, 1000))).toEqual([
+  test("the backoff doubles from the base and stops at the cap", () => {
+    expect([1, 2, 3, 4, 5, 40].map((n) => backoffMs({ firstMs: 100, maxMs: 1000 }, n))).toEqual([
       100, 200, 400, 800, 1000, 1000,
     ]);
   });

@@ -34,10 +34,13 @@ function harness(outcomes: (UpdateResult | Error)[]) {
     stored: () => account,
     settled: (id) => settled.push(id),
     log: captureLog().logger,
-    schedule: (fn, ms) => {
-      timers.push({ fn, ms });
-      delays.push(ms);
-      return () => {};
+    clock: {
+      now: () => 0,
+      setTimer: (fn, ms) => {
+        timers.push({ fn, ms });
+        delays.push(ms);
+        return () => {};
+      },
     },
   });
   const fire = async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { serializePerKey } from "../../../../src/stores/kubernetes/serialize-per-key.ts";
-import { waitFor } from "../../../support/wait-for.ts";
+import { serializePerKey } from "../../../src/platform/serialize-per-key.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 describe("serializePerKey", () => {
   test("runs calls for one key one at a time, in order, even after a failure; other keys run alongside", async () => {

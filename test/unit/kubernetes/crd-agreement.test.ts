@@ -1,6 +1,6 @@
 /**
  * The Account CRD (crds/accounts.grantpool.io.yaml) and the valibot schema that parses every
- * Account read from the API server (src/stores/kubernetes/account-resource.ts) describe one
+ * Account read from the API server (src/kubernetes/account-resource.ts) describe one
  * resource. Both are brought to one normal form — property names at every level, types, required
  * sets, defaults, enums, length and number bounds, patterns, formats, CEL rules — and compared, so
  * a change to either side alone fails here. A keyword the normal form does not know fails too:
@@ -21,9 +21,9 @@ import {
   AccountSpec,
   AccountStatus,
   Condition,
-} from "../../../../src/stores/kubernetes/account-resource.ts";
+} from "../../../src/kubernetes/account-resource.ts";
 
-const CRD_FILE = join(import.meta.dir, "..", "..", "..", "..", "crds", "accounts.grantpool.io.yaml");
+const CRD_FILE = join(import.meta.dir, "..", "..", "..", "crds", "accounts.grantpool.io.yaml");
 
 /** What both sides say about one value. */
 interface Shape {

@@ -4,7 +4,9 @@
  * network trouble — and says when its cache first became complete.
  */
 import * as k8s from "@kubernetes/client-node";
-import type { Logger } from "../../log/logger.ts";
+import type { Logger } from "../log/logger.ts";
+import { backoffMs } from "../time/backoff.ts";
+import type { CancelTimer, Clock } from "../time/clock.ts";
 import { describeKubeError, type KubeList } from "./kube-api.ts";
 
 export interface InformerHandlers {
@@ -26,8 +28,12 @@ export interface InformerOptions {
   readonly handlers: InformerHandlers;
   readonly log: Logger;
   readonly what: string;
+  readonly clock: Clock;
   readonly maxBackoffMs?: number;
 }
+
+/** A failure this long after the last one starts a fresh backoff. */
+const CALM_MS = 60_000;
 
 /**
  * Drops metadata.managedFields (server-side apply's bookkeeping, which grantpool never reads) from
@@ -55,7 +61,7 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
   };
   const informer = k8s.makeInformer(options.config, options.path, listFn);
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: CancelTimer = () => {};
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => {
     markSynced = resolve;
@@ -79,15 +85,16 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
   const restart = (error: unknown): void => {
     if (stopped) return;
     // A failure long after the last one starts a fresh backoff; a run of them backs off further.
-    if (Date.now() - lastFailure > 60_000) failures = 0;
-    lastFailure = Date.now();
+    const now = options.clock.now();
+    if (now - lastFailure > CALM_MS) failures = 0;
+    lastFailure = now;
     failures += 1;
-    const delay = Math.min(250 * 2 ** Math.min(failures - 1, 10), options.maxBackoffMs ?? 10_000);
+    const delay = backoffMs({ firstMs: 250, maxMs: options.maxBackoffMs ?? 10_000 }, failures);
     options.log.warn(
       `Watch of ${options.what} failed (${describeKubeError(error)}); restarting in ${delay} ms`,
     );
-    clearTimeout(timer);
-    timer = setTimeout(start, delay);
+    cancelTimer();
+    cancelTimer = options.clock.setTimer(start, delay);
   };
 
   informer.on("error", restart);
@@ -98,7 +105,7 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
     list: () => [...informer.list()],
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      cancelTimer();
       await informer.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createAccountsBySecret } from "../../../../src/stores/kubernetes/accounts-by-secret.ts";
+import { createAccountsBySecret } from "../../../src/kubernetes/accounts-by-secret.ts";
 
 describe("createAccountsBySecret", () => {
   test("names every account reading a Secret, and an account only under the Secret it reads now", () => {
