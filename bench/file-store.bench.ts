@@ -16,7 +16,7 @@ import type { Account } from "../src/accounts/account.ts";
 import { silentLogger } from "../src/log/logger.ts";
 import type { StoreEvent } from "../src/stores/account-store.ts";
 import { encodeAccountFile } from "../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../src/stores/file/file-account-store.ts";
 import { systemClock } from "../src/time/clock.ts";
 import { liveAccounts, writeAccountFiles } from "./support/bench-accounts.ts";
 import { recordBenchResults } from "./support/bench-report.ts";
@@ -57,7 +57,7 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** In the child: start the store over `dataDir`, then measure. Prints one JSON line. */
 async function measure(dataDir: string, count: number): Promise<void> {
   const started = performance.now();
-  const store = createFileAccountStore({ dataDir, log: silentLogger, clock: systemClock });
+  const store = new FileAccountStore({ dataDir, log: silentLogger, clock: systemClock });
   let waiter: { readonly matches: (event: StoreEvent) => boolean; readonly done: () => void } | undefined;
   const stop = store.watch((event) => {
     if (waiter?.matches(event)) waiter.done();

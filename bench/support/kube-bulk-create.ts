@@ -14,7 +14,7 @@ import {
   ACCOUNT_PLURAL,
   ACCOUNT_VERSION,
   DEFAULT_SECRET_KEY,
-} from "../../src/stores/kubernetes/account-resource.ts";
+} from "../../src/kubernetes/account-resource.ts";
 import { resourceNameFor } from "../../src/stores/kubernetes/kubernetes-create-account.ts";
 import type { KubeEnv } from "../../test/kube/support/kube-env.ts";
 

@@ -17,14 +17,12 @@
  *
  *   bun bench/support/kube-replica.ts NAMESPACE     (KUBECONFIG names the server)
  */
-import type { KubeApi } from "../../src/stores/kubernetes/kube-api.ts";
+import type { KubeApi } from "../../src/kubernetes/kube-api.ts";
 
 const importsStarted = performance.now();
 const { AccountPool } = await import("../../src/pool/account-pool.ts");
-const { createKubeApi, loadKubeConfig } = await import("../../src/stores/kubernetes/kube-api.ts");
-const { createKubernetesAccountStore } = await import(
-  "../../src/stores/kubernetes/kubernetes-account-store.ts"
-);
+const { createKubeApi, loadKubeConfig } = await import("../../src/kubernetes/kube-api.ts");
+const { KubernetesAccountStore } = await import("../../src/stores/kubernetes/kubernetes-account-store.ts");
 const { silentLogger } = await import("../../src/log/logger.ts");
 const { systemClock } = await import("../../src/time/clock.ts");
 const { createTargetStrategy, INVALID_GRANT_OAUTH } = await import("./kube-target-strategy.ts");
@@ -93,7 +91,7 @@ async function run(namespace: string): Promise<void> {
   const target = createTargetStrategy();
   const startedCpu = cpuMs();
   const started = performance.now();
-  const store = createKubernetesAccountStore({
+  const store = new KubernetesAccountStore({
     api: timedLists(createKubeApi(loadKubeConfig()), listTimes),
     namespace,
     clock: systemClock,

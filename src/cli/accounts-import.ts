@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { sameEmail } from "../accounts/account.ts";
 import type { AccountStore } from "../stores/account-store.ts";
-import { createFileAccountStore } from "../stores/file/file-account-store.ts";
+import { FileAccountStore } from "../stores/file/file-account-store.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
 
 /** The file store wants a data directory with accounts/ inside; accept either form. */
@@ -33,7 +33,7 @@ export async function accountsImport(ctx: CliContext, target: AccountStore, dir:
       ctx.err(msg);
     },
   };
-  const source = createFileAccountStore({ dataDir: sourceDataDir(dir), log: sourceLog, clock: ctx.clock });
+  const source = new FileAccountStore({ dataDir: sourceDataDir(dir), log: sourceLog, clock: ctx.clock });
   try {
     const accounts = await source.list();
     const existing = await target.list();

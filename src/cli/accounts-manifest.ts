@@ -5,11 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { stringify } from "yaml";
-import {
-  ACCOUNT_API_VERSION,
-  ACCOUNT_KIND,
-  DEFAULT_SECRET_KEY,
-} from "../stores/kubernetes/account-resource.ts";
+import { ACCOUNT_API_VERSION, ACCOUNT_KIND, DEFAULT_SECRET_KEY } from "../kubernetes/account-resource.ts";
+import { secretTokenData } from "../kubernetes/secret-token.ts";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
 import { parseTokenLines } from "./token-lines.ts";
 
@@ -38,7 +35,7 @@ export function accountManifests(options: {
     kind: "Secret",
     metadata: metadata(secretNameFor(options.name)),
     type: "Opaque",
-    data: { [DEFAULT_SECRET_KEY]: Buffer.from(options.refreshToken).toString("base64") },
+    data: secretTokenData(options.refreshToken),
   };
   const account = {
     apiVersion: ACCOUNT_API_VERSION,

@@ -17,7 +17,7 @@ import type { SelectionStrategy } from "../pool/strategies/selection-strategy.ts
 import { createStickyStrategy } from "../pool/strategies/sticky.ts";
 import type { UpstreamProfile } from "../proxy/upstream/upstream-profile.ts";
 import type { AccountStore } from "../stores/account-store.ts";
-import { createFileAccountStore } from "../stores/file/file-account-store.ts";
+import { FileAccountStore } from "../stores/file/file-account-store.ts";
 import type { Clock } from "../time/clock.ts";
 
 /** The configured secrets the logger masks wherever they appear (keys and the client secret). */
@@ -51,15 +51,13 @@ export function createOAuth(settings: Settings, fetch: FetchLike, clock: Clock):
 }
 
 export async function createStore(settings: Settings, log: Logger, clock: Clock): Promise<AccountStore> {
-  if (settings.store === "file") return createFileAccountStore({ dataDir: settings.dataDir, log, clock });
+  if (settings.store === "file") return new FileAccountStore({ dataDir: settings.dataDir, log, clock });
   // Loaded only in Kubernetes mode: the file store starts without the Kubernetes client.
-  const { createKubeApi, currentNamespace, loadKubeConfig } = await import(
-    "../stores/kubernetes/kube-api.ts"
-  );
-  const { createKubernetesAccountStore } = await import("../stores/kubernetes/kubernetes-account-store.ts");
+  const { createKubeApi, currentNamespace, loadKubeConfig } = await import("../kubernetes/kube-api.ts");
+  const { KubernetesAccountStore } = await import("../stores/kubernetes/kubernetes-account-store.ts");
   const config = loadKubeConfig();
   const namespace = settings.allNamespaces ? undefined : (settings.namespace ?? currentNamespace(config));
-  return createKubernetesAccountStore({
+  return new KubernetesAccountStore({
     api: createKubeApi(config),
     clock,
     log,

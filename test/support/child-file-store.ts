@@ -1,7 +1,7 @@
 /** The file store as a writer child process opens it: warnings and errors on standard error. */
 import { createLogger } from "../../src/log/logger.ts";
 import type { AccountStore } from "../../src/stores/account-store.ts";
-import { createFileAccountStore } from "../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../src/stores/file/file-account-store.ts";
 import { systemClock } from "../../src/time/clock.ts";
 
 export function openChildFileStore(dataDir: string): AccountStore {
@@ -11,5 +11,5 @@ export function openChildFileStore(dataDir: string): AccountStore {
     clock: systemClock,
     write: (line) => process.stderr.write(`${line}\n`),
   });
-  return createFileAccountStore({ dataDir, log, clock: systemClock });
+  return new FileAccountStore({ dataDir, log, clock: systemClock });
 }

@@ -11,7 +11,7 @@
  */
 import { closeSync, openSync } from "node:fs";
 import { createLogger } from "../../src/log/logger.ts";
-import { createFileAccountStore } from "../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../src/stores/file/file-account-store.ts";
 import { systemClock } from "../../src/time/clock.ts";
 
 const [dataDir, mode] = process.argv.slice(2);
@@ -26,7 +26,7 @@ const log = createLogger({
   clock: systemClock,
   write: (_line, record) => warnings.push(record.msg),
 });
-const store = createFileAccountStore({ dataDir, log, clock: systemClock });
+const store = new FileAccountStore({ dataDir, log, clock: systemClock });
 const stop = mode === "watch" ? store.watch(() => {}) : () => {};
 
 const held: number[] = [];

@@ -7,7 +7,7 @@
  * Prints one JSON line, {"ids": [...], "warnings": [...]}, after the first list().
  */
 import { createLogger } from "../../src/log/logger.ts";
-import { createFileAccountStore } from "../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../src/stores/file/file-account-store.ts";
 import { systemClock } from "../../src/time/clock.ts";
 
 const [dataDir] = process.argv.slice(2);
@@ -22,7 +22,7 @@ const log = createLogger({
   clock: systemClock,
   write: (_line, record) => warnings.push(record.msg),
 });
-const store = createFileAccountStore({ dataDir, log, clock: systemClock });
+const store = new FileAccountStore({ dataDir, log, clock: systemClock });
 const stop = store.watch(() => {});
 const accounts = await store.list();
 process.stdout.write(`${JSON.stringify({ ids: accounts.map((a) => a.id), warnings })}\n`);

@@ -258,6 +258,3 @@ function unchanged(current: AccountFile, next: Account): boolean {
 }
 
 /** The file store over `<dataDir>/accounts/`; construction reads nothing. */
-export function createFileAccountStore(options: FileAccountStoreOptions): FileAccountStore {
-  return new FileAccountStore(options);
-}

@@ -255,6 +255,3 @@ export class KubernetesAccountStore implements AccountStore {
 }
 
 /** The store for `options`; the one way wiring builds it. */
-export function createKubernetesAccountStore(options: KubernetesStoreOptions): AccountStore {
-  return new KubernetesAccountStore(options);
-}

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { markDisabled } from "../../../src/accounts/account-transitions.ts";
 import { silentLogger } from "../../../src/log/logger.ts";
 import { BUILT_IN_MODEL_MAP } from "../../../src/proxy/model-map.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { systemClock } from "../../../src/time/clock.ts";
 import { startAdminFixture } from "../../support/admin-fixture.ts";
 import { accountFor } from "../../support/pool-fixture.ts";
@@ -218,7 +218,7 @@ describe("on the file store", () => {
     const dir = createTempDir("grantpool-admin-");
     try {
       await using f = await startAdminFixture({
-        store: () => createFileAccountStore({ dataDir: dir.path, log: silentLogger, clock: systemClock }),
+        store: () => new FileAccountStore({ dataDir: dir.path, log: silentLogger, clock: systemClock }),
       });
       const token = f.google.addIdentity({ email: A });
       expect((await f.call("/admin/accounts", { ...POST, body: { refresh_token: token } })).status).toBe(201);

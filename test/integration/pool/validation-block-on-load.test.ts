@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Account } from "../../../src/accounts/account.ts";
 import { acquireWithFailover } from "../../../src/pool/acquire-with-failover.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { readRawMembers } from "../../../src/stores/file/raw-json-object.ts";
 import { captureLog } from "../../support/captured-log.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -43,7 +43,7 @@ function fileStoreWith(aliceMembers: Record<string, unknown>) {
       const text = account.email === A ? withMembers(account, aliceMembers) : encodeAccountFile(account);
       writeFileSync(path.join(accountsDir, `${account.id}.json`), text);
     }
-    return createFileAccountStore({
+    return new FileAccountStore({
       dataDir: dir.path,
       log: captureLog(clock).logger,
       clock,

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { parseAllDocuments } from "yaml";
 import { accountManifests } from "../../../src/cli/accounts-manifest.ts";
-import { AccountResource, SecretResource } from "../../../src/stores/kubernetes/account-resource.ts";
+import { AccountResource, SecretResource } from "../../../src/kubernetes/account-resource.ts";
 
 describe("accounts manifest", () => {
   test("prints a Secret holding the token and an Account pointing at it", () => {

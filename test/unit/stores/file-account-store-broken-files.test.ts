@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { type CapturedLog, captureLog } from "../../support/captured-log.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { createTempDir, recordEvents, sampleAccount, type TempDir } from "../../support/store-fixtures.ts";
@@ -36,7 +36,7 @@ describe("file store with unreadable account files", () => {
     writeFileSync(fileOf(INVALID_ID), invalidAccount);
     const clock = new FakeClock();
     log = captureLog(clock);
-    store = createFileAccountStore({ dataDir: dir.path, log: log.logger, clock, pollIntervalMs: 20 });
+    store = new FileAccountStore({ dataDir: dir.path, log: log.logger, clock, pollIntervalMs: 20 });
   });
 
   afterEach(async () => {

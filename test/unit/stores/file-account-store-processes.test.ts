@@ -5,7 +5,7 @@ import type { Account } from "../../../src/accounts/account.ts";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
 import { decodeAccountFile } from "../../../src/stores/file/account-file-decoder.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { readRawMembers } from "../../../src/stores/file/raw-json-object.ts";
 import { captureLog } from "../../support/captured-log.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -20,7 +20,7 @@ describe("file store shared by several processes", () => {
   beforeEach(() => {
     dir = createTempDir();
     const clock = new FakeClock();
-    store = createFileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
+    store = new FileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
   });
 
   afterEach(async () => {

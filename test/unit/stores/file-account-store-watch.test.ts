@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync }
 import * as path from "node:path";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { captureLog } from "../../support/captured-log.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { createTempDir, recordEvents, sampleAccount, type TempDir } from "../../support/store-fixtures.ts";
@@ -24,7 +24,7 @@ describe("file store watch", () => {
     accountsDir = path.join(dir.path, "accounts");
     mkdirSync(accountsDir, { recursive: true });
     const clock = new FakeClock();
-    store = createFileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
+    store = new FileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
   });
 
   afterEach(async () => {

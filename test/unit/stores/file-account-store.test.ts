@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { clearDisabled, markDisabled } from "../../../src/accounts/account-transitions.ts";
 import type { AccountStore } from "../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../src/stores/file/file-account-store.ts";
 import { readRawMembers } from "../../../src/stores/file/raw-json-object.ts";
 import { type CapturedLog, captureLog } from "../../support/captured-log.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -19,7 +19,7 @@ describeAccountStoreContract("file store", async () => {
   const clock = new FakeClock();
   return {
     open: async () => {
-      const handle = createFileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
+      const handle = new FileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
       handles.push(handle);
       return handle;
     },
@@ -41,7 +41,7 @@ describe("file store files", () => {
     accountsDir = path.join(dir.path, "accounts");
     const clock = new FakeClock();
     log = captureLog(clock);
-    store = createFileAccountStore({ dataDir: dir.path, log: log.logger, clock });
+    store = new FileAccountStore({ dataDir: dir.path, log: log.logger, clock });
   });
 
   afterEach(async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { AccountStore } from "../../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
 import { captureLog } from "../../../support/captured-log.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
 import { entryOf, readReferenceIndex, referenceIndexText } from "../../../support/reference-index-fixture.ts";
@@ -39,7 +39,7 @@ describe("the reference's index with writers in several processes", () => {
       referenceIndexText([{ account: toggled }], toggled.id),
     );
     const clock = new FakeClock();
-    store = createFileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
+    store = new FileAccountStore({ dataDir: dir.path, log: captureLog(clock).logger, clock });
   });
 
   afterEach(async () => {

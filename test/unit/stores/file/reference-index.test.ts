@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { markDisabled, markProxyDisabled } from "../../../../src/accounts/account-transitions.ts";
 import type { AccountStore } from "../../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
 import { readRawElements, readRawMembers } from "../../../../src/stores/file/raw-json-object.ts";
 import { type CapturedLog, captureLog } from "../../../support/captured-log.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
@@ -45,7 +45,7 @@ describe("the reference's account index", () => {
     );
     const clock = new FakeClock();
     log = captureLog(clock);
-    store = createFileAccountStore({ dataDir: dir.path, log: log.logger, clock });
+    store = new FileAccountStore({ dataDir: dir.path, log: log.logger, clock });
   });
 
   afterEach(async () => {
@@ -132,7 +132,7 @@ describe("the reference's account index", () => {
 
   test("a data directory without an index never gets one", async () => {
     const plain = createTempDir();
-    const other = createFileAccountStore({ dataDir: plain.path, log: log.logger, clock: new FakeClock() });
+    const other = new FileAccountStore({ dataDir: plain.path, log: log.logger, clock: new FakeClock() });
     try {
       const account = sampleAccount();
       await other.upsertByEmail(account.email, () => account);

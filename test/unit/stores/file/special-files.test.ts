@@ -18,7 +18,7 @@ import * as path from "node:path";
 import type { Account } from "../../../../src/accounts/account.ts";
 import type { AccountStore } from "../../../../src/stores/account-store.ts";
 import { encodeAccountFile } from "../../../../src/stores/file/account-file-encoder.ts";
-import { createFileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
+import { FileAccountStore } from "../../../../src/stores/file/file-account-store.ts";
 import { MAX_ACCOUNT_FILE_BYTES } from "../../../../src/stores/file/read-regular-file.ts";
 import { type CapturedLog, captureLog } from "../../../support/captured-log.ts";
 import { FakeClock } from "../../../support/fake-clock.ts";
@@ -123,7 +123,7 @@ describe("file store with special files in accounts/", () => {
     mkdirSync(accountsDir, { recursive: true });
     clock = new FakeClock();
     log = captureLog(clock);
-    store = createFileAccountStore({ dataDir: dir.path, log: log.logger, clock, pollIntervalMs: 20 });
+    store = new FileAccountStore({ dataDir: dir.path, log: log.logger, clock, pollIntervalMs: 20 });
   });
 
   afterEach(async () => {
