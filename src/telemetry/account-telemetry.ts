@@ -32,6 +32,7 @@ function recordOnSpan(tracer: Tracer, name: string, attributes: Attributes): voi
     span.addEvent(name, attributes);
     return;
   }
+  // Not inSpan: no work runs in this span, it only carries the event.
   const own = tracer.startSpan("grantpool.pool.change", { kind: SpanKind.INTERNAL, attributes });
   own.addEvent(name, attributes);
   own.end();

@@ -105,6 +105,7 @@ function startServerSpan(
   attributes: Attributes,
 ): ServerSpan {
   const parent = propagation.extract(context.active(), request.headers, HEADER_GETTER);
+  // Not inSpan: a server span ends when the reply's body has been sent, after the handler returned.
   const span = tracer.startSpan(
     route === undefined ? request.method : `${request.method} ${route}`,
     { kind: SpanKind.SERVER, attributes },
