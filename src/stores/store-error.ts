@@ -4,20 +4,17 @@
  * user through `code`, not through the store's own error types.
  */
 
-export const STORE_ERROR_CODES = {
+export type StoreErrorCode =
   /** Another account (another email) already has the id, or its file is not an account. */
-  ACCOUNT_ID_CONFLICT: "the id belongs to another account",
+  | "ACCOUNT_ID_CONFLICT"
   /** Creating an account another writer created meanwhile (Kubernetes: the Account exists). */
-  ACCOUNT_EXISTS: "the account was created by another writer",
+  | "ACCOUNT_EXISTS"
   /** What would be stored would not read back as a valid account. */
-  INVALID_ACCOUNT: "the account would not be valid",
+  | "INVALID_ACCOUNT"
   /** Another process held the store's lock for too long. */
-  STORE_LOCK_TIMEOUT: "the store's lock is held by another process",
+  | "STORE_LOCK_TIMEOUT"
   /** Reading or writing the store's medium (files, the API server) failed. */
-  STORE_IO: "the store could not be read or written",
-} as const;
-
-export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
+  | "STORE_IO";
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
