@@ -11,7 +11,7 @@ import { startResync } from "../kubernetes/resync.ts";
 import type { Logger } from "../log/logger.ts";
 import { inSpan } from "../platform/in-span.ts";
 import type { AccountStateCounts } from "../telemetry/account-states-gauge.ts";
-import { type GrantpoolMetrics, NOOP_TRACER } from "../telemetry/grantpool-metrics.ts";
+import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { CancelTimer, Clock } from "../time/clock.ts";
 import { createAccountReconciler } from "./account-reconciler.ts";
 import type { Verification } from "./reconcile-account.ts";
@@ -112,7 +112,7 @@ export class AccountController {
   /** One reconciliation in its span, counted by result. */
   #counted(id: string, reconcile: (id: string) => Promise<WorkOutcome>): Promise<WorkOutcome> {
     return inSpan(
-      this.#options.tracer ?? NOOP_TRACER,
+      this.#options.tracer,
       "grantpool.operator.reconcile",
       { attributes: { "grantpool.account.id": id } },
       // A thrown error is a failed run to the queue as well; here it is counted as one.

@@ -3,12 +3,7 @@ import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { describeTokenFailure } from "../accounts/token-failure.ts";
 import type { GoogleOAuthClient } from "../oauth/google-oauth-client.ts";
 import { inSpan } from "../platform/in-span.ts";
-import {
-  type GrantpoolMetrics,
-  NOOP_METRICS,
-  NOOP_TRACER,
-  recordRefresh,
-} from "../telemetry/grantpool-metrics.ts";
+import { type GrantpoolMetrics, NOOP_METRICS, recordRefresh } from "../telemetry/grantpool-metrics.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { Verification } from "./reconcile-account.ts";
 
@@ -24,7 +19,7 @@ export function createTokenVerifier(
 ): (refreshToken: string) => Promise<Verification> {
   const clock = telemetry.clock ?? systemClock;
   const metrics = telemetry.metrics ?? NOOP_METRICS;
-  const tracer = telemetry.tracer ?? NOOP_TRACER;
+  const tracer = telemetry.tracer;
   const verify = async (refreshToken: string): Promise<Verification> => {
     const started = clock.now();
     const grant = await oauth.refresh(refreshToken);

@@ -5,7 +5,7 @@
  * configuration errors disable nothing. Upstream 401s come in waves (every request in flight with
  * the dead access token); a wave gets one refresh, and a disabled account is never refreshed again.
  */
-import { ProxyTracerProvider, type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Account } from "../accounts/account.ts";
 import { describeClientProblem, describeTokenFailure, type TokenFailure } from "../accounts/token-failure.ts";
 import type { Logger } from "../log/logger.ts";
@@ -43,13 +43,11 @@ interface SettledRefresh {
 /** A stale copy of an account may hand us a refresh token that was already replaced; try the new one once. */
 const MAX_TOKEN_REPLACEMENTS = 1;
 const CONFIG_LOG_INTERVAL_MS = 60_000;
-/** A tracer that records nothing (a provider of its own, never the global one). */
-const NO_SPANS: Tracer = new ProxyTracerProvider().getTracer("grantpool");
 
 export class TokenRefresher {
   readonly #deps: TokenRefresherDeps;
   readonly #disabler: InvalidGrantDisabler;
-  readonly #tracer: Tracer;
+  readonly #tracer: Tracer | undefined;
   /** OAuth client errors are the same for every account: logged once a minute per code. */
   readonly #configErrorLog: Throttle;
   readonly #settled = new WeakMap<PoolEntry, SettledRefresh>();
@@ -57,7 +55,7 @@ export class TokenRefresher {
   constructor(deps: TokenRefresherDeps) {
     this.#deps = deps;
     this.#disabler = createInvalidGrantDisabler(deps);
-    this.#tracer = deps.tracer ?? NO_SPANS;
+    this.#tracer = deps.tracer;
     this.#configErrorLog = createThrottle(deps.clock, CONFIG_LOG_INTERVAL_MS);
   }
 

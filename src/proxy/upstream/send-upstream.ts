@@ -83,7 +83,6 @@ export function sendUpstream(
   lease: Lease,
   signal: AbortSignal,
 ): Promise<SendOutcome> {
-  if (deps.tracer === undefined) return send(deps, call, lease, signal);
   const attributes = { [ACCOUNT_ID]: lease.accountId, "gen_ai.request.model": call.model };
   return inSpan(
     deps.tracer,
