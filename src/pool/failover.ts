@@ -28,8 +28,10 @@ export async function failover<T>(
   tryAccount: TryAccount<T>,
 ): Promise<Result<T, FailoverFailure>> {
   let last = ATTEMPTS_SPENT;
+  // One acquire request for every attempt: the tried set it excludes grows as the loop goes.
+  const acquire: AcquireRequest = { ...request, exclude: request.tried };
   while (request.tried.size < request.maxAttempts) {
-    const lease = await pool.acquire({ ...request, exclude: request.tried });
+    const lease = await pool.acquire(acquire);
     if (!lease.ok) {
       if (lease.error.kind !== "refresh_failed") return lease;
       request.tried.add(lease.error.accountId);

@@ -59,8 +59,6 @@ const FAILURE_LOG_MS = 60 * 60 * 1000;
 const EXHAUSTED_DEBOUNCE_MS = 60_000;
 /** A quota unchanged but for its age is written again after this long (its last_updated). */
 const REWRITE_AFTER_S = 60 * 60;
-/** The longest a runtime timer waits (a signed 32-bit count of milliseconds, about 24 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A fetch at a reset time waits this much longer, so that Google has reset. */
 const AFTER_RESET_MS = 5_000;
 
@@ -186,16 +184,13 @@ export class QuotaRefresher {
     pending?.cancel();
     this.#atReset.delete(accountId);
     if (at === undefined) return;
-    const delay = Math.max(0, at - now);
     const cancel = this.#options.clock.setTimer(
       () => {
         this.#atReset.delete(accountId);
-        // A reset beyond what one timer can wait for: wait again.
-        if (delay > MAX_TIMER_MS) return this.#scheduleAtReset(accountId);
         this.#options.pool.reviewProtections(accountId);
         void this.refresh(accountId);
       },
-      Math.min(delay, MAX_TIMER_MS),
+      Math.max(0, at - now),
     );
     this.#atReset.set(accountId, { at, cancel });
   }

@@ -19,7 +19,7 @@ import type { FetchLike } from "../oauth/google-oauth-client.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import { failover } from "../pool/failover.ts";
 import type { Lease } from "../pool/lease.ts";
-import { explainSummary } from "../pool/pool-summary.ts";
+import { explainSummary, type PoolSummary } from "../pool/pool-summary.ts";
 import { followedResponse } from "../telemetry/followed-body.ts";
 import type { GrantpoolMetrics } from "../telemetry/grantpool-metrics.ts";
 import type { Clock } from "../time/clock.ts";
@@ -226,8 +226,9 @@ function noAvailableAccount(
   request: ForwardRequest,
   tried: number,
   lastFailure: string | undefined,
+  /** The pool's account of the refusal, when it gave one (else it is read now). */
+  summary: PoolSummary = deps.pool.summary(request.call.model),
 ): Response {
-  const summary = deps.pool.summary(request.call.model);
   const retryAt = summary.earliestRetryAt;
   const headers: Record<string, string> =
     retryAt === undefined
@@ -274,7 +275,7 @@ export async function forwardCall(deps: ForwardDeps, request: ForwardRequest): P
   if (served.error.kind === "config") return oauthClientError(request.protocol, served.error.failure);
   // No account can serve now: say why, and when to come back (SPEC §5.4).
   if (served.error.kind === "no_available_account")
-    return noAvailableAccount(deps, request, tried.size, lastUnreachable);
+    return noAvailableAccount(deps, request, tried.size, lastUnreachable, served.error.summary);
   // The attempt limit is spent: the last upstream error says the most about why.
   return lastError ?? noAvailableAccount(deps, request, tried.size, lastUnreachable);
 }

@@ -21,7 +21,7 @@ export interface PooledGet {
 export async function pooledGet(deps: ForwardDeps, upstreamUrl: string, get: PooledGet): Promise<Response> {
   const lease = await acquireWithFailover(deps.pool, { maxAttempts: deps.maxAttempts, tried: new Set() });
   if (!lease.ok) {
-    const summary = deps.pool.summary();
+    const summary = lease.error.kind === "no_available_account" ? lease.error.summary : deps.pool.summary();
     return errorReply("gemini", {
       kind: "no_available_account",
       message: `no_available_account: ${summary.active} of ${summary.total} accounts available`,

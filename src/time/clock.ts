@@ -13,10 +13,21 @@ export interface Clock {
   setTimer(fire: () => void, ms: number): CancelTimer;
 }
 
+/** The longest a runtime timer waits (a signed 32-bit count of milliseconds, about 24 days). */
+const MAX_RUNTIME_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fire, ms) {
-    const timer = setTimeout(fire, ms);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A runtime timer past its limit fires at once: a longer wait is taken in steps it can take.
+    const waitOn = (left: number): void => {
+      timer =
+        left > MAX_RUNTIME_TIMER_MS
+          ? setTimeout(() => waitOn(left - MAX_RUNTIME_TIMER_MS), MAX_RUNTIME_TIMER_MS)
+          : setTimeout(fire, left);
+    };
+    waitOn(ms);
     return () => clearTimeout(timer);
   },
 };
