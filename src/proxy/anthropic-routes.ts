@@ -9,7 +9,7 @@ import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
 import { translateCountTokensRequest, translateMessagesRequest } from "./anthropic/messages-request.ts";
 import { countTokensReplies, messageReplies, streamedMessageReplies } from "./anthropic-replies.ts";
-import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
+import { type ForwardDeps, forwardCall } from "./forward-call.ts";
 import type { ModelMap } from "./model-map.ts";
 import type { BodyLimits } from "./read-body.ts";
 import { clientSessionKey } from "./session-key.ts";
@@ -31,9 +31,9 @@ export function randomMessageId(): string {
   return `msg_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
-function sessionOf(request: Request, body: Record<string, unknown>): Pick<ForwardRequest, "sessionKey"> {
+function sessionOf(request: Request, body: Record<string, unknown>): ReturnType<typeof clientSessionKey> {
   const claudeCode = request.headers.get(CLAUDE_CODE_SESSION)?.trim();
-  return { sessionKey: clientSessionKey(request, claudeCode ? `h:${claudeCode}` : undefined, body) };
+  return clientSessionKey(request, claudeCode ? `h:${claudeCode}` : undefined, body);
 }
 
 async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Response> {
@@ -51,7 +51,7 @@ async function messages(deps: AnthropicRouteDeps, request: Request): Promise<Res
     protocol: "anthropic",
     signal: request.signal,
     reply: stream ? streamedMessageReplies(context) : messageReplies(context),
-    ...sessionOf(request, translated.value.body),
+    sessionKey: sessionOf(request, translated.value.body),
   });
 }
 
@@ -69,7 +69,7 @@ async function countTokens(deps: AnthropicRouteDeps, request: Request): Promise<
     protocol: "anthropic",
     signal: request.signal,
     reply: countTokensReplies(),
-    ...sessionOf(request, translated.value.body),
+    sessionKey: sessionOf(request, translated.value.body),
   });
 }
 

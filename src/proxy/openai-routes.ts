@@ -9,7 +9,7 @@
  */
 import { Elysia } from "elysia";
 import { type AccessRule, requireAccess } from "./access/access-rule.ts";
-import { type ForwardDeps, type ForwardRequest, forwardCall } from "./forward-call.ts";
+import { type ForwardDeps, forwardCall } from "./forward-call.ts";
 import type { ModelMap } from "./model-map.ts";
 import { translateChatRequest } from "./openai/chat-request.ts";
 import { echoOf } from "./openai/responses-reply.ts";
@@ -45,12 +45,8 @@ function openAiSessionOf(
   request: Request,
   promptCacheKey: string | null | undefined,
   geminiBody: Record<string, unknown>,
-): Pick<ForwardRequest, "sessionKey"> {
-  const named =
-    promptCacheKey === undefined || promptCacheKey === null || promptCacheKey === ""
-      ? undefined
-      : `c:${promptCacheKey}`;
-  return { sessionKey: clientSessionKey(request, named, geminiBody) };
+): ReturnType<typeof clientSessionKey> {
+  return clientSessionKey(request, promptCacheKey ? `c:${promptCacheKey}` : undefined, geminiBody);
 }
 
 /** Unix seconds on the pool's clock. */
@@ -78,7 +74,7 @@ async function chatCompletions(deps: OpenAiRouteDeps, request: Request): Promise
     reply: stream
       ? streamedChatCompletionReplies({ ...context, includeUsage })
       : chatCompletionReplies(context),
-    ...openAiSessionOf(request, translated.value.promptCacheKey, translated.value.body),
+    sessionKey: openAiSessionOf(request, translated.value.promptCacheKey, translated.value.body),
   });
 }
 
@@ -102,7 +98,7 @@ async function responses(deps: OpenAiRouteDeps, request: Request): Promise<Respo
     protocol: "openai",
     signal: request.signal,
     reply: stream ? streamedResponseReplies(context) : responseReplies(context),
-    ...openAiSessionOf(request, envelope.prompt_cache_key, translated.value.body),
+    sessionKey: openAiSessionOf(request, envelope.prompt_cache_key, translated.value.body),
   });
 }
 

@@ -16,6 +16,7 @@ import { err, ok, type Result } from "../result.ts";
 import { type StartTimer, sharedDeadlines } from "../time/shared-deadlines.ts";
 import { jsonObjectShapeProblem, MAX_JSON_NESTING, nestsDeeperThan } from "./json-object-scan.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
+import { BODY_MESSAGE as NOT_OBJECT } from "./translation/envelope-schema.ts";
 
 /**
  * The body deadlines of every request, on one shared interval (time/shared-deadlines.ts); a
@@ -132,7 +133,6 @@ export function readBodyWithLimit(
 }
 
 const TOO_DEEP = `request body nests objects and arrays deeper than ${MAX_JSON_NESTING} levels`;
-const NOT_OBJECT = "request body must be a JSON object";
 const NOT_UTF8 = "request body is not valid UTF-8";
 
 /** Strict UTF-8 dropping a leading byte order mark, which a parser may ignore (RFC 8259 §8.1). */

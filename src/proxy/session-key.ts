@@ -8,7 +8,7 @@
  */
 import { hash53 } from "../pool/hash53.ts";
 
-export const SESSION_HEADER = "x-grantpool-session";
+const SESSION_HEADER = "x-grantpool-session";
 export const HASHED_CHARACTERS = 1024;
 
 function firstUserText(body: Record<string, unknown>): string | undefined {

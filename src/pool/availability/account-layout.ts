@@ -1,18 +1,18 @@
 /**
  * Where a group of accounts sits in the two orders the strategies walk: their ranks in id order
  * and their positions on the hash ring (each owned by the account's slot). A layout never changes
- * once made: the index keeps a large one and a small one (see availability-index.ts) and makes new
- * ones by merging — only a layout built from nothing sorts.
+ * once made: new ones are made by merging — only a layout built from nothing sorts.
  *
- * Joining or leaving the pool changes the orders. The accounts are kept in two layouts: a large
- * one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked of
- * both and the answers combined as one layout of all accounts would give them, so the choices are
- * exactly those of a layout built from scratch. An arrival merges into the small layout (linear in
- * its size); a departure only clears its bits (its slot waits, unused, in its layout). When the
- * small layout and the departed outgrow the bound, both layouts merge into a new large one in one
- * linear pass (no sort). At 100,000 accounts an arrival or departure costs tens of µs, and one in
- * about 600 a merge of some ms (bench/pool-acquire.bench.ts). Accounts that join before the first
- * choice (the initial load) are laid out once, with one sort, by prepare() or that first choice.
+ * Joining or leaving the pool changes the orders. The index keeps the accounts in two layouts: a
+ * large one and a small one of recent arrivals (at most about 2·√n accounts); a question is asked
+ * of both and the answers combined as one layout of all accounts would give them, so the choices
+ * are exactly those of a layout built from scratch. An arrival merges into the small layout
+ * (linear in its size); a departure only clears its bits (its slot waits, unused, in its layout).
+ * When the small layout and the departed outgrow the bound, both layouts merge into a new large
+ * one in one linear pass (no sort). At 100,000 accounts an arrival or departure costs tens of µs,
+ * and one in about 600 a merge of some ms (bench/pool-acquire.bench.ts). Accounts that join before
+ * the first choice (the initial load) are laid out once, with one sort, by prepare() or that first
+ * choice.
  */
 import { HashRing } from "./hash-ring.ts";
 import { insertPoints, keepPoints } from "./ring-merge.ts";

@@ -1,7 +1,7 @@
 /**
  * The CandidateSet the pool hands a strategy: the serving accounts of one request, answered from
  * the availability index in O(1) — a slot lookup and a few bitset words in each of the index's two
- * layouts (a large one and a small one of recent arrivals, see availability-index.ts) — plus one
+ * layouts (a large one and a small one of recent arrivals, see account-layout.ts) — plus one
  * step per account the request already tried. Each question is asked of both layouts and the
  * answers are combined as one layout of all the accounts would give them.
  */
