@@ -33,7 +33,7 @@ import { IndexedCandidates, type LastAnswer } from "./indexed-candidates.ts";
 import { forgetSlot, trackSlot } from "./keyed-slots.ts";
 import { TieredCandidates } from "./quota-tiers.ts";
 import { buildLevel, type Level, levelView, tierView, writeSlotBits } from "./serving-levels.ts";
-import { NO_WAKE, SlotFlags, TIER_GROUPS } from "./slot-flags.ts";
+import { SlotFlags, TIER_GROUPS } from "./slot-flags.ts";
 
 export class AvailabilityIndex {
   readonly #clock: Clock;
@@ -94,15 +94,10 @@ export class AvailabilityIndex {
     const id = entry.account.id;
     if (this.#slotOf.has(id)) this.remove(id);
     const slot = this.#freeSlots.pop() ?? this.#entries.length;
-    const flags = this.#flags;
-    flags.ensureCapacity(slot + 1);
     this.#entries[slot] = entry;
     this.#ids[slot] = id;
     this.#slotOf.set(id, slot);
-    flags.hashes[slot] = idHash(id);
-    flags.serves[slot] = 0;
-    flags.place[slot] = 0;
-    flags.wakeAt[slot] = NO_WAKE;
+    this.#flags.claim(slot, idHash(id));
     this.#reassess(slot, this.#clock.now());
     if (this.#base !== undefined) this.#arrive(id, slot);
   }

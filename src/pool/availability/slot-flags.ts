@@ -45,6 +45,15 @@ export class SlotFlags {
       this.tiers = grown(this.tiers, new Uint8Array(capacity * TIER_GROUPS.length));
   }
 
+  /** A new account in `slot`: its ring hash, and nothing else known yet (in no layout, not serving). */
+  claim(slot: number, hash: number): void {
+    this.ensureCapacity(slot + 1);
+    this.hashes[slot] = hash;
+    this.serves[slot] = 0;
+    this.place[slot] = 0;
+    this.wakeAt[slot] = NO_WAKE;
+  }
+
   /** The slot's quota tier in each group, from its quota (an account without quota data is full). */
   setTiers(slot: number, quota: AccountQuota | undefined): void {
     const tiers = this.tiers;
