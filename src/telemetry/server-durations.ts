@@ -19,6 +19,7 @@ import {
   type Histogram,
   type MetricProducer,
 } from "@opentelemetry/sdk-metrics";
+import { type Clock, systemClock } from "../time/clock.ts";
 
 /** Records one served request: how long until its last byte, and what it was. */
 export interface ServerDurationRecorder {
@@ -98,7 +99,7 @@ const NO_ROUTE = "";
 
 export function createServerDurations(
   scope: InstrumentationScope,
-  nowMs: () => number = () => Date.now(),
+  clock: Pick<Clock, "now"> = systemClock,
 ): ServerDurations {
   /** method → route → status → series. */
   const byMethod = new Map<string, Map<string, Map<number, Series>>>();
@@ -122,7 +123,7 @@ export function createServerDurations(
         route === undefined
           ? { "http.request.method": method, "http.response.status_code": status }
           : { "http.request.method": method, "http.route": route, "http.response.status_code": status };
-      series = new Series(attributes, nowMs());
+      series = new Series(attributes, clock.now());
       byStatus.set(status, series);
       all.push(series);
     }
@@ -131,7 +132,7 @@ export function createServerDurations(
 
   const producer: MetricProducer = {
     collect(): Promise<CollectionResult> {
-      const endTime = millisToHrTime(nowMs());
+      const endTime = millisToHrTime(clock.now());
       const metrics =
         all.length === 0
           ? []

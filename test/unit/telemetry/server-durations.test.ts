@@ -16,7 +16,7 @@ describe("server durations", () => {
   });
 
   test("count each request in the bucket whose inclusive upper bound holds it, per method, route and status", async () => {
-    const durations = createServerDurations({ name: "grantpool" }, () => 1_000);
+    const durations = createServerDurations({ name: "grantpool" }, { now: () => 1_000 });
     const route = "/v1beta/models/{model}:generateContent";
     durations.record(0.005, "POST", route, 200); // on the first bound: first bucket
     durations.record(0.0051, "POST", route, 200); // just above: second bucket
@@ -39,7 +39,7 @@ describe("server durations", () => {
 
   test("accumulate across collections, from the series' first request", async () => {
     let now = 5_000;
-    const durations = createServerDurations({ name: "grantpool" }, () => now);
+    const durations = createServerDurations({ name: "grantpool" }, { now: () => now });
     durations.record(0.1, "GET", "/healthz", 200);
     now = 6_000;
     await points(durations);
