@@ -24,7 +24,7 @@ import {
   removeAccount,
   setProxyDisabled,
 } from "./admin-handlers.ts";
-import { ADMIN_OPENAPI } from "./admin-openapi.ts";
+import { adminOpenApi } from "./admin-openapi.ts";
 import { adminError, adminJson, adminUnexpectedError } from "./admin-replies.ts";
 
 export type { AdminDeps } from "./admin-deps.ts";
@@ -109,6 +109,6 @@ export function createAdminRoutes(deps: AdminDeps) {
       )
       .post("/reload", () => reloadPool(deps), { parse: "none" })
       .get("/pool", () => describePool(deps))
-      .get("/openapi.json", () => adminJson(200, ADMIN_OPENAPI))
+      .get("/openapi.json", () => adminJson(200, adminOpenApi()))
   );
 }
