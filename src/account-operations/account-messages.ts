@@ -16,7 +16,8 @@ export interface NextSteps {
   readonly recover: string;
 }
 
-const ENROLL_VERB: Record<EnrollOutcome, string> = {
+/** The past-tense verb for each enrolment outcome: "added", "updated", "recovered". */
+export const ENROLL_VERB: Record<EnrollOutcome, string> = {
   created: "added",
   updated: "updated",
   recovered: "recovered",

@@ -4,7 +4,7 @@
  * token. An account already out keeps the reason it was first taken out for.
  */
 import type { Account } from "../accounts/account.ts";
-import { clearProxyDisabled, markProxyDisabled } from "../accounts/account-transitions.ts";
+import { clearProxyDisabled, proxyDisableOnce } from "../accounts/account-transitions.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { AccountChange, AccountStore } from "../stores/account-store.ts";
 import { type Clock, unixSeconds } from "../time/clock.ts";
@@ -12,7 +12,7 @@ import { type AccountOperationError, accountNotFound } from "./account-operation
 import { findAccount } from "./find-account.ts";
 
 /** The reason `disable` records when the caller gives none. */
-export const MANUAL_REASON = "manual";
+const MANUAL_REASON = "manual";
 
 export type StateAction = "enable" | "disable";
 
@@ -30,40 +30,25 @@ export interface StateChangeDeps {
 }
 
 function change(action: StateAction, reason: string, nowSeconds: number): AccountChange {
-  if (action === "disable") {
-    return (current) => (current.proxyDisabled ? undefined : markProxyDisabled(current, reason, nowSeconds));
-  }
+  if (action === "disable") return (current) => proxyDisableOnce(current, reason, nowSeconds);
   return (current) => (current.proxyDisabled ? clearProxyDisabled(current) : undefined);
 }
 
-async function setProxyDisabled(
+/**
+ * Returns an account to the proxy (enable: clears proxy_disabled) or takes it out (disable: sets
+ * proxy_disabled with `reason`, "manual" when none is given).
+ */
+export async function changeAccountState(
   deps: StateChangeDeps,
   idOrEmail: string,
   action: StateAction,
-  reason: string,
+  reason = MANUAL_REASON,
 ): Promise<Result<StateChanged, AccountOperationError>> {
   const found = await findAccount(deps.store, idOrEmail);
   if (!found.ok) return found;
   const result = await deps.store.update(found.value.id, change(action, reason, unixSeconds(deps.clock)));
   if (result.status === "missing") return err(accountNotFound(idOrEmail));
   return ok({ action, account: result.account, changed: result.status === "updated" });
-}
-
-/** Returns an account to the proxy (clears proxy_disabled). */
-export function enableAccount(
-  deps: StateChangeDeps,
-  idOrEmail: string,
-): Promise<Result<StateChanged, AccountOperationError>> {
-  return setProxyDisabled(deps, idOrEmail, "enable", MANUAL_REASON);
-}
-
-/** Takes an account out of the proxy (sets proxy_disabled with `reason`). */
-export function disableAccount(
-  deps: StateChangeDeps,
-  idOrEmail: string,
-  reason = MANUAL_REASON,
-): Promise<Result<StateChanged, AccountOperationError>> {
-  return setProxyDisabled(deps, idOrEmail, "disable", reason);
 }
 
 /** Removes an account from the store; the removed account is returned. */

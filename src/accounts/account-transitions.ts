@@ -27,6 +27,14 @@ export function markProxyDisabled(account: Account, reason: string, nowSeconds: 
   };
 }
 
+/**
+ * `account` taken out of the proxy for `reason`, or undefined when it already is out: an account
+ * keeps the reason it was first taken out for.
+ */
+export function proxyDisableOnce(account: Account, reason: string, nowSeconds: number): Account | undefined {
+  return account.proxyDisabled ? undefined : markProxyDisabled(account, reason, nowSeconds);
+}
+
 export function clearProxyDisabled(account: Account): Account {
   const { proxyDisabledAt: _at, proxyDisabledReason: _reason, ...rest } = account;
   return { ...rest, proxyDisabled: false };

@@ -4,7 +4,7 @@
  * exit 1 if any failed. Tokens are never printed.
  */
 import { readFile } from "node:fs/promises";
-import { describeEnrolled, sentence } from "../account-operations/account-messages.ts";
+import { describeEnrolled, ENROLL_VERB, sentence } from "../account-operations/account-messages.ts";
 import {
   type EnrollDeps,
   type EnrollOutcome,
@@ -17,13 +17,6 @@ export interface AccountsAddOptions {
   readonly refreshToken?: string;
   readonly refreshTokenFile?: string;
 }
-
-/** The summary's words for each outcome. */
-const SUMMARY_WORD: Record<EnrollOutcome, string> = {
-  created: "added",
-  updated: "updated",
-  recovered: "recovered",
-};
 
 async function tokensFrom(ctx: CliContext, options: AccountsAddOptions): Promise<TokenLine[] | string> {
   if (options.refreshToken !== undefined) return [{ line: 1, token: options.refreshToken.trim() }];
@@ -74,6 +67,6 @@ export async function accountsAdd(
 function summary(counts: Record<EnrollOutcome | "failed", number>): string {
   const parts = (["created", "updated", "recovered"] as const)
     .filter((outcome) => counts[outcome] > 0)
-    .map((outcome) => `${counts[outcome]} ${SUMMARY_WORD[outcome]}`);
+    .map((outcome) => `${counts[outcome]} ${ENROLL_VERB[outcome]}`);
   return [...parts, `${counts.failed} failed`].join(", ");
 }

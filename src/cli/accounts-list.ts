@@ -1,7 +1,8 @@
 /** `grantpool accounts list [--json]`: every stored account and its state; never a token. */
-import { storedState } from "../account-operations/stored-state.ts";
+
 import type { Account } from "../accounts/account.ts";
 import { lowestPercentage, protectedGroups, type QuotaPolicy } from "../accounts/quota.ts";
+import { storedState } from "../accounts/stored-state.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { unixSeconds } from "../time/clock.ts";
 import { type CliContext, EXIT_OK } from "./cli-context.ts";

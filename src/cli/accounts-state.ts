@@ -4,7 +4,7 @@
  */
 import { describeRemoved, describeStateChange, sentence } from "../account-operations/account-messages.ts";
 import type { AccountOperationError } from "../account-operations/account-operation-error.ts";
-import { disableAccount, enableAccount, removeAccount } from "../account-operations/change-account-state.ts";
+import { changeAccountState, removeAccount } from "../account-operations/change-account-state.ts";
 import { ok, type Result } from "../result.ts";
 import type { AccountStore } from "../stores/account-store.ts";
 import { CLI_NEXT_STEPS, type CliContext, EXIT_FAILED, EXIT_OK } from "./cli-context.ts";
@@ -22,8 +22,7 @@ async function perform(
     const removed = await removeAccount(store, idOrEmail);
     return removed.ok ? ok(describeRemoved(removed.value)) : removed;
   }
-  const operate = action === "enable" ? enableAccount : disableAccount;
-  const changed = await operate({ store, clock: ctx.clock }, idOrEmail);
+  const changed = await changeAccountState({ store, clock: ctx.clock }, idOrEmail, action);
   return changed.ok ? ok(describeStateChange(changed.value, CLI_NEXT_STEPS)) : changed;
 }
 

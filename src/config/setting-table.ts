@@ -13,7 +13,7 @@ import { POOL_SETTINGS } from "./pool-settings.ts";
 import { SERVING_SETTINGS } from "./serving-settings.ts";
 import type { SettingRow } from "./setting-row.ts";
 
-export type { DefaultContext, DefaultValue, SettingMeta, SettingRow } from "./setting-row.ts";
+export type { DefaultContext, SettingRow } from "./setting-row.ts";
 
 /** In the order of the docs: the help text and the README list the settings as they come here. */
 export const SETTING_TABLE = {

@@ -3,7 +3,7 @@
  * temporary health, and when three 403s in a row take it out of the proxy (`proxy_disabled`,
  * reason `forbidden: …`). The proxy decides what to do with the request itself.
  */
-import { markProxyDisabled } from "../accounts/account-transitions.ts";
+import { markProxyDisabled, proxyDisableOnce } from "../accounts/account-transitions.ts";
 import type { UpstreamVerdict } from "../accounts/upstream-failure.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AccountStore } from "../stores/account-store.ts";
@@ -39,9 +39,7 @@ function rateLimitMs(deps: VerdictDeps, entry: PoolEntry, hinted: number | undef
 async function proxyDisableForbidden(deps: VerdictDeps, entry: PoolEntry, message: string): Promise<void> {
   const reason = `forbidden: ${message}`;
   const result = await deps.store
-    .update(entry.account.id, (current) =>
-      current.proxyDisabled ? undefined : markProxyDisabled(current, reason, unixSeconds(deps.clock)),
-    )
+    .update(entry.account.id, (current) => proxyDisableOnce(current, reason, unixSeconds(deps.clock)))
     .catch((cause: unknown) => {
       deps.log.error(`Cannot save the proxy-disabled state of ${entry.account.email}: ${String(cause)}`);
       return undefined;

@@ -1,6 +1,7 @@
 /** One account as the pool holds it: the stored account, its temporary health, its refresh in flight. */
 import type { Account } from "../accounts/account.ts";
 import { protectedGroups, type QuotaPolicy, quotaGroupOf } from "../accounts/quota.ts";
+import { storedState } from "../accounts/stored-state.ts";
 import type { TokenFailure } from "../accounts/token-failure.ts";
 import type { Result } from "../result.ts";
 import { AccountHealth, type Block } from "./account-health.ts";
@@ -134,10 +135,9 @@ export function createEntry(account: Account, context: EntryContext = {}): PoolE
 
 /** Why an account cannot serve a request for `model` now, or "active". Checked in SPEC §5.1's order. */
 export function stateOf(entry: PoolEntry, now: number, model?: string): AccountState {
-  if (entry.account.disabled) return "disabled";
-  if (entry.account.proxyDisabled) return "proxy_disabled";
-  if (entry.health.blockAt(now, model) !== undefined) return "cooldown";
-  return "active";
+  const stored = storedState(entry.account);
+  if (stored !== "active") return stored;
+  return entry.health.blockAt(now, model) === undefined ? "active" : "cooldown";
 }
 
 export function blockOf(entry: PoolEntry, now: number, model?: string): Block | undefined {

@@ -3,7 +3,7 @@
  * access rules the routes carry. Keys are compared in constant time and never forwarded upstream.
  */
 import type { AccessRefusal, AccessRule } from "./access/access-rule.ts";
-import { CLIENT_KEY_PLACES, keyRule } from "./access/key-check.ts";
+import { CLIENT_KEY_PLACES, createKeyChecker, keyRule } from "./access/key-check.ts";
 import { errorReply, type Protocol } from "./protocol-errors.ts";
 
 export type AuthMode = "off" | "strict" | "all_except_health" | "auto";
@@ -40,8 +40,10 @@ function refusal(protocol: Protocol): (why: AccessRefusal) => Response {
 
 export function createClientAccess(mode: AuthMode, host: string, keys: readonly string[]): ClientAccess {
   const effective = effectiveAuthMode(mode, host);
+  // One checker for every protocol: the configured keys are hashed once.
+  const matches = effective === "off" ? undefined : createKeyChecker(keys);
   const ruleFor = (protocol: Protocol): AccessRule =>
-    effective === "off" ? { kind: "open" } : keyRule(keys, CLIENT_KEY_PLACES, refusal(protocol));
+    matches === undefined ? { kind: "open" } : keyRule(matches, CLIENT_KEY_PLACES, refusal(protocol));
   const rules: Record<Protocol, AccessRule> = {
     gemini: ruleFor("gemini"),
     openai: ruleFor("openai"),

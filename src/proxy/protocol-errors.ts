@@ -6,6 +6,7 @@
  * grantpool answers for Google (the code-assist project lookup's 403).
  */
 import type { Logger } from "../log/logger.ts";
+import { requestUrl } from "../platform/request-url.ts";
 
 export type Protocol = "gemini" | "openai" | "anthropic";
 
@@ -148,15 +149,6 @@ export function protocolOfPath(path: string): Protocol {
   return "gemini";
 }
 
-/** The path of a request URL for messages; never the query, which may hold a key. */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return "(unparseable URL)";
-  }
-}
-
 /**
  * The reply to what no route answered: an unknown route (404), or an error thrown by a handler
  * (500, logged; the client learns nothing of the cause), in the protocol of the path.
@@ -166,7 +158,8 @@ export function unhandledErrorReply(
   log: Logger,
 ): Response {
   const { code, request, error } = failure;
-  const path = pathOf(request.url);
+  // The path only, never the query, which may hold a key.
+  const path = requestUrl(request).pathname;
   if (code === "NOT_FOUND") {
     return errorReply(protocolOfPath(path), {
       kind: "not_found",

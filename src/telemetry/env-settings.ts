@@ -5,18 +5,12 @@
  * of the metric interval builds a reader that cannot take grantpool's metric producers.
  */
 import { getNumberFromEnv } from "@opentelemetry/core";
+import type { BatchLogRecordProcessorOptions } from "@opentelemetry/sdk-logs";
 
 /** A positive number from an OTEL_* variable; undefined when unset or malformed (the SDK warns). */
 export function positiveFromEnv(name: string): number | undefined {
   const value = getNumberFromEnv(name);
   return value !== undefined && value > 0 ? value : undefined;
-}
-
-export interface LogBatchOptions {
-  scheduledDelayMillis?: number;
-  exportTimeoutMillis?: number;
-  maxQueueSize?: number;
-  maxExportBatchSize?: number;
 }
 
 const LOG_BATCH_SETTINGS = [
@@ -25,6 +19,9 @@ const LOG_BATCH_SETTINGS = [
   ["OTEL_BLRP_MAX_QUEUE_SIZE", "maxQueueSize"],
   ["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "maxExportBatchSize"],
 ] as const;
+
+/** The log batch processor's options that the `OTEL_BLRP_*` variables set. */
+export type LogBatchOptions = Pick<BatchLogRecordProcessorOptions, (typeof LOG_BATCH_SETTINGS)[number][1]>;
 
 /** The standard log batch settings (`OTEL_BLRP_*`). */
 export function logBatchOptionsFromEnv(): LogBatchOptions {

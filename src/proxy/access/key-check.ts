@@ -1,8 +1,8 @@
 /**
  * The one key check for every key grantpool accepts, client keys and the admin key alike (SPEC
  * §6.2, §7): where a caller may put a key, and the constant-time comparison. Each route group
- * configures it (`keyRule`) with its keys, the places it reads and how it refuses; the admin key is
- * never read from the query, which proxies and browsers log.
+ * configures it (`keyRule`) with a checker of its keys, the places it reads and how it refuses;
+ * the admin key is never read from the query, which proxies and browsers log.
  */
 import { hash, timingSafeEqual } from "node:crypto";
 import { requestUrl } from "../../platform/request-url.ts";
@@ -61,11 +61,14 @@ export function createKeyChecker(keys: readonly string[]): KeyChecker {
   };
 }
 
-/** A route group's rule: one of `keys`, presented in one of `places`; `refuse` answers the rest. */
+/**
+ * A route group's rule: a key `matches` accepts, presented in one of `places`; `refuse` answers
+ * the rest. Groups that share keys share one checker, so the keys are hashed once.
+ */
 export function keyRule(
-  keys: readonly string[],
+  matches: KeyChecker,
   places: readonly KeyPlace[],
   refuse: (refusal: AccessRefusal) => Response,
 ): AccessRule {
-  return { kind: "key", matches: createKeyChecker(keys), places, refuse };
+  return { kind: "key", matches, places, refuse };
 }

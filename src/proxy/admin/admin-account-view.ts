@@ -4,9 +4,10 @@
  * credential cannot slip into a reply when the Account type grows; their shapes are the schemas
  * of admin-view-schemas.ts.
  */
-import { storedState } from "../../account-operations/stored-state.ts";
+
 import type { Account } from "../../accounts/account.ts";
 import { type AccountQuota, lowestPercentage } from "../../accounts/quota.ts";
+import { storedState } from "../../accounts/stored-state.ts";
 import type { AccountHealth, Block } from "../../pool/account-health.ts";
 import type { PoolAccountView } from "../../pool/account-pool.ts";
 import type { AccountState } from "../../pool/pool-entry.ts";

@@ -5,7 +5,7 @@
  * anyone who can reach it. The check itself is the shared one (access/key-check.ts).
  */
 import type { AccessRule } from "../access/access-rule.ts";
-import { ADMIN_KEY_PLACES, keyRule } from "../access/key-check.ts";
+import { ADMIN_KEY_PLACES, createKeyChecker, keyRule } from "../access/key-check.ts";
 import { adminError } from "./admin-replies.ts";
 
 export const ADMIN_DISABLED_MESSAGE =
@@ -23,5 +23,5 @@ function refuse(why: "missing_key" | "invalid_key" | "disabled"): Response {
 
 export function adminAccessRule(adminKey: string | undefined): AccessRule {
   if (adminKey === undefined || adminKey === "") return { kind: "disabled", refuse };
-  return keyRule([adminKey], ADMIN_KEY_PLACES, refuse);
+  return keyRule(createKeyChecker([adminKey]), ADMIN_KEY_PLACES, refuse);
 }

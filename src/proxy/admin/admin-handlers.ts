@@ -11,9 +11,9 @@ import {
   sentence,
 } from "../../account-operations/account-messages.ts";
 import {
-  disableAccount,
-  enableAccount,
+  changeAccountState,
   removeAccount as removeStoredAccount,
+  type StateAction,
 } from "../../account-operations/change-account-state.ts";
 import { enrollRefreshToken } from "../../account-operations/enroll-account.ts";
 import { findAccount } from "../../account-operations/find-account.ts";
@@ -70,20 +70,14 @@ export async function addAccount(deps: AdminDeps, refreshToken: string): Promise
   });
 }
 
-export type ProxyDisableAction =
-  | { readonly kind: "enable" }
-  | { readonly kind: "disable"; readonly reason: string };
-
 /** `POST /admin/accounts/{id}/enable|disable`: clears or sets proxy_disabled, never `disabled`. */
 export async function setProxyDisabled(
   deps: AdminDeps,
   idOrEmail: string,
-  action: ProxyDisableAction,
+  action: StateAction,
+  reason?: string,
 ): Promise<Response> {
-  const result =
-    action.kind === "disable"
-      ? await disableAccount(deps, idOrEmail, action.reason)
-      : await enableAccount(deps, idOrEmail);
+  const result = await changeAccountState(deps, idOrEmail, action, reason);
   if (!result.ok) return operationErrorReply(result.error, deps.log);
   const { account, changed } = result.value;
   const message = describeStateChange(result.value, ADMIN_NEXT_STEPS);

@@ -1,11 +1,11 @@
 /**
  * The OpenAPI 3.1 document of the admin API, served at /admin/openapi.json. The paths are written
  * by hand as a typed object; the schemas are generated from the valibot schemas the API checks and
- * types with (admin-openapi-schemas.ts). A test compares its paths and methods with the routes the
- * plugin serves, both ways, so the two cannot drift apart.
+ * types with (admin-openapi-schemas.ts), when the document is first asked for. A test compares its
+ * paths and methods with the routes the plugin serves, both ways, so the two cannot drift apart.
  */
 import { VERSION } from "../../version.ts";
-import { ADMIN_SCHEMAS } from "./admin-openapi-schemas.ts";
+import { adminJsonSchemas } from "./admin-openapi-schemas.ts";
 import type { OpenApiDocument, OpenApiOperation, OpenApiResponse, Ref } from "./openapi-document.ts";
 
 const json = (schema: string) => ({
@@ -29,7 +29,8 @@ function operation(op: OpenApiOperation): OpenApiOperation {
   return { tags: ["admin"], ...op, responses: { ...op.responses, ...COMMON_RESPONSES } };
 }
 
-export const ADMIN_OPENAPI: OpenApiDocument = {
+/** The hand-written part of the document: all of it but the generated schemas. */
+const HAND_WRITTEN = {
   openapi: "3.1.0",
   info: {
     title: "grantpool admin API",
@@ -177,6 +178,15 @@ export const ADMIN_OPENAPI: OpenApiDocument = {
       NotFound: reply("No account has that id or email", "Error"),
       Internal: reply("The store failed; the message says how", "Error"),
     },
-    schemas: ADMIN_SCHEMAS,
   },
+} satisfies Omit<OpenApiDocument, "components"> & {
+  readonly components: Omit<OpenApiDocument["components"], "schemas">;
 };
+
+let built: OpenApiDocument | undefined;
+
+/** The admin API's document, built the first time it is asked for (start-up does not pay for it). */
+export function adminOpenApi(): OpenApiDocument {
+  built ??= { ...HAND_WRITTEN, components: { ...HAND_WRITTEN.components, schemas: adminJsonSchemas() } };
+  return built;
+}

@@ -10,6 +10,7 @@ import type { AccountOperationError } from "../../account-operations/account-ope
 import type { TokenFailureKind } from "../../accounts/token-failure.ts";
 import type { Logger } from "../../log/logger.ts";
 import { redact } from "../../log/redact.ts";
+import { requestUrl } from "../../platform/request-url.ts";
 import { googleErrorBody } from "../protocol-errors.ts";
 
 /** Google's canonical status names for the HTTP statuses the admin API answers with. */
@@ -58,7 +59,7 @@ export function operationErrorReply(error: AccountOperationError, log: Logger): 
       return adminError(404, "NOT_FOUND", sentence(error.message));
     case "TOKEN_REJECTED": {
       log.warn(`Admin: refused a refresh token: ${error.message}`);
-      const [code, status] = REJECTION[error.failure?.kind ?? "transient"];
+      const [code, status] = REJECTION[error.failure.kind];
       return adminError(code, status, `${error.message}; nothing was written`);
     }
     case "STORE_FAILED":
@@ -70,6 +71,6 @@ export function operationErrorReply(error: AccountOperationError, log: Logger): 
 /** A handler threw: logged, and answered 500 with the redacted message. */
 export function adminUnexpectedError(request: Request, error: unknown, log: Logger): Response {
   const message = redact(error instanceof Error ? error.message : String(error));
-  log.error(`Admin: ${request.method} ${new URL(request.url).pathname} failed: ${message}`);
+  log.error(`Admin: ${request.method} ${requestUrl(request).pathname} failed: ${message}`);
   return adminError(500, "INTERNAL", `The admin request failed: ${message}`);
 }

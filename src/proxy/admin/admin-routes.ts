@@ -5,7 +5,6 @@
  * anything, and a malformed body is answered by our own validation, not by Elysia's parser.
  */
 import { Elysia } from "elysia";
-import { MANUAL_REASON } from "../../account-operations/change-account-state.ts";
 import { requireAccess } from "../access/access-rule.ts";
 import { adminAccessRule } from "./admin-auth.ts";
 import {
@@ -25,7 +24,7 @@ import {
   removeAccount,
   setProxyDisabled,
 } from "./admin-handlers.ts";
-import { ADMIN_OPENAPI } from "./admin-openapi.ts";
+import { adminOpenApi } from "./admin-openapi.ts";
 import { adminError, adminJson, adminUnexpectedError } from "./admin-replies.ts";
 
 export type { AdminDeps } from "./admin-deps.ts";
@@ -85,7 +84,7 @@ export function createAdminRoutes(deps: AdminDeps) {
       .post(
         "/accounts/:id/enable",
         withAccountId((id, request) =>
-          withBody(request, EnableAccountBody, {}, () => setProxyDisabled(deps, id, { kind: "enable" })),
+          withBody(request, EnableAccountBody, {}, () => setProxyDisabled(deps, id, "enable")),
         ),
         { parse: "none" },
       )
@@ -93,7 +92,7 @@ export function createAdminRoutes(deps: AdminDeps) {
         "/accounts/:id/disable",
         withAccountId((id, request) =>
           withBody(request, DisableAccountBody, {}, (body) =>
-            setProxyDisabled(deps, id, { kind: "disable", reason: body.reason ?? MANUAL_REASON }),
+            setProxyDisabled(deps, id, "disable", body.reason),
           ),
         ),
         { parse: "none" },
@@ -110,6 +109,6 @@ export function createAdminRoutes(deps: AdminDeps) {
       )
       .post("/reload", () => reloadPool(deps), { parse: "none" })
       .get("/pool", () => describePool(deps))
-      .get("/openapi.json", () => adminJson(200, ADMIN_OPENAPI))
+      .get("/openapi.json", () => adminJson(200, adminOpenApi()))
   );
 }

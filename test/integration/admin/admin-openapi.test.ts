@@ -3,7 +3,7 @@
  * reference resolvable, and real replies shaped as the document says.
  */
 import { describe, expect, test } from "bun:test";
-import { ADMIN_OPENAPI } from "../../../src/proxy/admin/admin-openapi.ts";
+import { adminOpenApi } from "../../../src/proxy/admin/admin-openapi.ts";
 import { createAdminRoutes } from "../../../src/proxy/admin/admin-routes.ts";
 import type {
   HttpMethod,
@@ -20,14 +20,14 @@ const B = "bob@example.com";
 function resolve<T>(value: T | { $ref: string }): T {
   if (typeof value !== "object" || value === null || !("$ref" in value)) return value as T;
   const [, , section, name] = value.$ref.split("/");
-  const components = ADMIN_OPENAPI.components as unknown as Record<string, Record<string, unknown>>;
+  const components = adminOpenApi().components as unknown as Record<string, Record<string, unknown>>;
   const found = components[section ?? ""]?.[name ?? ""];
   if (found === undefined) throw new Error(`unresolved reference ${value.$ref}`);
   return found as T;
 }
 
 function operations(): { key: string; path: string; method: HttpMethod; op: OpenApiOperation }[] {
-  return Object.entries(ADMIN_OPENAPI.paths).flatMap(([path, item]) =>
+  return Object.entries(adminOpenApi().paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, op]) => ({
       key: `${method.toUpperCase()} ${path}`,
       path,
@@ -70,7 +70,7 @@ function violations(value: unknown, schema: JsonSchema, at = "$"): string[] {
 /** Calls a route and checks the reply against the document's response for its status. */
 async function conforms(f: AdminFixture, method: HttpMethod, path: string, docPath: string, body?: unknown) {
   const response = await f.call(path, body === undefined ? { method } : { method, body });
-  const op = ADMIN_OPENAPI.paths[docPath]?.[method];
+  const op = adminOpenApi().paths[docPath]?.[method];
   if (op === undefined) throw new Error(`${method} ${docPath} is not in the document`);
   const documented = op.responses[String(response.status)];
   expect(documented === undefined ? `${response.status} undocumented for ${method} ${docPath}` : "").toBe("");
@@ -99,16 +99,16 @@ describe("GET /admin/openapi.json", () => {
     await using f = await startAdminFixture();
     const { status, body } = await f.callJson("/admin/openapi.json");
     expect(status).toBe(200);
-    expect(body).toEqual(JSON.parse(JSON.stringify(ADMIN_OPENAPI)));
+    expect(body).toEqual(JSON.parse(JSON.stringify(adminOpenApi())));
     expect(body.openapi).toBe("3.1.0");
   });
 
   test("declares the bearer security scheme, the refusals, and every path parameter of every operation", () => {
-    expect(ADMIN_OPENAPI.components.securitySchemes.adminBearer).toMatchObject({
+    expect(adminOpenApi().components.securitySchemes.adminBearer).toMatchObject({
       type: "http",
       scheme: "bearer",
     });
-    expect(ADMIN_OPENAPI.security).toContainEqual({ adminBearer: [] });
+    expect(adminOpenApi().security).toContainEqual({ adminBearer: [] });
     for (const { key, path, op } of operations()) {
       expect({ key, codes: Object.keys(op.responses) }).toMatchObject({
         key,
@@ -131,7 +131,7 @@ describe("GET /admin/openapi.json", () => {
   });
 
   test("every reference in the document resolves", () => {
-    const refs = JSON.stringify(ADMIN_OPENAPI).match(/"\$ref":"[^"]+"/g) ?? [];
+    const refs = JSON.stringify(adminOpenApi()).match(/"\$ref":"[^"]+"/g) ?? [];
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(() => resolve({ $ref: ref.slice(9, -1) })).not.toThrow();
   });

@@ -10,11 +10,7 @@ import {
   type NextSteps,
   sentence,
 } from "../../../src/account-operations/account-messages.ts";
-import {
-  disableAccount,
-  enableAccount,
-  removeAccount,
-} from "../../../src/account-operations/change-account-state.ts";
+import { changeAccountState, removeAccount } from "../../../src/account-operations/change-account-state.ts";
 import { enrollRefreshToken } from "../../../src/account-operations/enroll-account.ts";
 import { findAccount } from "../../../src/account-operations/find-account.ts";
 import type { GoogleOAuthClient } from "../../../src/oauth/google-oauth-client.ts";
@@ -108,8 +104,8 @@ describe("account operations", () => {
   test("disable keeps the first reason, enable clears it, and neither touches dead credentials", async () => {
     const account = sampleAccount({ disabled: true, disabledReason: "invalid_grant: gone" });
     const { store, clock } = setup(new MemoryAccountStore({ accounts: [account] }));
-    const first = await disableAccount({ store, clock }, account.id, "maintenance");
-    const again = await disableAccount({ store, clock }, account.id);
+    const first = await changeAccountState({ store, clock }, account.id, "disable", "maintenance");
+    const again = await changeAccountState({ store, clock }, account.id, "disable");
     expect(first).toMatchObject({
       ok: true,
       value: { changed: true, account: { proxyDisabledReason: "maintenance" } },
@@ -118,7 +114,7 @@ describe("account operations", () => {
       ok: true,
       value: { changed: false, account: { proxyDisabledReason: "maintenance" } },
     });
-    const enabled = await enableAccount({ store, clock }, account.email);
+    const enabled = await changeAccountState({ store, clock }, account.email, "enable");
     expect(enabled).toMatchObject({
       ok: true,
       value: { changed: true, account: { proxyDisabled: false, disabled: true } },

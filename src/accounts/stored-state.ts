@@ -1,5 +1,5 @@
 /** An account's state as the store alone tells it, in the words the CLI and the admin API show. */
-import type { Account } from "../accounts/account.ts";
+import type { Account } from "./account.ts";
 
 export type StoredState = "active" | "disabled" | "proxy_disabled";
 
