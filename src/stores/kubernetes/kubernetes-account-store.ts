@@ -11,7 +11,7 @@ import { AccountCache } from "../../kubernetes/account-cache.ts";
 import { splitAccountId } from "../../kubernetes/account-id.ts";
 import type { AccountInformers } from "../../kubernetes/account-informers.ts";
 import { describeKubeError, type KubeApi, statusOf } from "../../kubernetes/kube-api.ts";
-import { startResync } from "../../kubernetes/resync.ts";
+import { DEFAULT_RESYNC_MS, startResync } from "../../kubernetes/resync.ts";
 import { secretTokenOf } from "../../kubernetes/secret-token.ts";
 import type { Logger } from "../../log/logger.ts";
 import { serializePerKey } from "../../platform/serialize-per-key.ts";
@@ -170,7 +170,7 @@ export class KubernetesAccountStore implements AccountStore {
     if (this.#informers === undefined) {
       const { api, namespace, clock } = this.#options;
       this.#informers = this.#cache.watch({ api, namespace, clock, onChange: (id) => this.#announce(id) });
-      this.#stopResync = startResync(clock, this.#options.resyncMs ?? 300_000, () => {
+      this.#stopResync = startResync(clock, this.#options.resyncMs ?? DEFAULT_RESYNC_MS, () => {
         this.#announcer.forgetTold();
         for (const id of this.#cache.ids()) this.#announce(id);
       });
@@ -253,5 +253,3 @@ export class KubernetesAccountStore implements AccountStore {
     }
   }
 }
-
-/** The store for `options`; the one way wiring builds it. */
