@@ -74,6 +74,7 @@ function byCreation(a: Account, b: Account): number {
   return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 }
 
+/** The file store over `<dataDir>/accounts/`; construction reads nothing. */
 export class FileAccountStore implements AccountStore {
   readonly kind = "file";
   readonly #options: FileAccountStoreOptions;
@@ -256,5 +257,3 @@ export class FileAccountStore implements AccountStore {
 function unchanged(current: AccountFile, next: Account): boolean {
   return encodeAccountFile(next, current.text) === encodeAccountFile(current.account, current.text);
 }
-
-/** The file store over `<dataDir>/accounts/`; construction reads nothing. */
