@@ -5,7 +5,7 @@
  * share one backing, as proxy replicas share one API server.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type Account, sameEmail } from "../accounts/account.ts";
+import { type Account, byCreation, oldestWithEmail } from "../accounts/account.ts";
 import type { Clock } from "../time/clock.ts";
 import type {
   AccountChange,
@@ -40,10 +40,6 @@ export interface MemoryAccountStoreOptions {
   readonly clock?: Clock;
 }
 
-function byAge(a: Account, b: Account): number {
-  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
-}
-
 export class MemoryAccountStore implements AccountStore {
   readonly kind = "memory";
   readonly #backing: MemoryAccountBacking;
@@ -70,7 +66,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async list(): Promise<Account[]> {
-    return [...this.#backing.accounts.values()].map((account) => structuredClone(account)).sort(byAge);
+    return [...this.#backing.accounts.values()].map((account) => structuredClone(account)).sort(byCreation);
   }
 
   async get(id: string): Promise<Account | undefined> {
@@ -93,9 +89,7 @@ export class MemoryAccountStore implements AccountStore {
     email: string,
     build: (existing: Account | undefined) => Account,
   ): Promise<UpsertResult> {
-    const existing = [...this.#backing.accounts.values()]
-      .filter((account) => sameEmail(account.email, email))
-      .sort(byAge)[0];
+    const existing = oldestWithEmail(this.#backing.accounts.values(), email);
     if (existing !== undefined) {
       const next: Account = { ...build(structuredClone(existing)), id: existing.id };
       const account = isDeepStrictEqual(existing, next) ? structuredClone(existing) : this.#store(next);
