@@ -10,7 +10,7 @@ import { sameEmail } from "../../accounts/account.ts";
 import { AccountCache } from "../../kubernetes/account-cache.ts";
 import { splitAccountId } from "../../kubernetes/account-id.ts";
 import type { AccountInformers } from "../../kubernetes/account-informers.ts";
-import { describeKubeError, type KubeApi, statusOf } from "../../kubernetes/kube-api.ts";
+import { type KubeApi, statusOf } from "../../kubernetes/kube-api.ts";
 import { DEFAULT_RESYNC_MS, startResync } from "../../kubernetes/resync.ts";
 import { secretTokenOf } from "../../kubernetes/secret-token.ts";
 import type { Logger } from "../../log/logger.ts";
@@ -27,6 +27,7 @@ import { isStoreError } from "../store-error.ts";
 import { type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { type Stored, type WriteContext, writeAccountChange } from "./account-writes.ts";
 import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
+import { kubeStoreError } from "./kube-store-error.ts";
 import { createAccount, newAccountId } from "./kubernetes-create-account.ts";
 import { createPendingWrites, type PendingWrites } from "./pending-writes.ts";
 import { StoreAnnouncer } from "./store-announcer.ts";
@@ -87,12 +88,19 @@ export class KubernetesAccountStore implements AccountStore {
 
   update(id: string, change: AccountChange): Promise<UpdateResult> {
     return this.#update(id, change).catch((error: unknown) => {
-      if (this.#pending.hold(id, change, error)) this.#announce(id);
-      throw error;
+      const failure = kubeStoreError(`Cannot update Account ${id}`, error, id);
+      if (this.#pending.hold(id, change, failure)) this.#announce(id);
+      throw failure;
     });
   }
 
-  async upsertByEmail(
+  upsertByEmail(email: string, build: (existing: Account | undefined) => Account): Promise<UpsertResult> {
+    return this.#upsertByEmail(email, build).catch((error: unknown) => {
+      throw kubeStoreError(`Cannot store account "${email}"`, error);
+    });
+  }
+
+  async #upsertByEmail(
     email: string,
     build: (existing: Account | undefined) => Account,
   ): Promise<UpsertResult> {
@@ -124,7 +132,7 @@ export class KubernetesAccountStore implements AccountStore {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      throw error;
+      throw kubeStoreError(`Cannot remove Account ${id}`, error, id);
     }
   }
 
@@ -221,7 +229,7 @@ export class KubernetesAccountStore implements AccountStore {
         return { status: "updated", account: this.#model(id)?.account ?? next };
       } catch (error) {
         if (statusOf(error) !== 409 || attempt >= MAX_CONFLICT_RETRIES) {
-          throw new Error(`Cannot update Account ${id}: ${describeKubeError(error)}`, { cause: error });
+          throw kubeStoreError(`Cannot update Account ${id}`, error, id);
         }
         await conflictPause(this.#options.clock, attempt);
         await this.#refetch(id);
