@@ -16,6 +16,7 @@ import type {
   UpsertResult,
 } from "./account-store.ts";
 import { StoreError } from "./store-error.ts";
+import { StoreListeners } from "./store-listeners.ts";
 
 /** The accounts that one or more memory store handles share. */
 export interface MemoryAccountBacking {
@@ -43,19 +44,9 @@ export interface MemoryAccountStoreOptions {
 export class MemoryAccountStore implements AccountStore {
   readonly kind = "memory";
   readonly #backing: MemoryAccountBacking;
-  readonly #listeners = new Set<StoreListener>();
-  #closed = false;
-  /** This handle's delivery, registered with the backing. */
-  readonly #deliver = (event: StoreEvent): void => {
-    if (this.#closed) return;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(structuredClone(event));
-      } catch {
-        // A failing listener must not break the store or starve the other listeners.
-      }
-    }
-  };
+  readonly #listeners = new StoreListeners();
+  /** This handle's delivery, registered with the backing: a copy, so listeners cannot change what is stored. */
+  readonly #deliver = (event: StoreEvent): void => this.#listeners.dispatch(structuredClone(event));
 
   constructor(options: MemoryAccountStoreOptions = {}) {
     this.#backing = options.backing ?? createMemoryAccountBacking();
@@ -113,16 +104,11 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   watch(listener: StoreListener): () => void {
-    if (this.#closed) return () => {};
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#listeners.add(listener);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#listeners.clear();
+    this.#listeners.close();
     this.#backing.handles.delete(this.#deliver);
   }
 

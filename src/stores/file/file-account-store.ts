@@ -17,6 +17,7 @@ import type {
   UpdateResult,
   UpsertResult,
 } from "../account-store.ts";
+import { StoreListeners } from "../store-listeners.ts";
 import { AccountChangeTracker } from "./account-change-tracker.ts";
 import {
   ACCOUNTS_DIRECTORY,
@@ -36,7 +37,6 @@ import { ExclusiveWrites } from "./exclusive-writes.ts";
 import { accountFileConflict, fileIoError, invalidAccount } from "./file-store-errors.ts";
 import { errorCode } from "./fs-error-code.ts";
 import { createReferenceIndex, type ReferenceIndex } from "./reference-index.ts";
-import { StoreListeners } from "./store-listeners.ts";
 
 export interface FileAccountStoreOptions {
   readonly dataDir: string;

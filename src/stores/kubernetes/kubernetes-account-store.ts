@@ -24,6 +24,7 @@ import type {
   UpsertResult,
 } from "../account-store.ts";
 import { isStoreError } from "../store-error.ts";
+import { StoreListeners } from "../store-listeners.ts";
 import { type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { type Stored, type WriteContext, writeAccountChange } from "./account-writes.ts";
 import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
@@ -51,7 +52,8 @@ export class KubernetesAccountStore implements AccountStore {
   readonly #write: WriteContext;
   /** Each replica's access tokens, valid while the Secret holds the refresh token they came from. */
   readonly #overlays = new Map<string, TokenOverlay>();
-  readonly #announcer = new StoreAnnouncer();
+  readonly #listeners = new StoreListeners();
+  readonly #announcer = new StoreAnnouncer((event) => this.#listeners.dispatch(event));
   readonly #pending: PendingWrites;
   #closed = false;
   #informers: AccountInformers | undefined;
@@ -138,7 +140,7 @@ export class KubernetesAccountStore implements AccountStore {
 
   watch(listener: StoreListener): () => void {
     if (this.#closed) return () => {};
-    const stop = this.#announcer.listen(listener);
+    const stop = this.#listeners.add(listener);
     void this.#ensureStarted().catch(() => {});
     return stop;
   }
@@ -146,7 +148,7 @@ export class KubernetesAccountStore implements AccountStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#pending.close();
-    this.#announcer.clear();
+    this.#listeners.close();
     this.#stopResync();
     await this.#informers?.stop();
     this.#informers = undefined;
