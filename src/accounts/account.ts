@@ -76,3 +76,13 @@ export function normalizeEmail(email: string): string {
 export function sameEmail(a: string, b: string): boolean {
   return normalizeEmail(a) === normalizeEmail(b);
 }
+
+/** Oldest first: by creation time, then by id so that the order is total. */
+export function byCreation(a: Account, b: Account): number {
+  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+}
+
+/** The oldest account with this email: the one that wins where several share it (reference duplicates). */
+export function oldestWithEmail(accounts: Iterable<Account>, email: string): Account | undefined {
+  return [...accounts].filter((account) => sameEmail(account.email, email)).sort(byCreation)[0];
+}

@@ -4,6 +4,9 @@
  */
 import type { CancelTimer, Clock } from "../time/clock.ts";
 
+/** How often every Account is reported again when no interval is configured: five minutes. */
+export const DEFAULT_RESYNC_MS = 300_000;
+
 /** Runs `tick` every `everyMs` until the returned function is called. */
 export function startResync(clock: Clock, everyMs: number, tick: () => void): CancelTimer {
   let stopped = false;

@@ -7,21 +7,29 @@ import { DEFAULT_SECRET_KEY } from "./account-resource.ts";
 
 export type SecretToken = { readonly token: string } | { readonly missing: string };
 
-export function readSecretToken(resource: AccountResource, secret: SecretResource | undefined): SecretToken {
-  const { name, key = DEFAULT_SECRET_KEY } = resource.spec.secretRef;
-  if (secret === undefined) return { missing: `Secret "${name}" not found` };
-  const encoded = secret.data?.[key];
-  const token = encoded === undefined ? "" : Buffer.from(encoded, "base64").toString("utf8").trim();
-  return token === "" ? { missing: `Secret "${name}" has no key "${key}"` } : { token };
+/** The refresh token under the Secret's key, trimmed; undefined when there is no Secret or no token. */
+function decodeSecretToken(secret: SecretResource | undefined, key: string): string | undefined {
+  const encoded = secret?.data?.[key];
+  if (encoded === undefined) return undefined;
+  const token = Buffer.from(encoded, "base64").toString("utf8").trim();
+  return token === "" ? undefined : token;
 }
 
-/** The refresh token, or undefined when the Secret holds none. */
+/** The refresh token, or why there is none (the operator's condition message). */
+export function readSecretToken(resource: AccountResource, secret: SecretResource | undefined): SecretToken {
+  const { name, key = DEFAULT_SECRET_KEY } = resource.spec.secretRef;
+  const token = decodeSecretToken(secret, key);
+  if (token !== undefined) return { token };
+  if (secret === undefined) return { missing: `Secret "${name}" not found` };
+  return { missing: `Secret "${name}" has no key "${key}"` };
+}
+
+/** The refresh token, or undefined when the Secret holds none (the store's read, no reason built). */
 export function secretTokenOf(
   resource: AccountResource,
   secret: SecretResource | undefined,
 ): string | undefined {
-  const found = readSecretToken(resource, secret);
-  return "token" in found ? found.token : undefined;
+  return decodeSecretToken(secret, resource.spec.secretRef.key ?? DEFAULT_SECRET_KEY);
 }
 
 /** The Secret `data` holding `refreshToken` under `key`. */

@@ -7,7 +7,7 @@ import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { AccountCache } from "../kubernetes/account-cache.ts";
 import type { AccountInformers } from "../kubernetes/account-informers.ts";
 import type { KubeApi } from "../kubernetes/kube-api.ts";
-import { startResync } from "../kubernetes/resync.ts";
+import { DEFAULT_RESYNC_MS, startResync } from "../kubernetes/resync.ts";
 import type { Logger } from "../log/logger.ts";
 import { inSpan } from "../platform/in-span.ts";
 import type { AccountStateCounts } from "../telemetry/account-states-gauge.ts";
@@ -80,7 +80,7 @@ export class AccountController {
     });
     this.#queue = queue;
     for (const id of this.#cache.ids()) queue.add(id);
-    this.#stopResync = startResync(clock, this.#options.resyncMs ?? 300_000, () => {
+    this.#stopResync = startResync(clock, this.#options.resyncMs ?? DEFAULT_RESYNC_MS, () => {
       for (const id of this.#cache.ids()) this.#queue?.add(id);
     });
   }

@@ -5,7 +5,7 @@
  * share one backing, as proxy replicas share one API server.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type Account, sameEmail } from "../accounts/account.ts";
+import { type Account, byCreation, oldestWithEmail } from "../accounts/account.ts";
 import type { Clock } from "../time/clock.ts";
 import type {
   AccountChange,
@@ -16,6 +16,7 @@ import type {
   UpsertResult,
 } from "./account-store.ts";
 import { StoreError } from "./store-error.ts";
+import { StoreListeners } from "./store-listeners.ts";
 
 /** The accounts that one or more memory store handles share. */
 export interface MemoryAccountBacking {
@@ -40,26 +41,12 @@ export interface MemoryAccountStoreOptions {
   readonly clock?: Clock;
 }
 
-function byAge(a: Account, b: Account): number {
-  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
-}
-
 export class MemoryAccountStore implements AccountStore {
   readonly kind = "memory";
   readonly #backing: MemoryAccountBacking;
-  readonly #listeners = new Set<StoreListener>();
-  #closed = false;
-  /** This handle's delivery, registered with the backing. */
-  readonly #deliver = (event: StoreEvent): void => {
-    if (this.#closed) return;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(structuredClone(event));
-      } catch {
-        // A failing listener must not break the store or starve the other listeners.
-      }
-    }
-  };
+  readonly #listeners = new StoreListeners();
+  /** This handle's delivery, registered with the backing: a copy, so listeners cannot change what is stored. */
+  readonly #deliver = (event: StoreEvent): void => this.#listeners.dispatch(structuredClone(event));
 
   constructor(options: MemoryAccountStoreOptions = {}) {
     this.#backing = options.backing ?? createMemoryAccountBacking();
@@ -70,7 +57,7 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   async list(): Promise<Account[]> {
-    return [...this.#backing.accounts.values()].map((account) => structuredClone(account)).sort(byAge);
+    return [...this.#backing.accounts.values()].map((account) => structuredClone(account)).sort(byCreation);
   }
 
   async get(id: string): Promise<Account | undefined> {
@@ -93,9 +80,7 @@ export class MemoryAccountStore implements AccountStore {
     email: string,
     build: (existing: Account | undefined) => Account,
   ): Promise<UpsertResult> {
-    const existing = [...this.#backing.accounts.values()]
-      .filter((account) => sameEmail(account.email, email))
-      .sort(byAge)[0];
+    const existing = oldestWithEmail(this.#backing.accounts.values(), email);
     if (existing !== undefined) {
       const next: Account = { ...build(structuredClone(existing)), id: existing.id };
       const account = isDeepStrictEqual(existing, next) ? structuredClone(existing) : this.#store(next);
@@ -119,16 +104,11 @@ export class MemoryAccountStore implements AccountStore {
   }
 
   watch(listener: StoreListener): () => void {
-    if (this.#closed) return () => {};
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#listeners.add(listener);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#listeners.clear();
+    this.#listeners.close();
     this.#backing.handles.delete(this.#deliver);
   }
 

@@ -5,7 +5,10 @@
  */
 
 export type StoreErrorCode =
-  /** Another account (another email) already has the id, or its file is not an account. */
+  /**
+   * Another account (another email) already has the id, or its file is not an account (Kubernetes:
+   * a Secret of its name that grantpool did not make).
+   */
   | "ACCOUNT_ID_CONFLICT"
   /** Creating an account another writer created meanwhile (Kubernetes: the Account exists). */
   | "ACCOUNT_EXISTS"

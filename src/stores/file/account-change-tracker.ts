@@ -93,6 +93,7 @@ export class AccountChangeTracker {
       dir: options.dir,
       pollIntervalMs: options.pollIntervalMs,
       rescanIntervalMs: options.rescanIntervalMs,
+      clock: this.#clock,
       onChange: (name) => this.#request(name),
     });
     const scan = scanDirectorySync(options.dir);

@@ -6,7 +6,7 @@
  * reference data directory's account index follows every write, under the same lock.
  */
 import * as path from "node:path";
-import { type Account, sameEmail } from "../../accounts/account.ts";
+import { type Account, byCreation, oldestWithEmail } from "../../accounts/account.ts";
 import type { Logger } from "../../log/logger.ts";
 import { mapLimited } from "../../platform/map-limited.ts";
 import type { Clock } from "../../time/clock.ts";
@@ -17,6 +17,7 @@ import type {
   UpdateResult,
   UpsertResult,
 } from "../account-store.ts";
+import { StoreListeners } from "../store-listeners.ts";
 import { AccountChangeTracker } from "./account-change-tracker.ts";
 import {
   ACCOUNTS_DIRECTORY,
@@ -34,8 +35,8 @@ import { removeFileDurably, writeFileAtomic } from "./atomic-write.ts";
 import { type BrokenFileReports, createBrokenFileReports } from "./broken-file-reports.ts";
 import { ExclusiveWrites } from "./exclusive-writes.ts";
 import { accountFileConflict, fileIoError, invalidAccount } from "./file-store-errors.ts";
+import { errorCode } from "./fs-error-code.ts";
 import { createReferenceIndex, type ReferenceIndex } from "./reference-index.ts";
-import { StoreListeners } from "./store-listeners.ts";
 
 export interface FileAccountStoreOptions {
   readonly dataDir: string;
@@ -64,16 +65,15 @@ const DEFAULT_RESCAN_INTERVAL_MS = 60_000;
 const CONCURRENT_READS = 32;
 
 /** Of several files with the same email (the reference matched case-sensitively), the oldest wins. */
-function oldestByEmail(files: readonly AccountFile[], email: string): AccountFile | undefined {
-  return files
-    .filter((file) => sameEmail(file.account.email, email))
-    .sort((a, b) => a.account.createdAt - b.account.createdAt || a.account.id.localeCompare(b.account.id))[0];
+function oldestFileWithEmail(files: readonly AccountFile[], email: string): AccountFile | undefined {
+  const oldest = oldestWithEmail(
+    files.map((file) => file.account),
+    email,
+  );
+  return files.find((file) => file.account === oldest);
 }
 
-function byCreation(a: Account, b: Account): number {
-  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
-}
-
+/** The file store over `<dataDir>/accounts/`; construction reads nothing. */
 export class FileAccountStore implements AccountStore {
   readonly kind = "file";
   readonly #options: FileAccountStoreOptions;
@@ -127,7 +127,7 @@ export class FileAccountStore implements AccountStore {
 
   upsertByEmail(email: string, build: (existing: Account | undefined) => Account): Promise<UpsertResult> {
     return this.#writes.run(async () => {
-      const existing = oldestByEmail(await this.#readAll(), email);
+      const existing = oldestFileWithEmail(await this.#readAll(), email);
       if (existing !== undefined) {
         const next: Account = { ...build(existing.account), id: existing.account.id };
         const account = unchanged(existing, next) ? existing.account : await this.#write(next, existing.text);
@@ -245,7 +245,7 @@ export class FileAccountStore implements AccountStore {
   }
 
   #onScanError(error: unknown): void {
-    const message = (error as { code?: string }).code ?? (error as Error).message;
+    const message = errorCode(error) ?? (error as Error).message;
     if (message === this.#lastScanError) return;
     this.#lastScanError = message;
     this.#options.log.warn(`Cannot scan account directory ${this.#dir}: ${message}`, { path: this.#dir });
@@ -256,5 +256,3 @@ export class FileAccountStore implements AccountStore {
 function unchanged(current: AccountFile, next: Account): boolean {
   return encodeAccountFile(next, current.text) === encodeAccountFile(current.account, current.text);
 }
-
-/** The file store over `<dataDir>/accounts/`; construction reads nothing. */

@@ -1,5 +1,6 @@
 /** The file store's failures, as StoreErrors with their messages. Messages never carry a token. */
 import { StoreError } from "../store-error.ts";
+import { errorCode } from "./fs-error-code.ts";
 
 /** A write would replace a file that is not this account's (an unreadable file, another account). */
 export function accountFileConflict(id: string, path: string): StoreError {
@@ -26,6 +27,6 @@ export function lockTimeout(path: string, waitedMs: number): StoreError {
 
 /** Reading or writing the accounts directory failed for a reason other than a missing file. */
 export function fileIoError(action: string, path: string, cause: unknown): StoreError {
-  const reason = (cause as { code?: unknown }).code ?? (cause as Error).message;
+  const reason = errorCode(cause) ?? (cause as Error).message;
   return new StoreError("STORE_IO", `Cannot ${action} ${path}: ${String(reason)}`, undefined, { cause });
 }

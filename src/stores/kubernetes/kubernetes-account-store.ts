@@ -10,8 +10,8 @@ import { sameEmail } from "../../accounts/account.ts";
 import { AccountCache } from "../../kubernetes/account-cache.ts";
 import { splitAccountId } from "../../kubernetes/account-id.ts";
 import type { AccountInformers } from "../../kubernetes/account-informers.ts";
-import { describeKubeError, type KubeApi, statusOf } from "../../kubernetes/kube-api.ts";
-import { startResync } from "../../kubernetes/resync.ts";
+import { type KubeApi, statusOf } from "../../kubernetes/kube-api.ts";
+import { DEFAULT_RESYNC_MS, startResync } from "../../kubernetes/resync.ts";
 import { secretTokenOf } from "../../kubernetes/secret-token.ts";
 import type { Logger } from "../../log/logger.ts";
 import { serializePerKey } from "../../platform/serialize-per-key.ts";
@@ -24,9 +24,11 @@ import type {
   UpsertResult,
 } from "../account-store.ts";
 import { isStoreError } from "../store-error.ts";
+import { StoreListeners } from "../store-listeners.ts";
 import { type TokenOverlay, toAccount } from "./account-mapping.ts";
 import { type Stored, type WriteContext, writeAccountChange } from "./account-writes.ts";
 import { conflictPause, MAX_CONFLICT_RETRIES } from "./conflict-retry.ts";
+import { kubeStoreError } from "./kube-store-error.ts";
 import { createAccount, newAccountId } from "./kubernetes-create-account.ts";
 import { createPendingWrites, type PendingWrites } from "./pending-writes.ts";
 import { StoreAnnouncer } from "./store-announcer.ts";
@@ -50,7 +52,8 @@ export class KubernetesAccountStore implements AccountStore {
   readonly #write: WriteContext;
   /** Each replica's access tokens, valid while the Secret holds the refresh token they came from. */
   readonly #overlays = new Map<string, TokenOverlay>();
-  readonly #announcer = new StoreAnnouncer();
+  readonly #listeners = new StoreListeners();
+  readonly #announcer = new StoreAnnouncer((event) => this.#listeners.dispatch(event));
   readonly #pending: PendingWrites;
   #closed = false;
   #informers: AccountInformers | undefined;
@@ -87,12 +90,19 @@ export class KubernetesAccountStore implements AccountStore {
 
   update(id: string, change: AccountChange): Promise<UpdateResult> {
     return this.#update(id, change).catch((error: unknown) => {
-      if (this.#pending.hold(id, change, error)) this.#announce(id);
-      throw error;
+      const failure = kubeStoreError(`Cannot update Account ${id}`, error, id);
+      if (this.#pending.hold(id, change, failure)) this.#announce(id);
+      throw failure;
     });
   }
 
-  async upsertByEmail(
+  upsertByEmail(email: string, build: (existing: Account | undefined) => Account): Promise<UpsertResult> {
+    return this.#upsertByEmail(email, build).catch((error: unknown) => {
+      throw kubeStoreError(`Cannot store account "${email}"`, error);
+    });
+  }
+
+  async #upsertByEmail(
     email: string,
     build: (existing: Account | undefined) => Account,
   ): Promise<UpsertResult> {
@@ -124,13 +134,13 @@ export class KubernetesAccountStore implements AccountStore {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      throw error;
+      throw kubeStoreError(`Cannot remove Account ${id}`, error, id);
     }
   }
 
   watch(listener: StoreListener): () => void {
     if (this.#closed) return () => {};
-    const stop = this.#announcer.listen(listener);
+    const stop = this.#listeners.add(listener);
     void this.#ensureStarted().catch(() => {});
     return stop;
   }
@@ -138,7 +148,7 @@ export class KubernetesAccountStore implements AccountStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#pending.close();
-    this.#announcer.clear();
+    this.#listeners.close();
     this.#stopResync();
     await this.#informers?.stop();
     this.#informers = undefined;
@@ -170,7 +180,7 @@ export class KubernetesAccountStore implements AccountStore {
     if (this.#informers === undefined) {
       const { api, namespace, clock } = this.#options;
       this.#informers = this.#cache.watch({ api, namespace, clock, onChange: (id) => this.#announce(id) });
-      this.#stopResync = startResync(clock, this.#options.resyncMs ?? 300_000, () => {
+      this.#stopResync = startResync(clock, this.#options.resyncMs ?? DEFAULT_RESYNC_MS, () => {
         this.#announcer.forgetTold();
         for (const id of this.#cache.ids()) this.#announce(id);
       });
@@ -221,7 +231,7 @@ export class KubernetesAccountStore implements AccountStore {
         return { status: "updated", account: this.#model(id)?.account ?? next };
       } catch (error) {
         if (statusOf(error) !== 409 || attempt >= MAX_CONFLICT_RETRIES) {
-          throw new Error(`Cannot update Account ${id}: ${describeKubeError(error)}`, { cause: error });
+          throw kubeStoreError(`Cannot update Account ${id}`, error, id);
         }
         await conflictPause(this.#options.clock, attempt);
         await this.#refetch(id);
@@ -253,5 +263,3 @@ export class KubernetesAccountStore implements AccountStore {
     }
   }
 }
-
-/** The store for `options`; the one way wiring builds it. */

@@ -83,8 +83,10 @@ async function createOrAdoptSecret(ctx: WriteContext, namespace: string, name: s
       | undefined;
     const foundLabels = found?.metadata?.labels ?? {};
     if (foundLabels[MANAGED_BY] !== "grantpool" || foundLabels[ACCOUNT_LABEL] !== name) {
-      throw new Error(
+      throw new StoreError(
+        "ACCOUNT_ID_CONFLICT",
         `Cannot create account "${account.email}": Secret ${namespace}/${secretName} exists and grantpool did not create it`,
+        accountId(namespace, name),
         { cause: error },
       );
     }
@@ -98,7 +100,10 @@ export async function createAccount(
   account: Account,
 ): Promise<CreatedAccount> {
   if (namespace === undefined) {
-    throw new Error("Cannot create an Account while watching every namespace: run with --namespace");
+    throw new StoreError(
+      "STORE_IO",
+      "Cannot create an Account while watching every namespace: run with --namespace",
+    );
   }
   const name = resourceNameFor(account.email);
   const id = newAccountId(namespace, account.email);

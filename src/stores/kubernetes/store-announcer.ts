@@ -3,41 +3,29 @@
  * change (a watch event that changes nothing the model shows is not news), and a removal.
  */
 import type { Account } from "../../accounts/account.ts";
-import type { StoreListener } from "../account-store.ts";
+import type { StoreEvent } from "../account-store.ts";
 
 export class StoreAnnouncer {
-  readonly #listeners = new Set<StoreListener>();
+  readonly #deliver: (event: StoreEvent) => void;
   /** What was last told of each account, to tell news from repetition. */
   readonly #told = new Map<string, string>();
 
-  /** Tells every listener what `id` is now (undefined: gone), unless they heard it already. */
+  /** `deliver` takes each piece of news to the listeners. */
+  constructor(deliver: (event: StoreEvent) => void) {
+    this.#deliver = deliver;
+  }
+
+  /** Tells the listeners what `id` is now (undefined: gone), unless they heard it already. */
   announce(id: string, current: Account | undefined): void {
     const signature = current === undefined ? undefined : JSON.stringify(current);
     if (signature === this.#told.get(id)) return;
     if (signature === undefined) this.#told.delete(id);
     else this.#told.set(id, signature);
-    const event =
-      current === undefined ? { type: "remove" as const, id } : { type: "upsert" as const, account: current };
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A failing listener must not starve the others.
-      }
-    }
+    this.#deliver(current === undefined ? { type: "remove", id } : { type: "upsert", account: current });
   }
 
   /** The next announcement of every account is news again (a resync reports them all). */
   forgetTold(): void {
     this.#told.clear();
-  }
-
-  listen(listener: StoreListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  clear(): void {
-    this.#listeners.clear();
   }
 }

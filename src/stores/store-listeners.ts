@@ -1,18 +1,22 @@
-/** The file store's watchers: each event reaches every listener, and one that throws is logged. */
-import type { Logger } from "../../log/logger.ts";
-import type { StoreEvent, StoreListener } from "../account-store.ts";
+/**
+ * A store's watchers: each event reaches every listener, and one that throws neither stops the
+ * others nor the store (it is logged, when there is a logger).
+ */
+import type { Logger } from "../log/logger.ts";
+import type { StoreEvent, StoreListener } from "./account-store.ts";
 
 export class StoreListeners {
   readonly #listeners = new Set<StoreListener>();
-  readonly #log: Logger;
+  readonly #log: Logger | undefined;
   #closed = false;
 
-  constructor(log: Logger) {
+  constructor(log?: Logger) {
     this.#log = log;
   }
 
-  /** Adds `listener`; returns the function that removes it. */
+  /** Adds `listener` (none after close()); returns the function that removes it. */
   add(listener: StoreListener): () => void {
+    if (this.#closed) return () => {};
     this.#listeners.add(listener);
     return () => {
       this.#listeners.delete(listener);
@@ -26,7 +30,7 @@ export class StoreListeners {
         listener(event);
       } catch (error) {
         // One failing listener must not starve the others or break the watch.
-        this.#log.error("Account store listener failed", { error: (error as Error).message });
+        this.#log?.error("Account store listener failed", { error: (error as Error).message });
       }
     }
   }
