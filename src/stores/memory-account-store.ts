@@ -44,9 +44,10 @@ export interface MemoryAccountStoreOptions {
 export class MemoryAccountStore implements AccountStore {
   readonly kind = "memory";
   readonly #backing: MemoryAccountBacking;
-  readonly #listeners = new StoreListeners();
-  /** This handle's delivery, registered with the backing: a copy, so listeners cannot change what is stored. */
-  readonly #deliver = (event: StoreEvent): void => this.#listeners.dispatch(structuredClone(event));
+  /** Each listener gets a copy of its own: none can change what another sees or what is stored. */
+  readonly #listeners = new StoreListeners(undefined, structuredClone);
+  /** This handle's delivery, registered with the backing. */
+  readonly #deliver = (event: StoreEvent): void => this.#listeners.dispatch(event);
 
   constructor(options: MemoryAccountStoreOptions = {}) {
     this.#backing = options.backing ?? createMemoryAccountBacking();

@@ -8,10 +8,13 @@ import type { StoreEvent, StoreListener } from "./account-store.ts";
 export class StoreListeners {
   readonly #listeners = new Set<StoreListener>();
   readonly #log: Logger | undefined;
+  /** What each listener gets: the event itself, or (memory store) a copy of its own. */
+  readonly #handOut: (event: StoreEvent) => StoreEvent;
   #closed = false;
 
-  constructor(log?: Logger) {
+  constructor(log?: Logger, handOut: (event: StoreEvent) => StoreEvent = (event) => event) {
     this.#log = log;
+    this.#handOut = handOut;
   }
 
   /** Adds `listener` (none after close()); returns the function that removes it. */
@@ -27,7 +30,7 @@ export class StoreListeners {
     if (this.#closed) return;
     for (const listener of [...this.#listeners]) {
       try {
-        listener(event);
+        listener(this.#handOut(event));
       } catch (error) {
         // One failing listener must not starve the others or break the watch.
         this.#log?.error("Account store listener failed", { error: (error as Error).message });
