@@ -8,7 +8,7 @@
 import * as v from "valibot";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../time/clock.ts";
-import { accountId } from "./account-id.ts";
+import { objectId } from "./account-id.ts";
 import { type AccountInformers, startAccountInformers } from "./account-informers.ts";
 import { AccountResource, SecretResource } from "./account-resource.ts";
 import { createAccountsBySecret } from "./accounts-by-secret.ts";
@@ -25,8 +25,8 @@ export interface CacheWatchOptions {
 }
 
 /** "namespace/name" of the Secret an Account reads. */
-export function secretKeyOf(resource: AccountResource): string {
-  return `${resource.metadata.namespace ?? "default"}/${resource.spec.secretRef.name}`;
+function secretKeyOf(resource: AccountResource): string {
+  return objectId({ namespace: resource.metadata.namespace, name: resource.spec.secretRef.name });
 }
 
 export class AccountCache {
@@ -62,7 +62,7 @@ export class AccountCache {
   putAccount(object: unknown): string | undefined {
     const resource = this.#parseAccount(object);
     if (resource === undefined) return undefined;
-    const id = accountId(resource.metadata.namespace ?? "default", resource.metadata.name);
+    const id = objectId(resource.metadata);
     const version = resource.metadata.resourceVersion;
     // Read your writes: an older event must not roll a write back, nor one from before a remove
     // bring the account back.
@@ -78,7 +78,7 @@ export class AccountCache {
   removeAccount(object: unknown): string | undefined {
     const resource = this.#parseAccount(object);
     if (resource === undefined) return undefined;
-    const id = accountId(resource.metadata.namespace ?? "default", resource.metadata.name);
+    const id = objectId(resource.metadata);
     this.#removedAt.delete(id);
     this.dropAccount(id);
     return id;
@@ -96,7 +96,7 @@ export class AccountCache {
     const parsed = v.safeParse(SecretResource, object);
     if (!parsed.success) return new Set();
     const secret = parsed.output;
-    const key = `${secret.metadata.namespace ?? "default"}/${secret.metadata.name}`;
+    const key = objectId(secret.metadata);
     if (removed) this.#secrets.delete(key);
     else if (isOlder(secret.metadata.resourceVersion, this.#secrets.get(key)?.metadata.resourceVersion))
       return new Set();

@@ -17,7 +17,6 @@ export interface InformerHandlers {
 export interface ResilientInformer {
   /** Resolves once the first list has filled the cache. */
   readonly synced: Promise<void>;
-  list(): unknown[];
   stop(): Promise<void>;
 }
 
@@ -29,8 +28,10 @@ export interface InformerOptions {
   readonly log: Logger;
   readonly what: string;
   readonly clock: Clock;
-  readonly maxBackoffMs?: number;
 }
+
+/** How long a failed watch waits before it starts again. */
+const RESTART_BACKOFF = { firstMs: 250, maxMs: 10_000 };
 
 /** A failure this long after the last one starts a fresh backoff. */
 const CALM_MS = 60_000;
@@ -89,7 +90,7 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
     if (now - lastFailure > CALM_MS) failures = 0;
     lastFailure = now;
     failures += 1;
-    const delay = backoffMs({ firstMs: 250, maxMs: options.maxBackoffMs ?? 10_000 }, failures);
+    const delay = backoffMs(RESTART_BACKOFF, failures);
     options.log.warn(
       `Watch of ${options.what} failed (${describeKubeError(error)}); restarting in ${delay} ms`,
     );
@@ -102,7 +103,6 @@ export function startResilientInformer(options: InformerOptions): ResilientInfor
 
   return {
     synced,
-    list: () => [...informer.list()],
     async stop() {
       stopped = true;
       cancelTimer();

@@ -5,7 +5,7 @@
  */
 import type { Account, AccountToken } from "../../accounts/account.ts";
 import { type AccountQuota, lowestPercentage, modelQuota } from "../../accounts/quota.ts";
-import { accountId } from "../../kubernetes/account-id.ts";
+import { objectId } from "../../kubernetes/account-id.ts";
 import type { AccountResource, QuotaStatus } from "../../kubernetes/account-resource.ts";
 
 export const PROXY_DISABLED_REASON_ANNOTATION = "grantpool.io/proxy-disabled-reason";
@@ -31,7 +31,6 @@ export function toAccount(
   refreshToken: string,
   overlay: TokenOverlay | undefined,
 ): Account {
-  const namespace = resource.metadata.namespace ?? "default";
   const annotations = (resource.metadata as { annotations?: Record<string, string> }).annotations ?? {};
   const token: AccountToken =
     overlay !== undefined && overlay.refreshToken === refreshToken
@@ -42,7 +41,7 @@ export function toAccount(
   const proxyDisabledAt = seconds(annotations[PROXY_DISABLED_AT_ANNOTATION]);
   const proxyReason = annotations[PROXY_DISABLED_REASON_ANNOTATION];
   return {
-    id: accountId(namespace, resource.metadata.name),
+    id: objectId(resource.metadata),
     email: emailOf(resource),
     token,
     disabled: status.disabled === true,
