@@ -79,10 +79,12 @@ export class AccountController {
       maxDelayMs: 60_000,
     });
     this.#queue = queue;
-    for (const id of this.#cache.ids()) queue.add(id);
-    this.#stopResync = startResync(clock, this.#options.resyncMs ?? DEFAULT_RESYNC_MS, () => {
-      for (const id of this.#cache.ids()) this.#queue?.add(id);
-    });
+    // Every Account now, and again each resync (a stopped queue ignores adds).
+    const enqueueAll = (): void => {
+      for (const id of this.#cache.ids()) queue.add(id);
+    };
+    enqueueAll();
+    this.#stopResync = startResync(clock, this.#options.resyncMs ?? DEFAULT_RESYNC_MS, enqueueAll);
   }
 
   /** Stops reconciling and waits for the run in flight; informers keep the cache warm. */
