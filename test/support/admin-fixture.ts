@@ -13,6 +13,7 @@ import type { AccountStore } from "../../src/stores/account-store.ts";
 import { MemoryAccountStore } from "../../src/stores/memory-account-store.ts";
 import { type PoolFixture, startPoolFixture } from "./pool-fixture.ts";
 import { rememberSecret } from "./secret-scan.ts";
+import { storeWith } from "./store-fixtures.ts";
 
 export interface AdminCall {
   readonly method?: string;
@@ -47,21 +48,6 @@ export interface AdminFixtureOptions {
   readonly modelMap?: readonly string[];
   /** The store under test (a memory store by default), built from the fixture's accounts. */
   readonly store?: (accounts: Account[]) => AccountStore;
-}
-
-/** The store with some of its methods replaced; the others are its own (stores are classes). */
-export function storeWith(store: AccountStore, overrides: Partial<AccountStore>): AccountStore {
-  return {
-    kind: store.kind,
-    list: () => store.list(),
-    get: (id) => store.get(id),
-    update: (id, change) => store.update(id, change),
-    upsertByEmail: (email, build) => store.upsertByEmail(email, build),
-    remove: (id) => store.remove(id),
-    watch: (listener) => store.watch(listener),
-    close: () => store.close(),
-    ...overrides,
-  };
 }
 
 /** The store as it is, but nobody hears of its changes. */

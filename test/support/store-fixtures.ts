@@ -63,3 +63,18 @@ export function recordEvents(store: AccountStore): EventRecorder {
     stop,
   };
 }
+
+/** The store with some of its methods replaced; the others are its own (stores are classes). */
+export function storeWith(store: AccountStore, overrides: Partial<AccountStore>): AccountStore {
+  return {
+    kind: store.kind,
+    list: () => store.list(),
+    get: (id) => store.get(id),
+    update: (id, change) => store.update(id, change),
+    upsertByEmail: (email, build) => store.upsertByEmail(email, build),
+    remove: (id) => store.remove(id),
+    watch: (listener) => store.watch(listener),
+    close: () => store.close(),
+    ...overrides,
+  };
+}

@@ -1,7 +1,8 @@
 /** Listing and adding accounts through the admin API (SPEC §7, with the rules of §5.6). */
 import { describe, expect, test } from "bun:test";
 import { MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
-import { startAdminFixture, storeWith } from "../../support/admin-fixture.ts";
+import { startAdminFixture } from "../../support/admin-fixture.ts";
+import { storeWith } from "../../support/store-fixtures.ts";
 
 const A = "alice@example.com";
 const B = "bob@example.com";

@@ -16,6 +16,7 @@ import {
 } from "../../../src/stores/memory-account-store.ts";
 import { captureLog } from "../../support/captured-log.ts";
 import { type PoolFixture, startPoolFixture } from "../../support/pool-fixture.ts";
+import { storeWith } from "../../support/store-fixtures.ts";
 
 const A = "alice@example.com";
 const B = "bob@example.com";
@@ -31,20 +32,12 @@ function lateEvents(store: AccountStore): { store: AccountStore; flush(): void }
   const held: StoreEvent[] = [];
   store.watch((event) => held.push(event));
   return {
-    store: {
-      ...store,
-      kind: store.kind,
-      list: () => store.list(),
-      get: (id) => store.get(id),
-      update: (id, change) => store.update(id, change),
-      upsertByEmail: (email, build) => store.upsertByEmail(email, build),
-      remove: (id) => store.remove(id),
-      close: () => store.close(),
+    store: storeWith(store, {
       watch: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-    },
+    }),
     flush: () => {
       for (const event of held.splice(0)) for (const listener of listeners) listener(event);
     },

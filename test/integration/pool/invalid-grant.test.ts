@@ -8,6 +8,7 @@ import { createRoundRobinStrategy } from "../../../src/pool/strategies/round-rob
 import type { AccountChange, AccountStore } from "../../../src/stores/account-store.ts";
 import { MemoryAccountStore } from "../../../src/stores/memory-account-store.ts";
 import { findSecretsIn, startPoolFixture } from "../../support/pool-fixture.ts";
+import { storeWith } from "../../support/store-fixtures.ts";
 
 const A = "alice@example.com";
 const B = "bob@example.com";
@@ -17,21 +18,13 @@ function countingDisables(store: AccountStore): { store: AccountStore; disableWr
   let writes = 0;
   return {
     disableWrites: () => writes,
-    store: {
-      ...store,
-      kind: store.kind,
-      list: () => store.list(),
-      get: (id) => store.get(id),
-      upsertByEmail: (email, build) => store.upsertByEmail(email, build),
-      remove: (id) => store.remove(id),
-      watch: (listener) => store.watch(listener),
-      close: () => store.close(),
+    store: storeWith(store, {
       async update(id: string, change: AccountChange) {
         const result = await store.update(id, change);
         if (result.status === "updated" && result.account.disabled) writes += 1;
         return result;
       },
-    },
+    }),
   };
 }
 
